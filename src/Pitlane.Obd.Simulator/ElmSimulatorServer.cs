@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pitlane.Obd.Simulator;
+
+/// <summary>
+/// A Wi-Fi ELM327 adapter plugged into a simulated car: a TCP server where every connection gets its own
+/// adapter state and all connections share one vehicle.
+/// </summary>
+public sealed class ElmSimulatorServer : IAsyncDisposable
+{
+    private readonly SimulatorOptions _options;
+    private readonly IReadOnlyList<SimulatedEcu> _ecus;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private readonly HashSet<Task> _clients = [];
+    private readonly int _seed;
+    private TcpListener? _listener;
+    private Task? _acceptLoop;
+    private int _connectionCount;
+    private bool _disposed;
+
+    public ElmSimulatorServer(SimulatorOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _seed = options.Seed ?? Random.Shared.Next();
+        Vehicle = new SimulatedVehicle(SimulatorScenarios.Get(options.Scenario), options.Vin, time, options.TimeScale, _seed);
+        _ecus = [.. Enum.GetValues<EcuRole>().Select(role => new SimulatedEcu(role, Vehicle))];
+    }
+
+    public static IReadOnlyList<string> Scenarios => SimulatorScenarios.Names;
+
+    public SimulatedVehicle Vehicle { get; }
+
+    public SimulatorOptions Options => _options;
+
+    /// <summary>The bound port, known once <see cref="StartAsync"/> has returned.</summary>
+    public int Port { get; private set; }
+
+    public IPEndPoint? EndPoint { get; private set; }
+
+    /// <summary>Connections currently open.</summary>
+    public int ClientCount
+    {
+        get { lock (_gate) { return _clients.Count; } }
+    }
+
+    public Task StartAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ct.ThrowIfCancellationRequested();
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The simulator is already started.");
+        }
+
+        var listener = new TcpListener(_options.Address, _options.Port);
+        listener.Start(backlog: 16);
+        _listener = listener;
+        EndPoint = (IPEndPoint)listener.LocalEndpoint;
+        Port = EndPoint.Port;
+        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // A connection reset before accept completed concerns that client only.
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (_clients.Count >= _options.MaxClients)
+                {
+                    client.Dispose();
+                    continue;
+                }
+
+                // Each connection draws faults from its own generator so that one client's traffic
+                // does not change another's sequence; the n-th connection is reproducible for a seed.
+                var random = new Random(HashCode.Combine(_seed, _connectionCount++));
+                var task = ServeAsync(client, random, ct);
+                _clients.Add(task);
+                _ = task.ContinueWith(t => { lock (_gate) { _clients.Remove(t); } }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, Random random, CancellationToken ct)
+    {
+        await Task.Yield();
+        using (client)
+        {
+            try
+            {
+                client.NoDelay = true;
+                var stream = client.GetStream();
+                var session = new ElmSession(Vehicle, _ecus, _options, random);
+                var reader = new LineAssembler(ElmSession.MaxLineLength);
+                var buffer = new byte[4096];
+                // Like Wi-Fi adapters, nothing is sent on connect: the first prompt follows the first command.
+                while (true)
+                {
+                    var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    for (var i = 0; i < read; i++)
+                    {
+                        if (reader.Push(buffer[i]) is not { } line)
+                        {
+                            continue;
+                        }
+
+                        var reply = session.Execute(line.Text, line.Overflowed);
+                        if (reply.Delay > TimeSpan.Zero)
+                        {
+                            await Task.Delay(reply.Delay, ct).ConfigureAwait(false);
+                        }
+
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(reply.Text), ct).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Server stopping.
+            }
+            catch (IOException)
+            {
+                // The client went away mid-answer; its connection is all that ends.
+            }
+            catch (SocketException)
+            {
+                // As above.
+            }
+            catch (ObjectDisposedException)
+            {
+                // As above.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        Task[] clients;
+        lock (_gate)
+        {
+            clients = [.. _clients];
+        }
+
+        await Task.WhenAll(clients).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}
+
+/// <summary>
+/// Splits the byte stream into command lines at CR. Bounded: characters beyond the ELM's input buffer are
+/// dropped and the line is flagged, so an endless line costs no memory. LF and other control bytes
+/// (NUL included) are ignored as the ELM ignores them; bytes above 0x7E are kept as a marker that makes the line invalid.
+/// </summary>
+internal sealed class LineAssembler(int maxLength)
+{
+    private readonly StringBuilder _line = new(maxLength);
+    private bool _overflowed;
+
+    public readonly record struct Line(string Text, bool Overflowed);
+
+    public Line? Push(byte b)
+    {
+        if (b == (byte)'\r')
+        {
+            var line = new Line(_overflowed ? "" : _line.ToString(), _overflowed);
+            _line.Clear();
+            _overflowed = false;
+            return line;
+        }
+
+        if (b < 0x20)
+        {
+            return null;
+        }
+
+        if (_line.Length >= maxLength)
+        {
+            _overflowed = true;
+            return null;
+        }
+
+        _line.Append(b <= 0x7E ? (char)b : '\u007F');
+        return null;
+    }
+}
