@@ -2,5 +2,6 @@ using System.CommandLine;
 
 var root = new RootCommand("Pitlane command-line tool: diagnostics, simulators and operations.");
 // Each command group lives in its own file and adds itself here.
+root.Subcommands.Add(Pitlane.Cli.SimCommand.Create());
 
 return await root.Parse(args).InvokeAsync();
