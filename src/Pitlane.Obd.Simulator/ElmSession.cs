@@ -26,6 +26,7 @@ internal sealed class ElmSession
     private string? _header;
     private string? _receiveFilter;
     private int _protocol;
+    private string _savedProtocol = "0";
     private bool _auto, _connected;
     private string _lastCommand = "";
 
@@ -55,13 +56,11 @@ internal sealed class ElmSession
 
     private bool Is29Bit => _options.Protocol == SimProtocol.Can29Bit500k;
 
-    /// <summary>ATZ / ATWS: every setting back to its power-on value. The ELM powers up with protocol 0 (automatic).</summary>
+    /// <summary>ATZ / ATWS: every setting back to its power-on value and the protocol back to the one ATSP saved (initially 0, automatic).</summary>
     private void Reset()
     {
         Defaults();
-        _protocol = 0;
-        _auto = true;
-        _connected = false;
+        SetProtocol(_savedProtocol);
     }
 
     private void Defaults()
@@ -179,8 +178,14 @@ internal sealed class ElmSession
                 return ["OK"];
         }
 
+        // ATSP keeps the protocol over a reset (the ELM writes it to EEPROM); ATTP only tries it.
         if ((a.StartsWith("SP", StringComparison.Ordinal) || a.StartsWith("TP", StringComparison.Ordinal)) && SetProtocol(a[2..]))
         {
+            if (a[0] == 'S')
+            {
+                _savedProtocol = a[2..];
+            }
+
             return ["OK"];
         }
 

@@ -211,7 +211,8 @@ public sealed class SimulatedVehicle
             ? 0.45 + (0.35 * Math.Sin((t * 2 * Math.PI) + 0.4)) // a dead catalyst lets the upstream swing through
             : 0.68 + (0.02 * Noise(7));
 
-        var volts = name == SimulatorScenarios.WeakBattery ? 12.1 + (0.05 * Noise(8)) : 14.2 + (0.05 * Noise(8));
+        // Ripple stays within ±0.04 V so that ATRV's one decimal reads steadily.
+        var volts = name == SimulatorScenarios.WeakBattery ? 12.1 + (0.04 * Noise(8)) : 14.2 + (0.04 * Noise(8));
         var maf = 2.4 + (load / 100 * rpm / 1000 * 14);
         var map = 28 + (load * 0.72);
         var timing = 8 + (rpm / 250) - (load / 10);

@@ -72,6 +72,16 @@ public sealed class AtCommandTests
     }
 
     [Fact]
+    public async Task Set_protocol_survives_a_reset_and_try_protocol_does_not()
+    {
+        await using var sim = await Sim.StartAsync();
+        await sim.Client.InitAsync("ATSP6", "ATTP3");
+        Assert.Equal(["3"], await sim.SendAsync("ATDPN"));
+        await sim.Client.InitAsync();
+        Assert.Equal(["6"], await sim.SendAsync("ATDPN"));
+    }
+
+    [Fact]
     public async Task Iso9141_explicit_protocol_initialises_the_bus()
     {
         await using var sim = await Sim.StartAsync(new SimulatorOptions { Protocol = SimProtocol.Iso9141_2 });
