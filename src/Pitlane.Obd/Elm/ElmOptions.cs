@@ -1,0 +1,31 @@
+using Pitlane.Obd.Protocol;
+
+namespace Pitlane.Obd.Elm;
+
+public sealed record ElmOptions
+{
+    /// <summary>Longest wait for the <c>&gt;</c> prompt after an ordinary command.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait for the first request, during which the adapter searches the protocols (SEARCHING...).</summary>
+    public TimeSpan SearchTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Longest wait after ATZ; a reset takes about a second on a genuine ELM327.</summary>
+    public TimeSpan ResetTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Cap on the characters of one answer: a 4095-byte ISO-TP message is about 15 000 with headers and spaces.</summary>
+    public int MaxAnswerChars { get; init; } = 64 * 1024;
+
+    /// <summary>Send ATZ first. Some clones drop the connection on reset; ATWS is not used for the same reason.</summary>
+    public bool Reset { get; init; } = true;
+
+    public ObdProtocol Protocol { get; init; } = ObdProtocol.Automatic;
+
+    /// <summary>ELM327 adaptive timing (ATAT0/1/2); 1 is the data sheet default, 2 is faster and harsher.</summary>
+    public int AdaptiveTiming { get; init; } = 1;
+
+    /// <summary>UDS NRC 0x78 (response pending) retries, each waiting the adapter's longest timeout (ATST FF).</summary>
+    public int MaxResponsePendingWaits { get; init; } = 5;
+}

@@ -1,1 +1,0 @@
-namespace Pitlane.Obd.Tests;
