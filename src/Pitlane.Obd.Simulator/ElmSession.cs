@@ -136,7 +136,8 @@ internal sealed class ElmSession
         {
             case "Z" or "WS":
                 Reset();
-                return ["", Banner];
+                // The ELM prints CR CR before its banner after a reset.
+                return ["", "", Banner];
             case "D":
                 Defaults();
                 return ["OK"];

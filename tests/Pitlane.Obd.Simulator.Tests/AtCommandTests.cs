@@ -6,7 +6,7 @@ public sealed class AtCommandTests
     public async Task Reset_prints_the_banner_with_echo_on_and_the_prompt()
     {
         await using var sim = await Sim.StartAsync();
-        Assert.Equal("ATZ\r\rELM327 v1.5\r\r>", await sim.Client.RawAsync("ATZ"));
+        Assert.Equal("ATZ\r\r\rELM327 v1.5\r\r>", await sim.Client.RawAsync("ATZ"));
         Assert.Equal("ATI\rELM327 v1.5\r\r>", await sim.Client.RawAsync("ATI"));
         Assert.Equal("at@1\rOBDII to RS232 Interpreter\r\r>", await sim.Client.RawAsync("at@1"));
     }
