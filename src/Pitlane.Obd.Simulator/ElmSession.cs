@@ -4,7 +4,11 @@ using System.Text;
 namespace Pitlane.Obd.Simulator;
 
 /// <summary>What the adapter sends back for one command line, and how long it takes before sending it.</summary>
-internal readonly record struct ElmReply(string Text, TimeSpan Delay);
+/// <param name="Stopped">
+/// For requests sent on the bus: what the adapter prints instead when a character arrives before the answer
+/// (ELM327: "STOPPED"); null for commands the adapter answers itself.
+/// </param>
+internal readonly record struct ElmReply(string Text, TimeSpan Delay, string? Stopped = null);
 
 /// <summary>
 /// The adapter side of one connection: the ELM327 v1.5 command interpreter with its own settings
@@ -96,6 +100,7 @@ internal sealed class ElmSession
 
         List<string> lines;
         var delay = TimeSpan.Zero;
+        var onBus = -1;
         if (overflowed)
         {
             lines = ["?"];
@@ -111,10 +116,19 @@ internal sealed class ElmSession
         }
         else
         {
-            (lines, delay) = Obd(command);
+            (lines, delay, onBus) = Obd(command);
             _lastCommand = command;
         }
 
+        var echo = output.ToString();
+        return new ElmReply(
+            Finish(output, lines),
+            delay,
+            onBus < 0 ? null : Finish(new StringBuilder(echo), [.. lines.Take(onBus), "STOPPED"]));
+    }
+
+    private string Finish(StringBuilder output, List<string> lines)
+    {
         foreach (var line in lines)
         {
             output.Append(line).Append(Eol);
@@ -127,7 +141,7 @@ internal sealed class ElmSession
         }
 
         output.Append('>');
-        return new ElmReply(output.ToString(), delay);
+        return output.ToString();
     }
 
     private List<string> At(string a)
@@ -265,11 +279,13 @@ internal sealed class ElmSession
         _ => null,
     };
 
-    private (List<string> Lines, TimeSpan Delay) Obd(string command)
+    /// <returns>The lines, the wait before they are sent, and how many of them were printed before the request
+    /// went on the bus (-1 when it never did).</returns>
+    private (List<string> Lines, TimeSpan Delay, int OnBus) Obd(string command)
     {
         if (!IsHex(command))
         {
-            return (["?"], TimeSpan.Zero);
+            return (["?"], TimeSpan.Zero, -1);
         }
 
         // An odd final digit is the number of responses to wait for (ELM327 v1.3 and later).
@@ -280,7 +296,7 @@ internal sealed class ElmSession
             command = command[..^1];
             if (expected == 0 || command.Length == 0)
             {
-                return (["?"], TimeSpan.Zero);
+                return (["?"], TimeSpan.Zero, -1);
             }
         }
 
@@ -288,7 +304,7 @@ internal sealed class ElmSession
         var maxLength = IsCan && !_canAutoFormat ? 8 : 7;
         if (request.Length > maxLength)
         {
-            return (["?"], TimeSpan.Zero);
+            return (["?"], TimeSpan.Zero, -1);
         }
 
         var lines = new List<string>();
@@ -307,7 +323,7 @@ internal sealed class ElmSession
             }
             else
             {
-                return ([WrongProtocolError()], Timeout);
+                return ([WrongProtocolError()], Timeout, 0);
             }
 
             _connected = true;
@@ -315,9 +331,10 @@ internal sealed class ElmSession
 
         if (!_responses)
         {
-            return (lines, TimeSpan.Zero);
+            return (lines, TimeSpan.Zero, -1);
         }
 
+        var onBus = lines.Count;
         var slow = _options.Quirks.HasFlag(SimQuirks.SlowAnswers) ? _options.SlowAnswerDelay : TimeSpan.Zero;
         var frames = Exchange(request, expected);
         var faults = _options.Faults;
@@ -337,7 +354,7 @@ internal sealed class ElmSession
         if (frames.Count == 0)
         {
             lines.Add("NO DATA");
-            return (lines, Timeout + slow);
+            return (lines, Timeout + slow, onBus);
         }
 
         foreach (var frame in frames)
@@ -348,7 +365,7 @@ internal sealed class ElmSession
             }
         }
 
-        return (lines, slow);
+        return (lines, slow, onBus);
     }
 
     /// <summary>ATST: the time the ELM waits for an answer, in steps of 4.096 ms.</summary>

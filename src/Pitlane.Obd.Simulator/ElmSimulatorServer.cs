@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 
 namespace Pitlane.Obd.Simulator;
 
@@ -111,55 +112,105 @@ public sealed class ElmSimulatorServer : IAsyncDisposable
     {
         await Task.Yield();
         using (client)
+        using (var connection = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
+            // The socket is read all the time, as the ELM's UART is, so that a character arriving while the
+            // adapter waits for the bus can interrupt it. A small bounded inbox keeps a flooding client in check.
+            var inbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(8) { SingleWriter = true });
+            Task? pump = null;
             try
             {
                 client.NoDelay = true;
                 var stream = client.GetStream();
-                var session = new ElmSession(Vehicle, _ecus, _options, random);
-                var reader = new LineAssembler(ElmSession.MaxLineLength);
-                var buffer = new byte[4096];
-                // Like Wi-Fi adapters, nothing is sent on connect: the first prompt follows the first command.
-                while (true)
-                {
-                    var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    for (var i = 0; i < read; i++)
-                    {
-                        if (reader.Push(buffer[i]) is not { } line)
-                        {
-                            continue;
-                        }
-
-                        var reply = session.Execute(line.Text, line.Overflowed);
-                        if (reply.Delay > TimeSpan.Zero)
-                        {
-                            await Task.Delay(reply.Delay, ct).ConfigureAwait(false);
-                        }
-
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(reply.Text), ct).ConfigureAwait(false);
-                    }
-                }
+                pump = PumpAsync(stream, inbox.Writer, connection.Token);
+                await InterpretAsync(stream, new Inbox(inbox.Reader), new ElmSession(Vehicle, _ecus, _options, random), connection.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // Server stopping.
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or ChannelClosedException)
             {
-                // The client went away mid-answer; its connection is all that ends.
+                // The client went away; its connection is all that ends.
             }
-            catch (SocketException)
+            finally
             {
-                // As above.
+                await connection.CancelAsync().ConfigureAwait(false);
+                if (pump is not null)
+                {
+                    await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
-            catch (ObjectDisposedException)
+        }
+    }
+
+    private static async Task PumpAsync(NetworkStream stream, ChannelWriter<byte[]> inbox, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
             {
-                // As above.
+                var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    inbox.TryComplete();
+                    return;
+                }
+
+                await inbox.WriteAsync(buffer[..read], ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            // Hand the failure to the interpreter, which ends the connection.
+            inbox.TryComplete(e);
+        }
+    }
+
+    private async Task InterpretAsync(NetworkStream stream, Inbox inbox, ElmSession session, CancellationToken ct)
+    {
+        var lines = new LineAssembler(ElmSession.MaxLineLength);
+        while (await inbox.WaitAsync(ct).ConfigureAwait(false))
+        {
+            while (inbox.TryRead(out var b))
+            {
+                if (lines.Push(b) is not { } line)
+                {
+                    continue;
+                }
+
+                var reply = session.Execute(line.Text, line.Overflowed);
+                var text = reply.Text;
+                if (reply.Stopped is { } stopped)
+                {
+                    // ELM327: any character received while it waits for the vehicle stops the request; that character is dropped.
+                    var waited = reply.Delay > TimeSpan.Zero ? Task.Delay(reply.Delay, ct) : Task.CompletedTask;
+                    while (!inbox.HasInterruption() && !waited.IsCompleted)
+                    {
+                        if (await Task.WhenAny(waited, inbox.WaitAsync(ct)).ConfigureAwait(false) != waited && !inbox.HasInterruption() && inbox.Completed)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (inbox.HasInterruption())
+                    {
+                        inbox.DropInterruption();
+                        lines.Clear();
+                        text = stopped;
+                    }
+                    else
+                    {
+                        await waited.ConfigureAwait(false);
+                    }
+                }
+                else if (reply.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(reply.Delay, ct).ConfigureAwait(false);
+                }
+
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(text), ct).ConfigureAwait(false);
             }
         }
     }
@@ -225,5 +276,73 @@ internal sealed class LineAssembler(int maxLength)
 
         _line.Append(b <= 0x7E ? (char)b : '\u007F');
         return null;
+    }
+
+    public void Clear()
+    {
+        _line.Clear();
+        _overflowed = false;
+    }
+}
+
+/// <summary>Bytes received on one connection, read one at a time, with a look at what is waiting.</summary>
+internal sealed class Inbox(ChannelReader<byte[]> reader)
+{
+    private byte[] _chunk = [];
+    private int _offset;
+
+    public bool Completed => reader.Completion.IsCompleted;
+
+    public async Task<bool> WaitAsync(CancellationToken ct) =>
+        _offset < _chunk.Length || await reader.WaitToReadAsync(ct).ConfigureAwait(false);
+
+    public bool TryRead(out byte value)
+    {
+        while (_offset >= _chunk.Length)
+        {
+            if (!reader.TryRead(out var next))
+            {
+                value = 0;
+                return false;
+            }
+
+            (_chunk, _offset) = (next, 0);
+        }
+
+        value = _chunk[_offset++];
+        return true;
+    }
+
+    /// <summary>A character that would interrupt the ELM is waiting: printable or CR; LF and NUL are skipped over.</summary>
+    public bool HasInterruption()
+    {
+        while (true)
+        {
+            while (_offset < _chunk.Length)
+            {
+                var b = _chunk[_offset];
+                if (b >= 0x20 || b == (byte)'\r')
+                {
+                    return true;
+                }
+
+                _offset++;
+            }
+
+            if (!reader.TryRead(out var next))
+            {
+                return false;
+            }
+
+            (_chunk, _offset) = (next, 0);
+        }
+    }
+
+    public void DropInterruption()
+    {
+        if (HasInterruption())
+        {
+            _offset++;
+        }
     }
 }

@@ -9,6 +9,7 @@ internal sealed class ElmClient : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly NetworkStream _stream;
+    private string _leftover = "";
 
     private ElmClient(TcpClient tcp)
     {
@@ -39,9 +40,10 @@ internal sealed class ElmClient : IAsyncDisposable
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(5));
-        var text = new StringBuilder();
+        var text = new StringBuilder(_leftover);
         var buffer = new byte[1024];
-        while (!text.ToString().EndsWith('>'))
+        int prompt;
+        while ((prompt = text.ToString().IndexOf('>', StringComparison.Ordinal)) < 0)
         {
             var read = await _stream.ReadAsync(buffer, cts.Token);
             if (read == 0)
@@ -52,7 +54,9 @@ internal sealed class ElmClient : IAsyncDisposable
             text.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
 
-        return text.ToString();
+        var all = text.ToString();
+        _leftover = all[(prompt + 1)..];
+        return all[..(prompt + 1)];
     }
 
     /// <summary>Sends a command and returns the non-empty answer lines, prompt removed.</summary>

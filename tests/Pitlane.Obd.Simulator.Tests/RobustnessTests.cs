@@ -39,6 +39,33 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task A_character_sent_before_the_prompt_stops_a_vehicle_request()
+    {
+        await using var sim = await Sim.StartAsync(new SimulatorOptions { Quirks = SimQuirks.SlowAnswers, SlowAnswerDelay = TimeSpan.FromMilliseconds(300) });
+        await sim.Client.InitAsync("ATSP6");
+        await sim.Client.SendRawAsync("010D\r"u8.ToArray());
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        await sim.Client.SendRawAsync("X"u8.ToArray());
+        Assert.Equal("STOPPED\r\r>", await sim.Client.ReadPromptAsync());
+        Assert.All(await sim.SendAsync("010D"), line => Assert.Equal("41 0D 00", line));
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_stop_each_other_but_crlf_line_endings_do_not()
+    {
+        await using var sim = await Sim.StartAsync();
+        await sim.Client.InitAsync("ATSP6", "ATSH7E0");
+        await sim.Client.SendRawAsync("010D\r010D\r"u8.ToArray());
+        Assert.Equal("STOPPED\r\r>", await sim.Client.ReadPromptAsync());
+        // The interrupting '0' is dropped: what is left, "10D", is service 10 with a response-count digit.
+        Assert.Equal("7F 10 13\r\r>", await sim.Client.ReadPromptAsync());
+
+        await sim.Client.SendRawAsync("010D\r\n"u8.ToArray());
+        Assert.Equal("41 0D 00\r\r>", await sim.Client.ReadPromptAsync());
+        Assert.Equal(["ELM327 v1.5"], await sim.SendAsync("ATI"));
+    }
+
+    [Fact]
     public async Task Random_bytes_do_not_stop_the_server()
     {
         await using var sim = await Sim.StartAsync();
