@@ -147,6 +147,23 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task Stopping_the_server_closes_connected_clients_promptly()
+    {
+        var server = new ElmSimulatorServer(new SimulatorOptions { Quirks = SimQuirks.SlowAnswers, SlowAnswerDelay = TimeSpan.FromSeconds(5) });
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        await using var idle = await ElmClient.ConnectAsync(server.Port);
+        await using var waiting = await ElmClient.ConnectAsync(server.Port);
+        await idle.RawAsync("ATI");
+        await waiting.SendRawAsync("0100\r"u8.ToArray());
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        await server.DisposeAsync();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopped in {clock.Elapsed}");
+        await Assert.ThrowsAnyAsync<Exception>(() => idle.RawAsync("ATI"));
+    }
+
+    [Fact]
     public void Invalid_options_name_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => new ElmSimulatorServer(new SimulatorOptions { Scenario = "flat-tyre" }));
