@@ -3,5 +3,6 @@ using System.CommandLine;
 var root = new RootCommand("Pitlane command-line tool: diagnostics, simulators and operations.");
 // Each command group lives in its own file and adds itself here.
 root.Subcommands.Add(Pitlane.Cli.SimCommand.Create());
+root.Subcommands.Add(Pitlane.Cli.ObdCommands.Create());
 
 return await root.Parse(args).InvokeAsync();

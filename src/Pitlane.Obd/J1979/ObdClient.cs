@@ -115,7 +115,7 @@ public sealed class ObdClient
         ToReadiness(await ReadPidDataAsync([0x01], cancellationToken));
 
     public static IReadOnlyList<ReadinessStatus> ToReadiness(IEnumerable<PidData> data) =>
-        data.Where(d => d.Pid == 0x01).Select(d => ReadinessStatus.Decode(d.Ecu, d.Data)).ToList();
+        data.Where(d => d.Pid == 0x01).OrderBy(d => d.Ecu, StringComparer.Ordinal).Select(d => ReadinessStatus.Decode(d.Ecu, d.Data)).ToList();
 
     /// <summary>Service 02: the freeze frame's supported PIDs, then its trigger DTC and up to <paramref name="maxPids"/> scaled values.</summary>
     public async Task<IReadOnlyList<FreezeFrame>> ReadFreezeFrameAsync(int maxPids = 16, byte frame = 0, CancellationToken cancellationToken = default)

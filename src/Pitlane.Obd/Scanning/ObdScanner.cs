@@ -137,7 +137,10 @@ public sealed class ObdScanner
             live,
             adapter.ObdRequestCount,
             _time.GetElapsedTime(started),
-            warnings);
+            warnings)
+        {
+            VinDetails = vin is null ? null : Pitlane.Vin.VinDecoder.Decode(vin.Text),
+        };
     }
 
     /// <summary>Up to <paramref name="max"/> supported PIDs with a physical scaling, most useful first.</summary>

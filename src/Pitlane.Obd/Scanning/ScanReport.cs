@@ -75,4 +75,7 @@ public sealed record ScanReport(
     IReadOnlyList<string> Warnings)
 {
     public bool MilOn => Readiness.Any(r => r.MilOn);
+
+    /// <summary>The VIN decoded by Pitlane.Vin (manufacturer, model year, check digit); null without a VIN.</summary>
+    public Pitlane.Vin.VinDecodeResult? VinDetails { get; init; }
 }
