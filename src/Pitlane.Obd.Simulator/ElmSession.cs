@@ -25,7 +25,7 @@ internal sealed class ElmSession
     private readonly SimulatorOptions _options;
     private readonly Random _random;
 
-    private bool _echo, _linefeeds, _spaces, _headers, _canAutoFormat, _responses;
+    private bool _echo, _linefeeds, _spaces, _headers, _canAutoFormat, _responses, _flowControl, _showDlc;
     private byte _timeout, _canPriority;
     private string? _header;
     private string? _receiveFilter;
@@ -75,6 +75,8 @@ internal sealed class ElmSession
         _headers = false;
         _canAutoFormat = true;
         _responses = true;
+        _flowControl = true;
+        _showDlc = false;
         _timeout = 0x32;
         _canPriority = 0x18;
         _header = null;
@@ -177,7 +179,13 @@ internal sealed class ElmSession
             case "CAF0" or "CAF1":
                 _canAutoFormat = a[3] == '1';
                 return ["OK"];
-            case "M0" or "M1" or "AT0" or "AT1" or "AT2" or "CFC0" or "CFC1" or "AL" or "NL" or "V0" or "V1" or "D0" or "D1" or "LP":
+            case "CFC0" or "CFC1":
+                _flowControl = a[3] == '1';
+                return ["OK"];
+            case "D0" or "D1":
+                _showDlc = a[1] == '1';
+                return ["OK"];
+            case "M0" or "M1" or "AT0" or "AT1" or "AT2" or "AL" or "NL" or "V0" or "V1" or "LP" or "BI" or "KW0" or "KW1":
                 return ["OK"];
             case "PC":
                 _connected = false;
@@ -220,6 +228,13 @@ internal sealed class ElmSession
         if (a.StartsWith("CRA", StringComparison.Ordinal) && a.Length is 6 or 11 && IsHex(a.AsSpan(3)))
         {
             _receiveFilter = a[3..];
+            return ["OK"];
+        }
+
+        // K-line timing: wakeup interval (ATSW hh) and wakeup message (ATWM with 1-6 bytes).
+        if ((a.StartsWith("SW", StringComparison.Ordinal) && a.Length == 4 && IsHex(a.AsSpan(2)))
+            || (a.StartsWith("WM", StringComparison.Ordinal) && a.Length is >= 4 and <= 14 && a.Length % 2 == 0 && IsHex(a.AsSpan(2))))
+        {
             return ["OK"];
         }
 
@@ -426,6 +441,12 @@ internal sealed class ElmSession
                 continue;
             }
 
+            if (IsCan && !_flowControl && stream.FindIndex(f => f.Bytes[0] >> 4 == 1) is var first and >= 0)
+            {
+                // ATCFC0: the adapter sends no flow control frame, so the ECU stops after its first frame.
+                stream.RemoveRange(first + 1, stream.Count - first - 1);
+            }
+
             streams.Add(stream);
             if (expected > 0 && streams.Count == expected)
             {
@@ -541,7 +562,8 @@ internal sealed class ElmSession
             var id = Is29Bit
                 ? Hex([(byte)(frame.Id >> 24), (byte)(frame.Id >> 16), (byte)(frame.Id >> 8), (byte)frame.Id])
                 : Case(frame.Id.ToString("X3", CultureInfo.InvariantCulture));
-            yield return id + Separator + Hex(bytes);
+            // ATD1 shows the data length code between identifier and data; ISO 15765-4 frames are always 8 bytes.
+            yield return id + Separator + (_showDlc ? "8" + Separator : "") + Hex(bytes);
             yield break;
         }
 

@@ -126,4 +126,15 @@ public sealed class FramingTests
         Assert.Equal(["03 41 0D 00 AA AA AA AA"], await sim.SendAsync("02010D"));
         Assert.Equal(3, (await sim.SendAsync("020902")).Length);
     }
+
+    [Fact]
+    public async Task Dlc_display_and_flow_control_off_change_what_the_adapter_shows()
+    {
+        await using var sim = await Sim.StartAsync();
+        await sim.Client.InitAsync("ATSP6", "ATH1", "ATSH7E0", "ATD1");
+        Assert.Equal(["7E8 8 03 41 0D 00 AA AA AA AA"], await sim.SendAsync("010D"));
+        Assert.Equal(["OK"], await sim.SendAsync("ATD0"));
+        Assert.Equal(["OK"], await sim.SendAsync("ATCFC0"));
+        Assert.Equal(["7E8 10 14 49 02 01 31 48 47"], await sim.SendAsync("0902"));
+    }
 }
