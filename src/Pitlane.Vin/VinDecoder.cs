@@ -22,6 +22,7 @@ public static class VinDecoder
     private const int FirstCycleStart = 1980;
     private const int SecondCycleStart = 2010;
     private const int CycleLength = 30;
+    private const int MaxReferenceYear = 9998;
 
     private static readonly VinFinding[] NoFindings = [];
 
@@ -50,8 +51,8 @@ public static class VinDecoder
     private static readonly VinFinding ModelYearEstimated = new(
         VinFindingCodes.ModelYearEstimated,
         "The position-7 rule of 49 CFR 565.15 applies only to North American light vehicles, so the model year is the latest "
-        + "year with this position-10 code that is not after the reference year + 1; outside North America ISO 3779 does not "
-        + "require a model year at position 10 at all.",
+        + "year with this position-10 code that is not after the reference year + 1. ISO 3779 alone does not require a model "
+        + "year at position 10, so on a European VIN the character may not be a year at all.",
         10);
 
     private static readonly VinFinding OptionalYearCodeMissing = new(
@@ -202,6 +203,8 @@ public static class VinDecoder
             return null;
         }
 
+        // Keeps "referenceYear + 1" free of overflow for int.MaxValue; years outside 1980-9998 mean nothing for a VIN anyway.
+        referenceYear = Math.Clamp(referenceYear, FirstCycleStart, MaxReferenceYear);
         var latestPlausible = LatestYear(offset, referenceYear);
         if (country?.NorthAmerica != true)
         {

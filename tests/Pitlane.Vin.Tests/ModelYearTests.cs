@@ -107,4 +107,13 @@ public sealed class ModelYearTests
         Assert.DoesNotContain(result.Errors, e => e.Code == VinFindingCodes.ModelYearCode);
         Assert.Contains(result.Warnings, w => w.Code == VinFindingCodes.ModelYearCode);
     }
+
+    [Theory]
+    [InlineData(int.MinValue, 1996)]
+    [InlineData(0, 1996)]
+    [InlineData(int.MaxValue, 9976)]
+    public void Given_absurd_reference_year_Then_clamped_not_overflowed(int referenceYear, int expected)
+    {
+        Assert.Equal(expected, VinDecoder.Decode("WP0ZZZ99ZTS392124", referenceYear).ModelYear);
+    }
 }
