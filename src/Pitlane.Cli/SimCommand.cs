@@ -42,10 +42,11 @@ internal static class SimCommand
         var noData = new Option<double>("--nodata") { Description = "Probability of answering NO DATA (0-1)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for live values and faults; random when absent." };
         var timeScale = new Option<double>("--time-scale") { Description = "Driving-cycle speed-up factor.", DefaultValueFactory = _ => 1 };
+        var slowDelay = new Option<int>("--slow-ms") { Description = "Delay of each answer with --quirks slow, in milliseconds.", DefaultValueFactory = _ => 300 };
 
         var command = new Command("sim", "Run an ELM327-compatible vehicle simulator over TCP.")
         {
-            scenario, vin, port, address, protocol, quirks, drop, garble, noData, seed, timeScale,
+            scenario, vin, port, address, protocol, quirks, drop, garble, noData, seed, timeScale, slowDelay,
         };
 
         command.SetAction(async (parse, ct) =>
@@ -64,6 +65,7 @@ internal static class SimCommand
                     Faults = new SimFaults { DropFrameRate = parse.GetValue(drop), GarbleRate = parse.GetValue(garble), NoDataRate = parse.GetValue(noData) },
                     Seed = parse.GetValue(seed),
                     TimeScale = parse.GetValue(timeScale),
+                    SlowAnswerDelay = TimeSpan.FromMilliseconds(parse.GetValue(slowDelay)),
                 };
                 options.Validate();
             }
