@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pitlane.Identity;
+using Pitlane.Organizations;
+using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
+using Pitlane.Vehicles;
+
+namespace Pitlane.Demo;
+
+public sealed record DemoLogin(string Email, OrganizationRole Role);
+
+/// <summary>The embedded profile's demo: one shop, one user per role, a few vehicles. Seeded once, on an empty database.</summary>
+public sealed class DemoSeeder(
+    PitlaneDbContext db,
+    UserAccounts accounts,
+    UserManager<PitlaneUser> users,
+    VehicleRegistration vehicles,
+    IOptions<PitlaneOptions> options,
+    TimeProvider time,
+    ILogger<DemoSeeder> logger)
+{
+    public const string OrganizationName = "Pitlane Demo Garage";
+
+    public static readonly IReadOnlyList<DemoLogin> Logins =
+    [
+        new("owner@demo.pitlane.test", OrganizationRole.Owner),
+        new("manager@demo.pitlane.test", OrganizationRole.Manager),
+        new("advisor@demo.pitlane.test", OrganizationRole.ServiceAdvisor),
+        new("tech@demo.pitlane.test", OrganizationRole.Technician),
+        new("porter@demo.pitlane.test", OrganizationRole.Porter),
+        new("sales@demo.pitlane.test", OrganizationRole.Salesperson),
+    ];
+
+    // Check digits computed per 49 CFR 565.15; the first is the well-known 2003 Honda Accord example.
+    private static readonly (string Vin, int Km, string Plate, string Nickname)[] DemoVehicles =
+    [
+        ("1HGCM82633A004352", 212_400, "PIT-001", "Customer Accord"),
+        ("1FTFW1ET3EKE12345", 98_750, "PIT-002", "Shop truck"),
+        ("5YJ3E1EA2KF317000", 41_200, "PIT-003", "Loaner Model 3"),
+        ("JTDKB20UX93512345", 156_000, "PIT-004", "Prius in bay 2"),
+        ("WBA8E9G58GNT12345", 73_300, "PIT-005", "Wagon, brake job"),
+    ];
+
+    public async Task<bool> SeedAsync(CancellationToken ct)
+    {
+        if (await db.Organizations.AnyAsync(o => o.Name == OrganizationName && o.Kind == OrganizationKind.Shop, ct))
+        {
+            return false;
+        }
+        var password = options.Value.Demo.Password;
+        var now = time.GetUtcNow().UtcDateTime;
+        var shop = Organization.Create(OrganizationName, OrganizationKind.Shop, now);
+        db.Organizations.Add(shop);
+        await db.SaveChangesAsync(ct);
+        foreach (var login in Logins)
+        {
+            var user = await users.FindByEmailAsync(login.Email);
+            if (user is null)
+            {
+                var name = $"Demo {login.Role}";
+                var outcome = await accounts.RegisterAsync(login.Email, password, name, ct);
+                user = outcome.User ?? throw new InvalidOperationException(
+                    $"The demo user {login.Email} could not be created: {string.Join(' ', outcome.Errors!.SelectMany(e => e.Value))} (check Pitlane:Demo:Password).");
+            }
+            db.Memberships.Add(Membership.Create(shop.Id, user.Id, login.Role, now));
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var (vin, km, plate, nickname) in DemoVehicles)
+        {
+            await vehicles.RegisterAsync(shop.Id, new CreateVehicleRequest(vin, km, plate, nickname), ct);
+        }
+        logger.LogInformation("Seeded the demo organisation {Organization} with {Users} users and {Vehicles} vehicles", OrganizationName, Logins.Count, DemoVehicles.Length);
+        return true;
+    }
+}

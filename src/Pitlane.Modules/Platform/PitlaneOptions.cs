@@ -1,0 +1,174 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitlane.Platform;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The "Pitlane" configuration section. Validated at start-up: a wrong value stops the app naming the setting.</summary>
+public sealed class PitlaneOptions
+{
+    public const string Section = "Pitlane";
+
+    /// <summary>Where the embedded profile keeps its SQLite file, signing keys and media.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public VpicOptions Vpic { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+
+    public TelemetryExportOptions Telemetry { get; set; } = new();
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBodyBytes { get; set; } = 1L << 20;
+
+    /// <summary>Checks every setting and returns one message per fault, each naming its setting.</summary>
+    public IReadOnlyList<string> Validate(string? connectionString)
+    {
+        var faults = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            faults.Add("Pitlane:DataDirectory must not be empty.");
+        }
+        if (!Enum.IsDefined(Database.Provider))
+        {
+            faults.Add($"Pitlane:Database:Provider must be Sqlite or Postgres, not '{Database.Provider}'.");
+        }
+        if (Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
+        {
+            faults.Add("ConnectionStrings:Pitlane is required when Pitlane:Database:Provider is Postgres.");
+        }
+        if (Auth.AccessTokenMinutes is < 1 or > 60)
+        {
+            faults.Add("Pitlane:Auth:AccessTokenMinutes must be between 1 and 60.");
+        }
+        if (Auth.RefreshTokenDays is < 1 or > 365)
+        {
+            faults.Add("Pitlane:Auth:RefreshTokenDays must be between 1 and 365.");
+        }
+        if (Auth.SigningKey is { Length: > 0 and < 32 })
+        {
+            faults.Add("Pitlane:Auth:SigningKey must be at least 32 characters (256 bits) when set.");
+        }
+        if (Auth.AuthRequestsPerMinute is < 1 or > 100_000)
+        {
+            faults.Add("Pitlane:Auth:AuthRequestsPerMinute must be between 1 and 100000.");
+        }
+        if (Auth.MaxFailedLogins is < 1 or > 100)
+        {
+            faults.Add("Pitlane:Auth:MaxFailedLogins must be between 1 and 100.");
+        }
+        if (Vpic.Enabled && !Uri.TryCreate(Vpic.BaseUrl, UriKind.Absolute, out _))
+        {
+            faults.Add($"Pitlane:Vpic:BaseUrl must be an absolute URL, not '{Vpic.BaseUrl}'.");
+        }
+        if (Vpic.TimeoutSeconds is <= 0 or > 60)
+        {
+            faults.Add("Pitlane:Vpic:TimeoutSeconds must be between 0 and 60.");
+        }
+        if (MaxRequestBodyBytes < 1024)
+        {
+            faults.Add("Pitlane:MaxRequestBodyBytes must be at least 1024.");
+        }
+        if (Telemetry.OtlpEndpoint is { Length: > 0 } otlp && !Uri.TryCreate(otlp, UriKind.Absolute, out _))
+        {
+            faults.Add($"Pitlane:Telemetry:OtlpEndpoint must be an absolute URL, not '{otlp}'.");
+        }
+        return faults;
+    }
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply pending migrations at start-up (embedded profile). Production deploys run `pitlane migrate` instead.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>HMAC-SHA256 key for access tokens. Empty: a random key is generated once and kept in the data directory.</summary>
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "pitlane";
+
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>Per client IP, on the sign-in, sign-up and refresh endpoints.</summary>
+    public int AuthRequestsPerMinute { get; set; } = 30;
+
+    public int MaxFailedLogins { get; set; } = 5;
+
+    public int LockoutMinutes { get; set; } = 15;
+}
+
+public sealed class VpicOptions
+{
+    /// <summary>Ask NHTSA vPIC for model, trim, body, engine and plant when it is reachable.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string BaseUrl { get; set; } = "https://vpic.nhtsa.dot.gov/";
+
+    public double TimeoutSeconds { get; set; } = 3;
+
+    /// <summary>After a failure, vPIC is not asked again for this long (the local decoder answers alone).</summary>
+    public int CooldownSeconds { get; set; } = 300;
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>Seed the demo organisation, its users and vehicles once, on an empty database.</summary>
+    public bool Seed { get; set; } = true;
+
+    public string Password { get; set; } = "Pitlane-demo-1";
+}
+
+public sealed class TelemetryExportOptions
+{
+    /// <summary>OTLP endpoint (e.g. http://collector:4317); traces and metrics are exported only when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+}
+
+public sealed record PitlaneSettings(PitlaneOptions Options, string? ConnectionString)
+{
+    /// <summary>Binds the Pitlane section and the connection string, and validates them: the app and the CLI start here.</summary>
+    public static bool TryRead(Microsoft.Extensions.Configuration.IConfiguration configuration,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PitlaneSettings? settings,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? fault)
+    {
+        settings = null;
+        var options = new PitlaneOptions();
+        try
+        {
+            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(PitlaneOptions.Section), options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the setting: "Failed to convert configuration value at 'Pitlane:Database:Provider'..."
+            fault = e.Message;
+            return false;
+        }
+        var connectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, "Pitlane");
+        var faults = options.Validate(connectionString);
+        if (faults.Count > 0)
+        {
+            fault = string.Join(" ", faults);
+            return false;
+        }
+        fault = null;
+        settings = new PitlaneSettings(options, connectionString);
+        return true;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pitlane.Identity;
+
+namespace Pitlane.Web.Pages.Account;
+
+public sealed class LogoutModel(SignInManager<PitlaneUser> signIn, UserManager<PitlaneUser> users) : PageModel
+{
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            // A new security stamp invalidates this user's other cookie sessions at their next validation.
+            await users.UpdateSecurityStampAsync(user);
+        }
+        await signIn.SignOutAsync();
+        Response.Cookies.Delete(PageOrganization.Cookie);
+        return RedirectToPage();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Pitlane.Demo;
+using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
+using Pitlane.Web.Hubs;
+
+namespace Pitlane.Web;
+
+public static class PitlaneHost
+{
+    /// <summary>Binds and validates the Pitlane section before anything else starts.</summary>
+    public static bool TryReadOptions(IConfiguration configuration, [NotNullWhen(true)] out PitlaneSettings? settings, [NotNullWhen(false)] out string? fault) =>
+        PitlaneSettings.TryRead(configuration, out settings, out fault);
+
+    public static WebApplication Build(WebApplicationBuilder builder, PitlaneSettings startup)
+    {
+        var options = startup.Options;
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            json.SerializerOptions.MaxDepth = 32;
+        });
+
+        builder.Services.AddPitlaneCore(options, startup.ConnectionString);
+        builder.Services.AddPitlaneAuthentication(options);
+        var dataProtectionKeys = Path.Combine(Path.GetFullPath(options.DataDirectory), "keys", "data-protection");
+        builder.Services.AddDataProtection()
+            .SetApplicationName("pitlane")
+            .PersistKeysToFileSystem(new DirectoryInfo(dataProtectionKeys));
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/");
+            pages.Conventions.AllowAnonymousToFolder("/Account");
+            pages.Conventions.AllowAnonymousToPage("/Error");
+        });
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = "RequestVerificationToken";
+            antiforgery.Cookie.Name = "pitlane.csrf";
+        });
+        builder.Services.AddSignalR();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<PageOrganization>();
+        builder.Services.AddHostedService<DatabasePreparation>();
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<PitlaneDbContext>("database", tags: ["ready"]);
+        AddOpenTelemetry(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseRequestSizeLimit(options.MaxRequestBodyBytes);
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseCookieApiAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "docs";
+            ui.SwaggerEndpoint("/openapi/v1.json", "Pitlane API v1");
+            ui.DocumentTitle = "Pitlane API";
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPitlaneApi();
+        app.MapHub<LiveHub>("/hubs/live").RequireAuthorization();
+        app.MapRazorPages();
+        // Unknown API paths answer 404 problem+json rather than falling through to the pages.
+        app.Map("/api/{**rest}", () => Problems.NotFound("No such API endpoint.")).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    public static void PrintWelcome(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PitlaneOptions>>().Value;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? "(no address)";
+        Console.WriteLine();
+        Console.WriteLine($"Pitlane is running: open {url}");
+        Console.WriteLine($"  database: {options.Database.Provider}, data directory: {Path.GetFullPath(options.DataDirectory)}");
+        Console.WriteLine($"  API docs: {url.TrimEnd('/')}/docs");
+        if (options.Demo.Seed)
+        {
+            Console.WriteLine($"  demo logins (password {options.Demo.Password}):");
+            foreach (var login in DemoSeeder.Logins)
+            {
+                Console.WriteLine($"    {login.Role,-15} {login.Email}");
+            }
+        }
+        Console.WriteLine();
+    }
+
+    private static void AddOpenTelemetry(IServiceCollection services, PitlaneOptions options)
+    {
+        if (string.IsNullOrEmpty(options.Telemetry.OtlpEndpoint))
+        {
+            return;
+        }
+        var endpoint = new Uri(options.Telemetry.OtlpEndpoint);
+        // No OpenTelemetry hosting package here: providers are built directly from ASP.NET Core's own sources and
+        // meters and disposed with the container.
+        services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+            .AddSource("Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "System.Net.Http")
+            .AddOtlpExporter(otlp => otlp.Endpoint = endpoint)
+            .Build());
+        services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
+                "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
+                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime")
+            .AddOtlpExporter(otlp => otlp.Endpoint = endpoint)
+            .Build());
+        services.AddHostedService<TelemetryActivator>();
+    }
+
+    /// <summary>Resolves the providers at start so they listen from the first request.</summary>
+    private sealed class TelemetryActivator(TracerProvider tracer, MeterProvider meter) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            tracer.ForceFlush();
+            meter.ForceFlush();
+            return Task.CompletedTask;
+        }
+    }
+}

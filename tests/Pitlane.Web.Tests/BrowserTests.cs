@@ -1,0 +1,111 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests;
+
+/// <summary>The pages people use, in headless Debian Chromium driven by Selenium.</summary>
+public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
+{
+    private const string ChromeDriver = "/usr/bin/chromedriver";
+    private static readonly string[] ChromiumPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"pitlane-chromium-{Guid.NewGuid():N}");
+    private ChromeDriver? _driver;
+
+    private ChromeDriver Browser()
+    {
+        var chromium = ChromiumPaths.FirstOrDefault(File.Exists);
+        if (chromium is null || !File.Exists(ChromeDriver))
+        {
+            ServerRequirement.Unavailable("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver).");
+        }
+        var options = new ChromeOptions { BinaryLocation = chromium };
+        // The closed network here: no background services, sync or component updates, or Chromium stalls on them.
+        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={_profile}", "--window-size=1280,900");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+        return _driver;
+    }
+
+    private static WebDriverWait Wait(IWebDriver driver) => new(driver, TimeSpan.FromSeconds(15));
+
+    private void SignIn(IWebDriver browser, string email)
+    {
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
+        browser.FindElement(By.Id("Email")).SendKeys(email);
+        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
+        browser.FindElement(By.Id("sign-in")).Click();
+        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+    }
+
+    [Fact]
+    public void Given_demo_advisor_When_adding_a_vehicle_by_VIN_Then_it_is_decoded_live_and_saved()
+    {
+        var browser = Browser();
+        SignIn(browser, "advisor@demo.pitlane.test");
+        Assert.Contains("Pitlane Demo Garage", browser.PageSource, StringComparison.Ordinal);
+
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles/Add");
+        var vin = browser.FindElement(By.Id("Vin"));
+        vin.SendKeys("3VW2B7AJ2HM312345");
+        // The preview comes from GET /api/v1/vin/{vin} while the person types.
+        var status = Wait(browser).Until(d => d.FindElements(By.Id("vin-status")).FirstOrDefault());
+        Assert.Equal("Check digit valid", status!.Text);
+        var year = browser.FindElement(By.CssSelector("[data-field='model-year']"));
+        Assert.Equal("2017", year.Text);
+        Assert.Equal("Volkswagen", browser.FindElement(By.CssSelector("[data-field='make']")).Text);
+
+        browser.FindElement(By.Id("Nickname")).SendKeys("Jetta from the browser test");
+        browser.FindElement(By.Id("save-vehicle")).Click();
+        Wait(browser).Until(d => d.Url.Contains("/Vehicles/Details/", StringComparison.Ordinal));
+        Assert.Equal("3VW2B7AJ2HM312345", browser.FindElement(By.Id("vehicle-vin")).Text);
+        Assert.Equal("2017", browser.FindElement(By.Id("vehicle-year")).Text);
+
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles");
+        Assert.Contains("Jetta from the browser test", browser.PageSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_typo_in_VIN_Then_preview_says_the_check_digit_is_wrong_and_nothing_is_saved()
+    {
+        var browser = Browser();
+        SignIn(browser, "tech@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles/Add");
+        browser.FindElement(By.Id("Vin")).SendKeys("1HGCM82633A004353");
+        var status = Wait(browser).Until(d => d.FindElements(By.Id("vin-status")).FirstOrDefault());
+        Assert.Contains("does not match", status!.Text, StringComparison.Ordinal);
+        browser.FindElement(By.Id("save-vehicle")).Click();
+        Wait(browser).Until(d => d.FindElements(By.CssSelector(".alert-danger")).Count > 0);
+        Assert.Contains("check digit", browser.FindElement(By.CssSelector(".alert-danger")).Text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Given_technician_Then_navigation_has_no_team_page_and_anonymous_is_sent_to_login()
+    {
+        var browser = Browser();
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles");
+        Assert.Contains("/Account/Login", browser.Url, StringComparison.Ordinal);
+        SignIn(browser, "tech@demo.pitlane.test");
+        Assert.Empty(browser.FindElements(By.CssSelector("a[href='/Organization']")));
+        Assert.NotEmpty(browser.FindElements(By.CssSelector("a[href='/Vehicles']")));
+    }
+
+    public void Dispose()
+    {
+        _driver?.Quit();
+        _driver?.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium can still be writing its profile as it exits.
+        }
+    }
+}

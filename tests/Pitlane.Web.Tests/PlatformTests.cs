@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests;
+
+public sealed class PlatformTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task Given_running_app_Then_live_and_ready_are_200()
+    {
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Given_openapi_Then_document_lists_the_endpoints_and_docs_ui_is_served()
+    {
+        using var client = app.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/vehicles/{id}", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/auth/token", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/vin/{vin}", out _));
+        var docs = await client.GetAsync("/docs/index.html");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_any_response_Then_security_headers_are_set()
+    {
+        using var client = app.CreateClient();
+        var response = await client.GetAsync("/Account/Login");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task Given_unknown_api_path_Then_404_problem_json()
+    {
+        using var client = await app.SignedInClientAsync("owner@demo.pitlane.test");
+        var response = await client.GetAsync("/api/v1/does-not-exist");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Given_body_over_the_limit_Then_413_and_nothing_stored()
+    {
+        using var client = await app.SignedInClientAsync("owner@demo.pitlane.test");
+        var huge = "{\"vin\":\"1G1ZD5ST1LF012345\",\"nickname\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        var response = await client.PostAsync("/api/v1/vehicles", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/vehicles?q=1G1ZD5ST1LF012345");
+        Assert.Equal(0, list.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_signed_in_browser_without_antiforgery_token_Then_unsafe_api_call_is_refused()
+    {
+        using var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var login = await browser.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(login, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var signedIn = await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = "owner@demo.pitlane.test",
+            ["Password"] = "Pitlane-demo-1",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.True(signedIn.IsSuccessStatusCode || signedIn.StatusCode == HttpStatusCode.Redirect, signedIn.StatusCode.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/me")).StatusCode);
+        var forged = await browser.PostAsJsonAsync("/api/v1/organizations", new { name = "Forged Motors" });
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Given_demo_profile_Then_seeded_once_with_one_user_per_role()
+    {
+        using var client = await app.SignedInClientAsync("owner@demo.pitlane.test");
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/me");
+        var shop = me.GetProperty("organizations").EnumerateArray().First(o => !o.GetProperty("personal").GetBoolean()).GetProperty("id").GetGuid();
+        var members = await client.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{shop}/members");
+        var roles = members.EnumerateArray().Select(m => m.GetProperty("role").GetString()).Order().ToList();
+        Assert.Equal(["Manager", "Owner", "Porter", "Salesperson", "ServiceAdvisor", "Technician"], roles);
+        var seeder = app.Service<Pitlane.Demo.DemoSeeder>();
+        Assert.False(await seeder.SeedAsync(CancellationToken.None));
+    }
+}
+
+public sealed class ConfigurationTests
+{
+    private static (bool Ok, string? Fault) Read(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+        var ok = PitlaneHost.TryReadOptions(configuration, out _, out var fault);
+        return (ok, fault);
+    }
+
+    [Fact]
+    public void Given_unknown_database_provider_Then_start_fails_naming_the_setting()
+    {
+        var (ok, fault) = Read(("Pitlane:Database:Provider", "Oracle"));
+        Assert.False(ok);
+        Assert.Contains("Pitlane:Database:Provider", fault);
+    }
+
+    [Fact]
+    public void Given_postgres_without_connection_string_Then_start_fails_naming_the_setting()
+    {
+        var (ok, fault) = Read(("Pitlane:Database:Provider", "Postgres"));
+        Assert.False(ok);
+        Assert.Contains("ConnectionStrings:Pitlane", fault);
+    }
+
+    [Fact]
+    public void Given_short_signing_key_Then_start_fails_naming_the_setting()
+    {
+        var (ok, fault) = Read(("Pitlane:Auth:SigningKey", "short"));
+        Assert.False(ok);
+        Assert.Contains("Pitlane:Auth:SigningKey", fault);
+    }
+
+    [Fact]
+    public void Given_defaults_Then_valid()
+    {
+        var (ok, fault) = Read();
+        Assert.True(ok, fault);
+    }
+}
+
+public sealed class MigrationTests(PostgresServer postgres)
+{
+    [Fact]
+    public void Given_model_Then_no_pending_changes_on_Sqlite()
+    {
+        using var db = new SqlitePitlaneDbContext(new DbContextOptionsBuilder<SqlitePitlaneDbContext>().UseSqlite("Data Source=:memory:").Options);
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no SQLite migration covers: add a migration (tools/Pitlane.DesignTime/README.md).");
+        Assert.NotEmpty(db.Database.GetMigrations());
+    }
+
+    [Fact]
+    public void Given_model_Then_no_pending_changes_on_Postgres()
+    {
+        using var db = new PostgresPitlaneDbContext(new DbContextOptionsBuilder<PostgresPitlaneDbContext>().UseNpgsql("Host=127.0.0.1;Database=none").Options);
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no PostgreSQL migration covers: add a migration (tools/Pitlane.DesignTime/README.md).");
+        Assert.NotEmpty(db.Database.GetMigrations());
+    }
+
+    [Fact]
+    public async Task Given_empty_Postgres_database_Then_migrations_apply_and_reapply_as_no_op()
+    {
+        if (postgres.UnavailableReason is { } reason)
+        {
+            ServerRequirement.Unavailable(reason);
+        }
+        var connection = await postgres.CreateDatabaseAsync("migrate");
+        await using var db = new PostgresPitlaneDbContext(new DbContextOptionsBuilder<PostgresPitlaneDbContext>().UseNpgsql(connection).Options);
+        await DatabaseSetup.MigrateAsync(db, CancellationToken.None);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        await DatabaseSetup.MigrateAsync(db, CancellationToken.None);
+        Assert.Equal(0, await db.Vehicles.CountAsync());
+    }
+}
