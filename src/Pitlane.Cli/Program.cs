@@ -4,5 +4,6 @@ var root = new RootCommand("Pitlane command-line tool: diagnostics, simulators a
 // Each command group lives in its own file and adds itself here.
 root.Subcommands.Add(Pitlane.Cli.SimCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.ObdCommands.Create());
+root.Subcommands.Add(Pitlane.Cli.MigrateCommand.Create());
 
 return await root.Parse(args).InvokeAsync();
