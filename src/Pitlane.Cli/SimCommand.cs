@@ -42,11 +42,12 @@ internal static class SimCommand
         var noData = new Option<double>("--nodata") { Description = "Probability of answering NO DATA (0-1)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for live values and faults; random when absent." };
         var timeScale = new Option<double>("--time-scale") { Description = "Driving-cycle speed-up factor.", DefaultValueFactory = _ => 1 };
+        var ignitionOff = new Option<bool>("--ignition-off") { Description = "Adapter plugged in with the ignition off: every vehicle request fails." };
         var slowDelay = new Option<int>("--slow-ms") { Description = "Delay of each answer with --quirks slow, in milliseconds.", DefaultValueFactory = _ => 300 };
 
         var command = new Command("sim", "Run an ELM327-compatible vehicle simulator over TCP.")
         {
-            scenario, vin, port, address, protocol, quirks, drop, garble, noData, seed, timeScale, slowDelay,
+            scenario, vin, port, address, protocol, quirks, drop, garble, noData, seed, timeScale, slowDelay, ignitionOff,
         };
 
         command.SetAction(async (parse, ct) =>
@@ -66,6 +67,7 @@ internal static class SimCommand
                     Seed = parse.GetValue(seed),
                     TimeScale = parse.GetValue(timeScale),
                     SlowAnswerDelay = TimeSpan.FromMilliseconds(parse.GetValue(slowDelay)),
+                    IgnitionOn = !parse.GetValue(ignitionOff),
                 };
                 options.Validate();
             }

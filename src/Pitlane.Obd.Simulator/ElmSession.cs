@@ -191,7 +191,7 @@ internal sealed class ElmSession
                 _connected = false;
                 return ["OK"];
             case "RV":
-                return [string.Create(CultureInfo.InvariantCulture, $"{_vehicle.BatteryVolts:0.0}V")];
+                return [string.Create(CultureInfo.InvariantCulture, $"{(_options.IgnitionOn ? _vehicle.BatteryVolts : _vehicle.RestingBatteryVolts):0.0}V")];
             case "DP":
                 return [DescribeProtocol()];
             case "DPN":
@@ -323,6 +323,14 @@ internal sealed class ElmSession
         }
 
         var lines = new List<string>();
+        if (!_options.IgnitionOn)
+        {
+            // Nothing answers on any bus: the search gives up, a fixed protocol reports its own failure.
+            return _auto
+                ? (["SEARCHING...", "UNABLE TO CONNECT"], Timeout, 1)
+                : ([_protocol is 6 or 7 or 8 or 9 ? "CAN ERROR" : WrongProtocolError()], Timeout, 0);
+        }
+
         if (!_connected)
         {
             if (_protocol == VehicleProtocol)

@@ -107,6 +107,9 @@ public sealed class SimulatedVehicle
     /// <summary>Battery voltage as the adapter measures it on pin 16 (ATRV).</summary>
     public double BatteryVolts => Sample().ModuleVolts;
 
+    /// <summary>Battery voltage with the engine off: a charged battery rests at 12.6 V.</summary>
+    public double RestingBatteryVolts => Scenario.Name == SimulatorScenarios.WeakBattery ? 11.9 : 12.6;
+
     public IReadOnlyList<string> Dtcs(EcuRole ecu, DtcKind kind)
     {
         lock (_gate)

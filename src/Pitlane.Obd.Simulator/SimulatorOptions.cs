@@ -79,6 +79,12 @@ public sealed record SimulatorOptions
     /// <summary>Seed for live-value noise and fault injection; null draws one at start-up.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// False simulates an adapter plugged into a car with the ignition off: the adapter answers AT commands, every
+    /// vehicle request fails (automatic search: UNABLE TO CONNECT) and ATRV reads the resting battery.
+    /// </summary>
+    public bool IgnitionOn { get; init; } = true;
+
     /// <summary>Connections beyond this are closed at once, so a flood of clients cannot exhaust memory.</summary>
     public int MaxClients { get; init; } = 32;
 

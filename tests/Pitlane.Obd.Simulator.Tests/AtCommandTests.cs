@@ -122,4 +122,18 @@ public sealed class AtCommandTests
         Assert.Single(await sim.SendAsync("01001"));
         Assert.Equal(2, (await sim.SendAsync("01002")).Length);
     }
+
+    [Fact]
+    public async Task Ignition_off_the_search_is_unable_to_connect_and_the_battery_rests()
+    {
+        await using var sim = await Sim.StartAsync(new SimulatorOptions { IgnitionOn = false });
+        await sim.Client.InitAsync("ATST10");
+        Assert.Equal(["SEARCHING...", "UNABLE TO CONNECT"], await sim.SendAsync("0100"));
+        Assert.Equal(["12.6V"], await sim.SendAsync("ATRV"));
+        Assert.Equal(["AUTO"], await sim.SendAsync("ATDP"));
+        Assert.Equal(["OK"], await sim.SendAsync("ATSP6"));
+        Assert.Equal(["CAN ERROR"], await sim.SendAsync("0100"));
+        Assert.Equal(["OK"], await sim.SendAsync("ATSP3"));
+        Assert.Equal(["BUS INIT: ...ERROR"], await sim.SendAsync("0100"));
+    }
 }
