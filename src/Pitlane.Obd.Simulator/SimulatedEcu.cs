@@ -451,7 +451,7 @@ internal sealed class SimulatedEcu
     /// <summary>ISO 14229-1 0x19 sub-functions 01 (count by status mask) and 02 (report by status mask).</summary>
     private byte[] ReadDtcInformation(ReadOnlySpan<byte> args)
     {
-        const byte availability = 0x2F;
+        const byte availability = 0xAF; // bits 0-3, 5 and 7 (warningIndicatorRequested) are reported
         if (args.Length == 0)
         {
             return [0x7F, 0x19, 0x13];

@@ -51,12 +51,12 @@ public sealed class UdsTests
         await using var sim = await Sim.StartAsync(new SimulatorOptions { Scenario = SimulatorScenarios.Misfire });
         await sim.Client.InitAsync("ATSP6", "ATH1", "ATSH7E0");
         var report = Assert.Single(Wire.Messages(await sim.SendAsync("1902FF"))["7E8"]);
-        Assert.Equal([0x59, 0x02, 0x2F], report[..3]);
+        Assert.Equal([0x59, 0x02, 0xAF], report[..3]);
         var records = report[3..].Chunk(4).Select(r => (Wire.Dtc(r[0], r[1]), r[3])).ToArray();
         Assert.Equal([("P0300", (byte)0xAB), ("P0301", (byte)0xAB)], records);
 
-        Assert.Equal(["7E8 03 59 02 2F AA AA AA AA"], await sim.SendAsync("190204"));
-        Assert.Equal(["7E8 06 59 01 2F 01 00 02 AA"], await sim.SendAsync("190108"));
+        Assert.Equal(["7E8 03 59 02 AF AA AA AA AA"], await sim.SendAsync("190204"));
+        Assert.Equal(["7E8 06 59 01 AF 01 00 02 AA"], await sim.SendAsync("190108"));
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class UdsTests
     {
         await using var sim = await Sim.StartAsync(new SimulatorOptions { Scenario = SimulatorScenarios.PendingOnly });
         await sim.Client.InitAsync("ATSP6", "ATSH7E0");
-        Assert.Equal(["59 02 2F 01 28 00 27"], await sim.SendAsync("190204"));
-        Assert.Equal(["59 02 2F"], await sim.SendAsync("190208"));
+        Assert.Equal(["59 02 AF 01 28 00 27"], await sim.SendAsync("190204"));
+        Assert.Equal(["59 02 AF"], await sim.SendAsync("190208"));
     }
 
     [Fact]
