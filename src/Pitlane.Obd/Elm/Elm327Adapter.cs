@@ -244,7 +244,7 @@ public sealed class Elm327Adapter : IAsyncDisposable
     private string Partial()
     {
         if (_text.Length == 0) return "";
-        var text = _text.ToString().Replace('\n', ' ').Trim();
+        var text = _text.ToString().Replace('\n', ' ').Replace('\uFFFD', '.').Trim();
         return $" (received '{(text.Length > 40 ? text[..40] + "..." : text)}')";
     }
 
