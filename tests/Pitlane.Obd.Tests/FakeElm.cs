@@ -15,6 +15,9 @@ internal sealed class FakeElm : IElmTransport
 
     public Dictionary<string, string[]> Answers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Answers used once each, in order, before falling back to <see cref="Answers"/>.</summary>
+    public Dictionary<string, Queue<string[]>> Once { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public Dictionary<string, string[]> At { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public List<string> Received { get; } = [];
@@ -68,6 +71,7 @@ internal sealed class FakeElm : IElmTransport
         else if (key == "ATDP") lines = [ProtocolText];
         else if (key.StartsWith("AT", StringComparison.Ordinal)) lines = ["OK"];
         else if (key.Length == 0) lines = [];
+        else if (Once.TryGetValue(key, out var queue) && queue.Count > 0) lines = queue.Dequeue();
         else if (Answers.TryGetValue(key, out var answer)) lines = answer;
         else lines = ["NO DATA"];
         var text = new StringBuilder();

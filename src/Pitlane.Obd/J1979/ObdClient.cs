@@ -27,7 +27,17 @@ public sealed class ObdClient
     public const int MaxFreezeFramePidsPerCanRequest = 3;
     private static readonly byte[] SupportBitmapPids = [0x00, 0x20, 0x40, 0x60, 0x80, 0xA0, 0xC0, 0xE0];
 
-    public ObdClient(Elm327Adapter adapter) => Adapter = adapter;
+    private readonly int _retries;
+
+    /// <param name="retries">
+    /// Extra attempts for a read whose answer arrived garbled (checksum, ISO-TP sequence, RX/CAN
+    /// errors) or lacked an ECU that answered 0100: Bluetooth clones drop and mangle frames.
+    /// </param>
+    public ObdClient(Elm327Adapter adapter, int retries = 1)
+    {
+        Adapter = adapter;
+        _retries = retries;
+    }
 
     public Elm327Adapter Adapter { get; }
 
@@ -41,8 +51,10 @@ public sealed class ObdClient
         var result = new List<PidData>();
         foreach (var batch in pids.Distinct().Chunk(PidsPerRequest))
         {
-            var answer = batch is [0x00] && Adapter.SearchAnswer is { } search ? search : await Adapter.QueryAsync("01" + Hex.Format(batch), cancellationToken);
-            CollectPidData(answer, 0x41, 1, batch, result);
+            if (batch is [0x00] && Adapter.SearchAnswer is { } search)
+                result.AddRange(CollectPidData(search, 0x41, 1, batch));
+            else
+                result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, _) => CollectPidData(answer, 0x41, 1, batch), cancellationToken));
         }
         return result;
     }
@@ -120,9 +132,8 @@ public sealed class ObdClient
     /// <summary>Service 02: the freeze frame's supported PIDs, then its trigger DTC and up to <paramref name="maxPids"/> scaled values.</summary>
     public async Task<IReadOnlyList<FreezeFrame>> ReadFreezeFrameAsync(int maxPids = 16, byte frame = 0, CancellationToken cancellationToken = default)
     {
-        var support = new List<PidData>();
         var frameHex = frame.ToString("X2", CultureInfo.InvariantCulture);
-        CollectPidData(await Adapter.QueryAsync("0200" + frameHex, cancellationToken), 0x42, 2, [0x00], support);
+        var support = await RequestAsync("0200" + frameHex, (answer, _) => CollectPidData(answer, 0x42, 2, [0x00]), cancellationToken);
         var frames = new List<FreezeFrame>();
         if (support.Count == 0) return frames;
         var perEcu = new Dictionary<string, PidSet>();
@@ -140,7 +151,7 @@ public sealed class ObdClient
         {
             var request = new StringBuilder("02");
             foreach (var pid in batch) request.Append(CultureInfo.InvariantCulture, $"{pid:X2}{frameHex}");
-            CollectPidData(await Adapter.QueryAsync(request.ToString(), cancellationToken), 0x42, 2, batch, data);
+            data.AddRange(await RequestAsync(request.ToString(), (answer, _) => CollectPidData(answer, 0x42, 2, batch), cancellationToken));
         }
         foreach (var group in data.GroupBy(d => d.Ecu))
         {
@@ -156,8 +167,16 @@ public sealed class ObdClient
     public async Task<IReadOnlyList<EcuTroubleCodes>> ReadTroubleCodesAsync(DtcKind kind, CancellationToken cancellationToken = default)
     {
         byte service = kind switch { DtcKind.Stored => 0x03, DtcKind.Pending => 0x07, _ => 0x0A };
-        var answer = await Adapter.QueryAsync(service.ToString("X2", CultureInfo.InvariantCulture), cancellationToken);
-        return ParseTroubleCodes(answer.Messages, kind, service, SupportsMultiPidRequests);
+        var known = Adapter.SearchAnswer?.Messages.Select(m => m.Ecu).Where(e => e.Length > 0).ToHashSet() ?? [];
+        return await RequestAsync(service.ToString("X2", CultureInfo.InvariantCulture), (answer, last) =>
+        {
+            var codes = ParseTroubleCodes(answer.Messages, kind, service, SupportsMultiPidRequests);
+            // Every OBD ECU answers 03/07/0A, with zero codes if need be: a missing one lost its frames.
+            var missing = answer.NoData ? null : known.FirstOrDefault(ecu => !answer.Messages.Any(m => m.Ecu == ecu));
+            if (!last && missing is not null)
+                throw new ObdMalformedAnswerException($"ECU {missing} did not answer service {service:X2}");
+            return codes;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -218,7 +237,7 @@ public sealed class ObdClient
         {
             byte basePid = SupportBitmapPids[i];
             if (i > 0 && !supported.Contains(basePid)) break;
-            var answer = await Adapter.QueryAsync($"06{basePid:X2}", cancellationToken);
+            var answer = await RequestAsync($"06{basePid:X2}", (a, _) => a, cancellationToken);
             foreach (var m in answer.Messages)
             {
                 if (m.Payload.Length >= 6 && m.Payload[0] == 0x46 && m.Payload[1] == basePid) supported.AddBitmap(basePid, m.Payload.AsSpan(2, 4));
@@ -227,8 +246,7 @@ public sealed class ObdClient
         var results = new List<MonitorTestResult>();
         foreach (var mid in supported.Pids.Where(p => !PidTable.IsSupportBitmap(p)))
         {
-            var answer = await Adapter.QueryAsync($"06{mid:X2}", cancellationToken);
-            foreach (var m in answer.Messages) results.AddRange(ParseMonitorResults(m));
+            results.AddRange(await RequestAsync($"06{mid:X2}", (answer, _) => answer.Messages.SelectMany(ParseMonitorResults).ToList(), cancellationToken));
         }
         return results;
     }
@@ -283,8 +301,7 @@ public sealed class ObdClient
     /// </summary>
     public async Task<Dictionary<string, byte[]>> ReadInfoTypeAsync(byte infoType, CancellationToken cancellationToken = default)
     {
-        var answer = await Adapter.QueryAsync($"09{infoType:X2}", cancellationToken);
-        return ParseInfoType(answer.Messages, infoType, SupportsMultiPidRequests);
+        return await RequestAsync($"09{infoType:X2}", (answer, _) => ParseInfoType(answer.Messages, infoType, SupportsMultiPidRequests), cancellationToken);
     }
 
     public static Dictionary<string, byte[]> ParseInfoType(IReadOnlyList<EcuMessage> messages, byte infoType, bool can)
@@ -309,8 +326,30 @@ public sealed class ObdClient
         return text.ToString().Trim();
     }
 
-    private static void CollectPidData(ElmAnswer answer, byte responseService, int header, IReadOnlyList<byte> requested, List<PidData> result)
+    /// <summary>Sends a read and parses it; a garbled answer is asked for again, up to the retry count.</summary>
+    private async Task<T> RequestAsync<T>(string request, Func<ElmAnswer, bool, T> parse, CancellationToken cancellationToken)
     {
+        for (int attempt = 0; ; attempt++)
+        {
+            bool last = attempt >= _retries;
+            try
+            {
+                return parse(await Adapter.QueryAsync(request, cancellationToken), last);
+            }
+            catch (Exception e) when (!last && IsTransient(e))
+            {
+                // Asked again below.
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is ObdMalformedAnswerException
+        || e is ElmErrorException { Error: ElmError.DataError or ElmError.CanError or ElmError.BusError or ElmError.BufferFull or ElmError.Stopped };
+
+    private static List<PidData> CollectPidData(ElmAnswer answer, byte responseService, int header, IReadOnlyList<byte> requested)
+    {
+        var result = new List<PidData>();
         Span<PidSegment> segments = stackalloc PidSegment[16];
         foreach (var m in answer.Messages)
         {
@@ -332,5 +371,6 @@ public sealed class ObdClient
                 throw new ObdMalformedAnswerException($"cannot split the answer of {m.Ecu} to {answer.Request}: {Hex.Format(p)}");
             }
         }
+        return result;
     }
 }

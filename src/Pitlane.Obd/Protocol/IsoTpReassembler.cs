@@ -125,7 +125,8 @@ public sealed class IsoTpReassembler
 
     private sealed class Slot
     {
-        public byte[] Buffer { get; } = new byte[MaxMessageLength];
+        // Grown to the largest message seen, so a short-lived reassembler stays small and a reused one stops allocating.
+        public byte[] Buffer { get; private set; } = [];
         public uint Sender { get; set; }
         public int Expected { get; private set; }
         public int Received { get; private set; }
@@ -143,6 +144,7 @@ public sealed class IsoTpReassembler
 
         public void Start(int length)
         {
+            Reserve(length);
             Expected = length;
             Received = 0;
             Complete = false;
@@ -150,9 +152,15 @@ public sealed class IsoTpReassembler
 
         public void Append(ReadOnlySpan<byte> data, int length)
         {
+            Reserve(length);
             data.CopyTo(Buffer);
             Expected = length;
             Received = length;
+        }
+
+        private void Reserve(int length)
+        {
+            if (Buffer.Length < length) Buffer = new byte[Math.Max(length, Math.Min(MaxMessageLength, Buffer.Length * 2))];
         }
 
         // Consecutive frames are padded to 8 bytes: keep only what the first frame announced.
