@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Buffers.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -182,13 +183,15 @@ public sealed class SessionRevocations(IMemoryCache cache)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    public async ValueTask<bool> IsRevokedAsync(PitlaneDbContext db, Guid familyId, CancellationToken ct)
+    public async ValueTask<bool> IsRevokedAsync(IServiceProvider services, Guid familyId, CancellationToken ct)
     {
         var key = ("session", familyId);
         if (cache.TryGetValue(key, out bool revoked))
         {
             return revoked;
         }
+        // The context is resolved only on a cache miss: the hot path of a bearer request touches no database.
+        var db = services.GetRequiredService<PitlaneDbContext>();
         revoked = await db.RefreshTokens.AsNoTracking()
             .Where(t => t.FamilyId == familyId)
             .AnyAsync(t => t.RevokedAt != null, ct);

@@ -94,8 +94,7 @@ public static class PlatformServices
                             return;
                         }
                         var services = context.HttpContext.RequestServices;
-                        if (await services.GetRequiredService<SessionRevocations>()
-                                .IsRevokedAsync(services.GetRequiredService<PitlaneDbContext>(), session, context.HttpContext.RequestAborted))
+                        if (await services.GetRequiredService<SessionRevocations>().IsRevokedAsync(services, session, context.HttpContext.RequestAborted))
                         {
                             context.Fail("The session was signed out.");
                         }

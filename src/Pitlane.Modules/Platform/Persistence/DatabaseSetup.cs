@@ -12,11 +12,11 @@ public static class DatabaseSetup
         switch (options.Database.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PitlaneDbContext, PostgresPitlaneDbContext>(db => db.UseNpgsql(connectionString));
+                services.AddDbContextPool<PitlaneDbContext, PostgresPitlaneDbContext>(db => db.UseNpgsql(connectionString));
                 break;
             default:
                 var sqlite = SqliteConnectionString(options, connectionString);
-                services.AddDbContext<PitlaneDbContext, SqlitePitlaneDbContext>(db => db.UseSqlite(sqlite));
+                services.AddDbContextPool<PitlaneDbContext, SqlitePitlaneDbContext>(db => db.UseSqlite(sqlite));
                 break;
         }
         return services;

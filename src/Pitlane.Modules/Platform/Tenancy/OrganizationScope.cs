@@ -46,13 +46,18 @@ public sealed class MembershipCache(IMemoryCache cache)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    public async ValueTask<OrganizationRole?> RoleOfAsync(PitlaneDbContext db, Guid organizationId, Guid userId, CancellationToken ct)
+    public ValueTask<OrganizationRole?> RoleOfAsync(PitlaneDbContext db, Guid organizationId, Guid userId, CancellationToken ct) =>
+        RoleOfAsync(organizationId, userId, () => db, ct);
+
+    /// <summary>As above, resolving the context only on a cache miss (the hot path of every API request).</summary>
+    public async ValueTask<OrganizationRole?> RoleOfAsync(Guid organizationId, Guid userId, Func<PitlaneDbContext> database, CancellationToken ct)
     {
         var key = (organizationId, userId);
         if (cache.TryGetValue(key, out OrganizationRole? role))
         {
             return role;
         }
+        var db = database();
         var membership = await db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
             .Select(m => (OrganizationRole?)m.Role)
@@ -98,7 +103,7 @@ public sealed class OrganizationScopeFilter : IEndpointFilter
 
         var services = http.RequestServices;
         var role = await services.GetRequiredService<MembershipCache>()
-            .RoleOfAsync(services.GetRequiredService<PitlaneDbContext>(), organizationId, userId, http.RequestAborted);
+            .RoleOfAsync(organizationId, userId, services.GetRequiredService<PitlaneDbContext>, http.RequestAborted);
         if (role is null)
         {
             return Problems.NotFound("No such organisation.");
