@@ -9,7 +9,7 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "Pitlane API";
-        document.Info.Description = "Authenticate with POST /api/v1/auth/token, then send 'Authorization: Bearer <accessToken>'. " +
+        document.Info.Description = "Authenticate with POST /api/v1/auth/token, then send the header 'Authorization: Bearer {accessToken}'. " +
             "Organisation-scoped endpoints act in the organisation named by the X-Organization-Id header (default: your personal one).";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
