@@ -174,9 +174,10 @@ public class AdapterTranscriptTests
     }
 
     [Fact]
-    public async Task Given_no_data_for_pending_codes_Then_answer_is_empty_not_an_error()
+    public async Task Given_no_data_for_permanent_codes_Then_answer_is_empty_not_an_error()
     {
         var elm = Transcripts.Can11Misfire();
+        elm.Answers["0A"] = ["NO DATA"];
         await using var adapter = await Connect(elm);
         Assert.Empty(await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Permanent, TestContext.Current.CancellationToken));
     }
@@ -241,7 +242,7 @@ public class AdapterTranscriptTests
     }
 
     [Fact]
-    public async Task Given_a_garbled_answer_Then_the_read_is_asked_again_once()
+    public async Task Given_a_garbled_answer_Then_the_read_is_asked_again()
     {
         var elm = Transcripts.Can11Misfire();
         elm.Once["0902"] = new([["7E8 10 14 49 02 01 31 48 47", "7E8 22 41 30 30 34 33 35 32"]]);
@@ -252,24 +253,24 @@ public class AdapterTranscriptTests
     }
 
     [Fact]
-    public async Task Given_an_ecu_missing_from_the_codes_answer_Then_it_is_asked_again_and_then_accepted()
+    public async Task Given_an_ecu_missing_from_the_codes_answer_Then_it_is_asked_again_twice_and_then_accepted()
     {
         var elm = Transcripts.Can11Misfire();
         elm.Answers["07"] = ["7E8 04 47 01 01 71 00 00 00"];
         await using var adapter = await Connect(elm);
         var codes = await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Pending, TestContext.Current.CancellationToken);
         Assert.Equal("P0171", Assert.Single(Assert.Single(codes).Codes).ToString());
-        Assert.Equal(2, elm.ObdRequests.Count(r => r == "07"));
+        Assert.Equal(3, elm.ObdRequests.Count(r => r == "07"));
     }
 
     [Fact]
-    public async Task Given_garbled_answers_every_time_Then_the_error_surfaces_after_one_retry()
+    public async Task Given_garbled_answers_every_time_Then_the_error_surfaces_after_two_retries()
     {
         var elm = Transcripts.Can11Misfire();
         elm.Answers["0902"] = ["7E8 10 14 49 02 01 31 48 47", "7E8 23 41 30 30 34 33 35 32"];
         await using var adapter = await Connect(elm);
         await Assert.ThrowsAsync<ObdMalformedAnswerException>(() => new ObdClient(adapter).ReadVinAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(2, elm.ObdRequests.Count(r => r == "0902"));
+        Assert.Equal(3, elm.ObdRequests.Count(r => r == "0902"));
     }
 
     internal static string Legacy(string bytesWithoutChecksum)

@@ -14,7 +14,7 @@ namespace Pitlane.Obd.Tests;
 /// </summary>
 public class SimulatorTests
 {
-    private const string SimVin = "WVWZZZ1JZXW000001";
+    private const string SimVin = "5YJ3E1EA0KF000316";
     private static readonly ElmOptions Options = new() { CommandTimeout = TimeSpan.FromSeconds(5), SearchTimeout = TimeSpan.FromSeconds(10) };
 
     public static TheoryData<string, SimProtocol> ScenariosAndProtocols()

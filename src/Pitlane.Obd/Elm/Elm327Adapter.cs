@@ -114,9 +114,22 @@ public sealed class Elm327Adapter : IAsyncDisposable
         // The first request triggers the protocol search; its lines are parsed once the protocol is known.
         var searchLines = await RequestLinesAsync("0100", _options.SearchTimeout, cancellationToken);
         await DetectProtocolAsync(cancellationToken);
-        SearchAnswer = new ElmAnswer("0100", ElmAnswerParser.Parse(searchLines, Protocol, HeadersEnabled));
-        if (SearchAnswer.NoData)
-            throw new ElmErrorException(ElmError.NoData, "0100");
+        for (int attempt = 0; ; attempt++)
+        {
+            bool last = attempt >= _options.SearchRetries;
+            try
+            {
+                SearchAnswer = new ElmAnswer("0100", ElmAnswerParser.Parse(searchLines, Protocol, HeadersEnabled));
+                if (!SearchAnswer.NoData) return;
+                if (last) throw new ElmErrorException(ElmError.NoData, "0100");
+            }
+            catch (ObdMalformedAnswerException) when (!last)
+            {
+                // A mangled first answer: ask again below.
+            }
+            // The protocol is known now; a lost or garbled first answer is simply asked for again.
+            searchLines = await RequestLinesAsync("0100", _options.CommandTimeout, cancellationToken);
+        }
     }
 
     private async Task DetectProtocolAsync(CancellationToken cancellationToken)

@@ -26,6 +26,9 @@ public sealed record ElmOptions
     /// <summary>ELM327 adaptive timing (ATAT0/1/2); 1 is the data sheet default, 2 is faster and harsher.</summary>
     public int AdaptiveTiming { get; init; } = 1;
 
+    /// <summary>Extra 0100 requests when the first answer after the protocol search is NO DATA or garbled.</summary>
+    public int SearchRetries { get; init; } = 2;
+
     /// <summary>UDS NRC 0x78 (response pending) retries, each waiting the adapter's longest timeout (ATST FF).</summary>
     public int MaxResponsePendingWaits { get; init; } = 5;
 }

@@ -33,7 +33,7 @@ public sealed class ObdClient
     /// Extra attempts for a read whose answer arrived garbled (checksum, ISO-TP sequence, RX/CAN
     /// errors) or lacked an ECU that answered 0100: Bluetooth clones drop and mangle frames.
     /// </param>
-    public ObdClient(Elm327Adapter adapter, int retries = 1)
+    public ObdClient(Elm327Adapter adapter, int retries = 2)
     {
         Adapter = adapter;
         _retries = retries;
@@ -52,9 +52,9 @@ public sealed class ObdClient
         foreach (var batch in pids.Distinct().Chunk(PidsPerRequest))
         {
             if (batch is [0x00] && Adapter.SearchAnswer is { } search)
-                result.AddRange(CollectPidData(search, 0x41, 1, batch));
+                result.AddRange(CollectPidData(search, 0x41, 1, batch, last: true));
             else
-                result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, _) => CollectPidData(answer, 0x41, 1, batch), cancellationToken));
+                result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, last) => CollectPidData(answer, 0x41, 1, batch, last), cancellationToken));
         }
         return result;
     }
@@ -133,7 +133,7 @@ public sealed class ObdClient
     public async Task<IReadOnlyList<FreezeFrame>> ReadFreezeFrameAsync(int maxPids = 16, byte frame = 0, CancellationToken cancellationToken = default)
     {
         var frameHex = frame.ToString("X2", CultureInfo.InvariantCulture);
-        var support = await RequestAsync("0200" + frameHex, (answer, _) => CollectPidData(answer, 0x42, 2, [0x00]), cancellationToken);
+        var support = await RequestAsync("0200" + frameHex, (answer, _) => CollectPidData(answer, 0x42, 2, [0x00], last: true), cancellationToken);
         var frames = new List<FreezeFrame>();
         if (support.Count == 0) return frames;
         var perEcu = new Dictionary<string, PidSet>();
@@ -151,7 +151,10 @@ public sealed class ObdClient
         {
             var request = new StringBuilder("02");
             foreach (var pid in batch) request.Append(CultureInfo.InvariantCulture, $"{pid:X2}{frameHex}");
-            data.AddRange(await RequestAsync(request.ToString(), (answer, _) => CollectPidData(answer, 0x42, 2, batch), cancellationToken));
+            // NO DATA is a plausible answer here (an ECU may hold no frame), so only garbled answers are asked again.
+            data.AddRange(await RequestAsync(request.ToString(), (answer, _) => CollectPidData(answer, 0x42, 2, batch, last: true), cancellationToken));
+            // The first batch starts with PID 02: when no ECU names a trigger code there is no freeze frame to read.
+            if (batch.Contains((byte)0x02) && !data.Any(d => d.Pid == 0x02 && d.Data.Length >= 2 && (d.Data[0] | d.Data[1]) != 0)) break;
         }
         foreach (var group in data.GroupBy(d => d.Ecu))
         {
@@ -172,7 +175,7 @@ public sealed class ObdClient
         {
             var codes = ParseTroubleCodes(answer.Messages, kind, service, SupportsMultiPidRequests);
             // Every OBD ECU answers 03/07/0A, with zero codes if need be: a missing one lost its frames.
-            var missing = answer.NoData ? null : known.FirstOrDefault(ecu => !answer.Messages.Any(m => m.Ecu == ecu));
+            var missing = known.FirstOrDefault(ecu => !answer.Messages.Any(m => m.Ecu == ecu));
             if (!last && missing is not null)
                 throw new ObdMalformedAnswerException($"ECU {missing} did not answer service {service:X2}");
             return codes;
@@ -270,16 +273,19 @@ public sealed class ObdClient
     }
 
     /// <summary>Service 09 InfoType 02: the VIN and the ECU that reported it (null when no ECU answers).</summary>
-    public async Task<EcuText?> ReadVinAsync(CancellationToken cancellationToken = default)
-    {
-        var data = await ReadInfoTypeAsync(0x02, cancellationToken);
-        foreach (var (ecu, bytes) in data)
+    public async Task<EcuText?> ReadVinAsync(CancellationToken cancellationToken = default) =>
+        await RequestAsync("0902", (answer, last) =>
         {
-            var vin = Ascii(bytes);
-            if (vin.Length >= 17) return new EcuText(ecu, vin[^17..]);
-        }
-        return null;
-    }
+            foreach (var (ecu, bytes) in ParseInfoType(answer.Messages, 0x02, SupportsMultiPidRequests))
+            {
+                var vin = Ascii(bytes);
+                if (vin.Length >= 17) return new EcuText(ecu, vin[^17..]);
+                if (!last) throw new ObdMalformedAnswerException($"ECU {ecu} sent a VIN of {vin.Length} printable characters");
+            }
+            // Every 2005+ vehicle reports its VIN; NO DATA is more often a lost answer than a missing VIN.
+            if (!last) throw new ObdMalformedAnswerException("no ECU answered 0902");
+            return null;
+        }, cancellationToken);
 
     /// <summary>Service 09 InfoTypes 0A (ECU name), 04 (calibration ids) and 06 (CVNs), per ECU.</summary>
     public async Task<IReadOnlyList<EcuIdentification>> ReadIdentificationAsync(CancellationToken cancellationToken = default)
@@ -347,8 +353,10 @@ public sealed class ObdClient
         e is ObdMalformedAnswerException
         || e is ElmErrorException { Error: ElmError.DataError or ElmError.CanError or ElmError.BusError or ElmError.BufferFull or ElmError.Stopped };
 
-    private static List<PidData> CollectPidData(ElmAnswer answer, byte responseService, int header, IReadOnlyList<byte> requested)
+    /// <param name="last">When false, NO DATA counts as a lost answer (only PIDs known to be supported are asked for) and is asked again.</param>
+    private static List<PidData> CollectPidData(ElmAnswer answer, byte responseService, int header, IReadOnlyList<byte> requested, bool last)
     {
+        if (answer.NoData && !last) throw new ObdMalformedAnswerException($"no ECU answered {answer.Request}");
         var result = new List<PidData>();
         Span<PidSegment> segments = stackalloc PidSegment[16];
         foreach (var m in answer.Messages)

@@ -3,6 +3,7 @@ using Pitlane.Obd.Dtc;
 using Pitlane.Obd.Elm;
 using Pitlane.Obd.J1979;
 using Pitlane.Obd.Protocol;
+using Pitlane.Vin;
 
 namespace Pitlane.Obd.Scanning;
 
@@ -59,6 +60,17 @@ public sealed class ObdScanner
         Report(ScanStage.Identify);
         var (supported, extra) = await _client.ReadSupportedPidsAsync([0x01], cancellationToken);
         var vin = await _client.ReadVinAsync(cancellationToken);
+        var vinDetails = vin is null ? null : VinDecoder.Decode(vin.Text);
+        if (vinDetails is { Errors.Count: > 0 })
+        {
+            // CAN frames carry no checksum the adapter shows: a VIN failing ISO 3779 / 49 CFR 565 rules was likely mangled on the way. Ask once more.
+            var again = await _client.ReadVinAsync(cancellationToken);
+            var againDetails = again is null ? null : VinDecoder.Decode(again.Text);
+            if (againDetails is { Errors.Count: 0 })
+                (vin, vinDetails) = (again, againDetails);
+            else
+                warnings.Add($"VIN {vin!.Text} fails validation: {vinDetails.Errors[0].Message}");
+        }
         var ecuIds = supported.Select(s => s.Ecu).OrderBy(e => e, StringComparer.Ordinal).ToList();
 
         Report(ScanStage.TroubleCodes);
@@ -139,7 +151,7 @@ public sealed class ObdScanner
             _time.GetElapsedTime(started),
             warnings)
         {
-            VinDetails = vin is null ? null : Pitlane.Vin.VinDecoder.Decode(vin.Text),
+            VinDetails = vinDetails,
         };
     }
 
