@@ -64,6 +64,7 @@ public static class PitlaneHost
             antiforgery.Cookie.Name = "pitlane.csrf";
         });
         builder.Services.AddSignalR();
+        builder.Services.AddSingleton<Pitlane.Platform.Live.ILiveChannel, SignalRLiveChannel>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PageOrganization>();
         builder.Services.AddHostedService<DatabasePreparation>();

@@ -71,7 +71,7 @@ public sealed class VinDecodingService(
 
     public async Task<VinDecoding> DecodeAsync(string vin, CancellationToken ct)
     {
-        var local = VinDecoder.Decode(vin);
+        var local = VinDecoder.Decode(vin, time.GetUtcNow().Year);
         VpicDecodeResult? remote = null;
         if (local.IsWellFormed)
         {

@@ -1,30 +1,47 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Pitlane.Platform.Live;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Web.Hubs;
 
 /// <summary>
-/// The one real-time channel. A client joins an organisation's group only as a member; modules publish to
-/// <see cref="OrganizationGroup"/> (and narrower groups they define) through IHubContext&lt;LiveHub&gt;.
+/// The one real-time channel. A connection joins a group only after the caller's membership of the group's
+/// organisation is checked; modules publish through <see cref="ILiveChannel"/>.
 /// </summary>
 [Authorize]
 public sealed class LiveHub(PitlaneDbContext db, MembershipCache memberships) : Hub
 {
-    public static string OrganizationGroup(Guid organizationId) => $"org:{organizationId:N}";
+    public async Task<bool> JoinOrganization(Guid organizationId) =>
+        await JoinAsync(LiveGroup.Organization(organizationId));
 
-    public async Task<bool> JoinOrganization(Guid organizationId)
+    /// <summary>Live values and events of one vehicle; the vehicle must belong to an organisation the caller is in.</summary>
+    public async Task<bool> JoinVehicle(Guid vehicleId)
+    {
+        var organizationId = await db.Vehicles.AsNoTracking().Where(v => v.Id == vehicleId)
+            .Select(v => (Guid?)v.OrganizationId).FirstOrDefaultAsync(Context.ConnectionAborted);
+        return organizationId is { } org && await JoinAsync(LiveGroup.Vehicle(org, vehicleId));
+    }
+
+    public Task Leave(string group) => Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
+
+    private async Task<bool> JoinAsync(LiveGroup group)
     {
         if (Context.User?.UserId() is not { } userId
-            || await memberships.RoleOfAsync(db, organizationId, userId, Context.ConnectionAborted) is null)
+            || await memberships.RoleOfAsync(db, group.OrganizationId, userId, Context.ConnectionAborted) is null)
         {
             return false;
         }
-        await Groups.AddToGroupAsync(Context.ConnectionId, OrganizationGroup(organizationId), Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group.Name, Context.ConnectionAborted);
         return true;
     }
+}
 
-    public Task LeaveOrganization(Guid organizationId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, OrganizationGroup(organizationId), Context.ConnectionAborted);
+/// <summary><see cref="ILiveChannel"/> over this instance's SignalR connections.</summary>
+internal sealed class SignalRLiveChannel(IHubContext<LiveHub> hub) : ILiveChannel
+{
+    public Task PublishAsync(LiveGroup group, string method, object payload, CancellationToken ct) =>
+        hub.Clients.Group(group.Name).SendAsync(method, payload, ct);
 }
