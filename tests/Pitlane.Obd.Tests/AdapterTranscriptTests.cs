@@ -104,7 +104,7 @@ public class AdapterTranscriptTests
         elm.Answers["0100"] = ["18 DA F1 10 06 41 00 98 18 00 01", "18 DA F1 18 06 41 00 80 00 00 00"];
         elm.Answers["03"] = ["18 DA F1 10 04 43 01 04 20", "18 DA F1 18 02 43 00"];
         await using var adapter = await Connect(elm);
-        var codes = await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Stored, TestContext.Current.CancellationToken);
+        var codes = await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Stored, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("P0420", Assert.Single(codes.Single(c => c.Ecu == "18DAF110").Codes).ToString());
         Assert.Empty(codes.Single(c => c.Ecu == "18DAF118").Codes);
         Assert.Equal("Transmission", ObdProtocols.RoleOf("18DAF118"));
@@ -128,7 +128,7 @@ public class AdapterTranscriptTests
         var rpm = Assert.Single(await client.ReadLiveValuesAsync([0x0C], TestContext.Current.CancellationToken));
         Assert.Equal(("10", 1726.0), (rpm.Ecu, rpm.Value));
         Assert.Equal(Transcripts.Vin, (await client.ReadVinAsync(TestContext.Current.CancellationToken))!.Text);
-        var codes = Assert.Single(await client.ReadTroubleCodesAsync(DtcKind.Stored, TestContext.Current.CancellationToken));
+        var codes = Assert.Single(await client.ReadTroubleCodesAsync(DtcKind.Stored, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(["P0300", "P0301", "P0171"], codes.Codes.Select(c => c.ToString()));
 
         elm.Answers["010D"] = ["48 6B 10 41 0D 3C 00"];
@@ -179,7 +179,7 @@ public class AdapterTranscriptTests
         var elm = Transcripts.Can11Misfire();
         elm.Answers["0A"] = ["NO DATA"];
         await using var adapter = await Connect(elm);
-        Assert.Empty(await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Permanent, TestContext.Current.CancellationToken));
+        Assert.Empty(await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Permanent, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public class AdapterTranscriptTests
         var elm = Transcripts.Can11Misfire();
         elm.Answers["07"] = ["7E8 04 47 01 01 71 00 00 00"];
         await using var adapter = await Connect(elm);
-        var codes = await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Pending, TestContext.Current.CancellationToken);
+        var codes = await new ObdClient(adapter).ReadTroubleCodesAsync(DtcKind.Pending, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("P0171", Assert.Single(Assert.Single(codes).Codes).ToString());
         Assert.Equal(3, elm.ObdRequests.Count(r => r == "07"));
     }
@@ -271,6 +271,18 @@ public class AdapterTranscriptTests
         await using var adapter = await Connect(elm);
         await Assert.ThrowsAsync<ObdMalformedAnswerException>(() => new ObdClient(adapter).ReadVinAsync(TestContext.Current.CancellationToken));
         Assert.Equal(3, elm.ObdRequests.Count(r => r == "0902"));
+    }
+
+    [Fact]
+    public async Task Given_stored_codes_fewer_than_pid_01_counts_Then_service_03_is_asked_again()
+    {
+        var elm = Transcripts.Can11Misfire();
+        elm.Once["03"] = new([["7E8 04 43 01 03 00 00 00 00", "7E9 02 43 00 00 00 00 00 00"]]);
+        await using var adapter = await Connect(elm);
+        var report = await new ObdScanner(new ObdClient(adapter)).ScanAsync(cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(3, report.Dtcs.Count(d => d.Kind == DtcKind.Stored));
+        Assert.Equal(2, elm.ObdRequests.Count(r => r == "03"));
+        Assert.Empty(report.Warnings);
     }
 
     internal static string Legacy(string bytesWithoutChecksum)

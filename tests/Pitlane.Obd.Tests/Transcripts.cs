@@ -9,7 +9,7 @@ internal static class Transcripts
     public static FakeElm Can11Misfire(FakeElm? elm = null)
     {
         elm ??= new FakeElm();
-        elm.Answers["0100"] = ["SEARCHING...", "7E8 06 41 00 98 18 00 01 00", "7E9 06 41 00 88 00 00 00 00"];
+        elm.Answers["0100"] = ["SEARCHING...", "7E8 06 41 00 98 18 00 01 00", "7E9 06 41 00 80 00 00 00 00"];
         // PID 01 rides with the support bitmaps; 7E8 answers in three frames interleaved with 7E9's single frame.
         elm.Answers["010120406080A0"] =
         [

@@ -29,6 +29,9 @@ public sealed class ObdClient
 
     private readonly int _retries;
 
+    // Supported PIDs per ECU as discovered so far: who must answer a service 01 request.
+    private readonly Dictionary<string, PidSet> _supported = [];
+
     /// <param name="retries">
     /// Extra attempts for a read whose answer arrived garbled (checksum, ISO-TP sequence, RX/CAN
     /// errors) or lacked an ECU that answered 0100: Bluetooth clones drop and mangle frames.
@@ -54,7 +57,14 @@ public sealed class ObdClient
             if (batch is [0x00] && Adapter.SearchAnswer is { } search)
                 result.AddRange(CollectPidData(search, 0x41, 1, batch, last: true));
             else
-                result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, last) => CollectPidData(answer, 0x41, 1, batch, last), cancellationToken));
+                result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, last) =>
+                {
+                    var data = CollectPidData(answer, 0x41, 1, batch, last);
+                    // An ECU known to support one of these PIDs that did not answer lost its frames.
+                    var silent = _supported.FirstOrDefault(kv => batch.Any(kv.Value.Contains) && !data.Any(d => d.Ecu == kv.Key)).Key;
+                    if (!last && silent is not null) throw new ObdMalformedAnswerException($"ECU {silent} did not answer 01{Hex.Format(batch)}");
+                    return data;
+                }, cancellationToken));
         }
         return result;
     }
@@ -66,7 +76,8 @@ public sealed class ObdClient
     /// </summary>
     public async Task<(IReadOnlyList<EcuSupportedPids> Supported, IReadOnlyList<PidData> Extra)> ReadSupportedPidsAsync(IReadOnlyList<byte>? alsoRead = null, CancellationToken cancellationToken = default)
     {
-        var sets = new Dictionary<string, PidSet>();
+        var sets = _supported;
+        sets.Clear();
         var extra = new List<PidData>();
         void Apply(IEnumerable<PidData> data)
         {
@@ -167,7 +178,11 @@ public sealed class ObdClient
     }
 
     /// <summary>Services 03 (stored), 07 (pending) and 0A (permanent) trouble codes, per answering ECU.</summary>
-    public async Task<IReadOnlyList<EcuTroubleCodes>> ReadTroubleCodesAsync(DtcKind kind, CancellationToken cancellationToken = default)
+    /// <param name="confirmedCounts">
+    /// Per ECU, the confirmed-code count of PID 01 (byte A, bits 0-6). Service 03 must list that
+    /// many codes; a shorter or longer list is treated as a garbled answer and asked again.
+    /// </param>
+    public async Task<IReadOnlyList<EcuTroubleCodes>> ReadTroubleCodesAsync(DtcKind kind, IReadOnlyDictionary<string, int>? confirmedCounts = null, CancellationToken cancellationToken = default)
     {
         byte service = kind switch { DtcKind.Stored => 0x03, DtcKind.Pending => 0x07, _ => 0x0A };
         var known = Adapter.SearchAnswer?.Messages.Select(m => m.Ecu).Where(e => e.Length > 0).ToHashSet() ?? [];
@@ -178,6 +193,11 @@ public sealed class ObdClient
             var missing = known.FirstOrDefault(ecu => !answer.Messages.Any(m => m.Ecu == ecu));
             if (!last && missing is not null)
                 throw new ObdMalformedAnswerException($"ECU {missing} did not answer service {service:X2}");
+            var mismatch = kind == DtcKind.Stored && confirmedCounts is not null
+                ? codes.FirstOrDefault(c => confirmedCounts.TryGetValue(c.Ecu, out int expected) && expected != c.Codes.Count)
+                : null;
+            if (!last && mismatch is not null)
+                throw new ObdMalformedAnswerException($"ECU {mismatch.Ecu} listed {mismatch.Codes.Count} stored codes, PID 01 says {confirmedCounts![mismatch.Ecu]}");
             return codes;
         }, cancellationToken);
     }

@@ -74,11 +74,15 @@ public sealed class ObdScanner
         var ecuIds = supported.Select(s => s.Ecu).OrderBy(e => e, StringComparer.Ordinal).ToList();
 
         Report(ScanStage.TroubleCodes);
+        var readiness = ObdClient.ToReadiness(extra);
+        var confirmedCounts = readiness.ToDictionary(r => r.Ecu, r => r.DtcCount);
         var dtcs = new List<ScannedDtc>();
         foreach (var kind in Enum.GetValues<DtcKind>())
         {
-            foreach (var ecuCodes in await _client.ReadTroubleCodesAsync(kind, cancellationToken))
+            foreach (var ecuCodes in await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken))
             {
+                if (kind == DtcKind.Stored && confirmedCounts.TryGetValue(ecuCodes.Ecu, out int count) && count != ecuCodes.Codes.Count)
+                    warnings.Add($"ECU {ecuCodes.Ecu} reports {count} confirmed codes in PID 01 but listed {ecuCodes.Codes.Count}");
                 foreach (var code in ecuCodes.Codes)
                 {
                     var d = DtcKnowledge.Describe(code);
@@ -88,7 +92,6 @@ public sealed class ObdScanner
         }
 
         Report(ScanStage.Readiness);
-        var readiness = ObdClient.ToReadiness(extra);
         if (readiness.Count == 0 && supported.Any(s => s.Pids.Contains(0x01)))
             readiness = await _client.ReadReadinessAsync(cancellationToken);
 
@@ -123,14 +126,18 @@ public sealed class ObdScanner
         }
 
         Report(ScanStage.LiveSnapshot);
-        IReadOnlyList<LiveValue> live = [];
-        try
+        var live = new List<LiveValue>();
+        foreach (var batch in livePids.Chunk(can ? ObdClient.MaxPidsPerCanRequest : 1))
         {
-            live = await _client.ReadLiveValuesAsync(livePids, cancellationToken);
-        }
-        catch (Exception e) when (e is ObdMalformedAnswerException or ElmErrorException)
-        {
-            warnings.Add($"live snapshot unreadable: {e.Message}");
+            // One unreadable batch costs its own values, not the whole snapshot.
+            try
+            {
+                live.AddRange(await _client.ReadLiveValuesAsync(batch, cancellationToken));
+            }
+            catch (Exception e) when (e is ObdMalformedAnswerException or ElmErrorException)
+            {
+                warnings.Add($"live values {string.Join(' ', batch.Select(p => p.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))} unreadable: {e.Message}");
+            }
         }
 
         var ecus = ecuIds.Select(id => new ScannedEcu(id, ObdProtocols.RoleOf(id), supported.First(s => s.Ecu == id).Pids.Pids.ToList())).ToList();
