@@ -95,6 +95,20 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         Assert.NotEmpty(browser.FindElements(By.CssSelector("a[href='/Vehicles']")));
     }
 
+    [Fact]
+    public void Given_owner_on_the_team_page_Then_sees_every_role_and_is_told_when_an_email_has_no_account()
+    {
+        var browser = Browser();
+        SignIn(browser, "owner@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Organization");
+        var rows = browser.FindElements(By.CssSelector("tbody tr"));
+        Assert.True(rows.Count >= 6, $"expected the six demo members, saw {rows.Count}");
+        browser.FindElement(By.CssSelector("input[name='email']")).SendKeys("nobody-here@example.test");
+        browser.FindElement(By.CssSelector("form[action*='handler=Add'] button")).Click();
+        var message = Wait(browser).Until(d => d.FindElements(By.Id("team-message")).FirstOrDefault());
+        Assert.Contains("sign up first", message!.Text, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _driver?.Quit();

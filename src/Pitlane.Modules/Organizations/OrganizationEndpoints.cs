@@ -31,8 +31,10 @@ public static class OrganizationEndpoints
         return routes;
     }
 
+    private const string RoleList = "Role must be one of Owner, Manager, ServiceAdvisor, Technician, Porter, Salesperson.";
+
     private static async Task<Results<Created<OrganizationResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateOrganizationRequest request, HttpContext http, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
+        CreateOrganizationRequest request, HttpContext http, OrganizationMembers members, CancellationToken ct)
     {
         if (http.User.UserId() is not { } userId)
         {
@@ -45,11 +47,7 @@ public static class OrganizationEndpoints
         {
             return Problems.Invalid(check.Errors);
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        var org = Organization.Create(request.Name!, request.Kind ?? OrganizationKind.Shop, now);
-        db.Organizations.Add(org);
-        db.Memberships.Add(Membership.Create(org.Id, userId, OrganizationRole.Owner, now));
-        await db.SaveChangesAsync(ct);
+        var org = await members.CreateOrganizationAsync(userId, request.Name!, request.Kind ?? OrganizationKind.Shop, ct);
         return TypedResults.Created($"/api/v1/organizations/{org.Id}", new OrganizationResponse(org.Id, org.Name, org.Kind, OrganizationRole.Owner, false));
     }
 
@@ -63,140 +61,71 @@ public static class OrganizationEndpoints
     }
 
     private static async Task<Results<Ok<List<MemberResponse>>, ProblemHttpResult>> ListMembers(
-        Guid organizationId, HttpContext http, PitlaneDbContext db, MembershipCache memberships, CancellationToken ct)
+        Guid organizationId, HttpContext http, PitlaneDbContext db, MembershipCache memberships, OrganizationMembers members, CancellationToken ct)
     {
         if (await RoleOfCallerAsync(http, db, memberships, organizationId, ct) is null)
         {
             return Problems.NotFound("No such organisation.");
         }
-        return TypedResults.Ok(await MembersAsync(db, organizationId, ct));
+        return TypedResults.Ok(await members.ListAsync(organizationId, ct));
     }
 
     private static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> AddMember(
         Guid organizationId, AddMemberRequest request, HttpContext http, PitlaneDbContext db, MembershipCache memberships,
-        TimeProvider time, CancellationToken ct)
+        OrganizationMembers members, CancellationToken ct)
     {
-        var callerRole = await RoleOfCallerAsync(http, db, memberships, organizationId, ct);
-        if (callerRole is null)
+        if (await RoleOfCallerAsync(http, db, memberships, organizationId, ct) is not { } callerRole)
         {
             return Problems.NotFound("No such organisation.");
         }
         var check = new Validation()
             .Require(AuthEndpoints.LooksLikeEmail(request.Email), "email", "A valid email address is required.")
-            .Require(request.Role is { } r && Enum.IsDefined(r), "role", "Role must be one of Owner, Manager, ServiceAdvisor, Technician, Porter, Salesperson.");
+            .Require(request.Role is { } r && Enum.IsDefined(r), "role", RoleList);
         if (!check.IsValid)
         {
             return Problems.Invalid(check.Errors);
         }
-        if (!CanManage(callerRole.Value, request.Role!.Value))
-        {
-            return Problems.Forbidden("Only an Owner or Manager can add members, and only an Owner can add an Owner.");
-        }
-        var org = await db.Organizations.FirstAsync(o => o.Id == organizationId, ct);
-        if (org.Kind == OrganizationKind.Personal)
-        {
-            return Problems.Conflict("A personal organisation has no other members; create a shop or dealership organisation.");
-        }
-        var email = request.Email!.Trim().ToUpperInvariant();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == email, ct);
-        if (user is null)
-        {
-            return Problems.NotFound("No Pitlane account has that email; the person must sign up first.");
-        }
-        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == user.Id, ct))
-        {
-            return Problems.Conflict("That person is already a member.");
-        }
-        db.Memberships.Add(Membership.Create(organizationId, user.Id, request.Role.Value, time.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(ct);
-        memberships.Invalidate(organizationId, user.Id);
-        return TypedResults.Created($"/api/v1/organizations/{organizationId}/members/{user.Id}",
-            new MemberResponse(user.Id, user.Email!, user.DisplayName, request.Role.Value));
+        var change = await members.AddAsync(organizationId, callerRole, request.Email!, request.Role!.Value, ct);
+        return change.Status == MemberChangeStatus.Done
+            ? TypedResults.Created($"/api/v1/organizations/{organizationId}/members/{change.Member!.UserId}", change.Member)
+            : AsProblem(change);
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ChangeRole(
         Guid organizationId, Guid userId, ChangeRoleRequest request, HttpContext http, PitlaneDbContext db,
-        MembershipCache memberships, CancellationToken ct)
+        MembershipCache memberships, OrganizationMembers members, CancellationToken ct)
     {
-        var callerRole = await RoleOfCallerAsync(http, db, memberships, organizationId, ct);
-        if (callerRole is null)
+        if (await RoleOfCallerAsync(http, db, memberships, organizationId, ct) is not { } callerRole)
         {
             return Problems.NotFound("No such organisation.");
         }
         if (request.Role is not { } role || !Enum.IsDefined(role))
         {
-            return Problems.Invalid("role", "Role must be one of Owner, Manager, ServiceAdvisor, Technician, Porter, Salesperson.");
+            return Problems.Invalid("role", RoleList);
         }
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
-        if (membership is null)
-        {
-            return Problems.NotFound("No such member.");
-        }
-        if (!CanManage(callerRole.Value, role) || !CanManage(callerRole.Value, membership.Role))
-        {
-            return Problems.Forbidden("Only an Owner or Manager can change roles, and only an Owner can grant or take away Owner.");
-        }
-        if (membership.Role == OrganizationRole.Owner && role != OrganizationRole.Owner && await IsLastOwnerAsync(db, organizationId, ct))
-        {
-            return Problems.Conflict("An organisation needs at least one Owner.");
-        }
-        membership.ChangeRole(role);
-        await db.SaveChangesAsync(ct);
-        memberships.Invalidate(organizationId, userId);
-        var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == userId, ct);
-        return TypedResults.Ok(new MemberResponse(userId, user.Email!, user.DisplayName, role));
+        var change = await members.ChangeRoleAsync(organizationId, callerRole, userId, role, ct);
+        return change.Status == MemberChangeStatus.Done ? TypedResults.Ok(change.Member!) : AsProblem(change);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
-        Guid organizationId, Guid userId, HttpContext http, PitlaneDbContext db, MembershipCache memberships, CancellationToken ct)
+        Guid organizationId, Guid userId, HttpContext http, PitlaneDbContext db, MembershipCache memberships,
+        OrganizationMembers members, CancellationToken ct)
     {
-        var callerRole = await RoleOfCallerAsync(http, db, memberships, organizationId, ct);
-        if (callerRole is null)
+        if (await RoleOfCallerAsync(http, db, memberships, organizationId, ct) is not { } callerRole)
         {
             return Problems.NotFound("No such organisation.");
         }
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);
-        if (membership is null)
-        {
-            return Problems.NotFound("No such member.");
-        }
-        var leaving = http.User.UserId() == userId;
-        if (!leaving && !CanManage(callerRole.Value, membership.Role))
-        {
-            return Problems.Forbidden("Only an Owner or Manager can remove members, and only an Owner can remove an Owner.");
-        }
-        if (membership.Role == OrganizationRole.Owner && await IsLastOwnerAsync(db, organizationId, ct))
-        {
-            return Problems.Conflict("An organisation needs at least one Owner.");
-        }
-        db.Memberships.Remove(membership);
-        await db.SaveChangesAsync(ct);
-        memberships.Invalidate(organizationId, userId);
-        return TypedResults.NoContent();
+        var change = await members.RemoveAsync(organizationId, callerRole, http.User.UserId()!.Value, userId, ct);
+        return change.Status == MemberChangeStatus.Done ? TypedResults.NoContent() : AsProblem(change);
     }
 
-    public static async Task<List<MemberResponse>> MembersAsync(PitlaneDbContext db, Guid organizationId, CancellationToken ct)
+    private static ProblemHttpResult AsProblem(MemberChange change) => change.Status switch
     {
-        var rows = await (
-                from m in db.Memberships.AsNoTracking()
-                join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-                where m.OrganizationId == organizationId
-                select new MemberResponse(u.Id, u.Email!, u.DisplayName, m.Role))
-            .ToListAsync(ct);
-        return rows.OrderBy(m => m.Role).ThenBy(m => m.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    /// <summary>Owners manage everyone; Managers manage everyone but Owners.</summary>
-    public static bool CanManage(OrganizationRole caller, OrganizationRole target) => caller switch
-    {
-        OrganizationRole.Owner => true,
-        OrganizationRole.Manager => target != OrganizationRole.Owner,
-        _ => false,
+        MemberChangeStatus.NotFound => Problems.NotFound(change.Message),
+        MemberChangeStatus.Forbidden => Problems.Forbidden(change.Message),
+        _ => Problems.Conflict(change.Message),
     };
 
     private static async Task<OrganizationRole?> RoleOfCallerAsync(HttpContext http, PitlaneDbContext db, MembershipCache memberships, Guid organizationId, CancellationToken ct) =>
         http.User.UserId() is { } userId ? await memberships.RoleOfAsync(db, organizationId, userId, ct) : null;
-
-    private static async Task<bool> IsLastOwnerAsync(PitlaneDbContext db, Guid organizationId, CancellationToken ct) =>
-        await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == OrganizationRole.Owner, ct) <= 1;
 }

@@ -55,6 +55,7 @@ public static class PlatformServices
         services.AddScoped<OrganizationScope>();
         services.AddScoped<VinDecodingService>();
         services.AddScoped<VehicleRegistration>();
+        services.AddScoped<OrganizationMembers>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<VpicCircuit>();
         services.AddHttpClient<VpicClient>(http =>

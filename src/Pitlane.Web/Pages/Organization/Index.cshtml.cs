@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Pitlane.Identity;
 using Pitlane.Organizations;
-using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Web.Pages.Organization;
 
-/// <summary>Team management for Owners and Managers, with the same rules as the organisation API.</summary>
-public sealed class TeamModel(PageOrganization organizations, PitlaneDbContext db, MembershipCache memberships, TimeProvider time) : PageModel
+/// <summary>Team management for Owners and Managers, through the same rules as the organisation API.</summary>
+public sealed class TeamModel(PageOrganization organizations, OrganizationMembers members) : PageModel
 {
     public string OrganizationName { get; private set; } = "";
     public IReadOnlyList<MemberResponse> Members { get; private set; } = [];
@@ -25,36 +23,10 @@ public sealed class TeamModel(PageOrganization organizations, PitlaneDbContext d
         {
             return Forbid();
         }
-        if (!OrganizationEndpoints.CanManage(_org!.Role, role))
-        {
-            Message = "Only an Owner can add an Owner.";
-        }
-        else if (_org.Personal)
-        {
-            Message = "A personal organisation has no other members; create a shop or dealership organisation.";
-        }
-        else
-        {
-            var normalized = (email ?? "").Trim().ToUpperInvariant();
-            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
-            if (user is null)
-            {
-                Message = "No Pitlane account has that email; the person must sign up first.";
-            }
-            else if (await db.Memberships.AnyAsync(m => m.OrganizationId == _org.Id && m.UserId == user.Id, ct))
-            {
-                Message = "That person is already a member.";
-            }
-            else
-            {
-                db.Memberships.Add(Membership.Create(_org.Id, user.Id, role, time.GetUtcNow().UtcDateTime));
-                await db.SaveChangesAsync(ct);
-                memberships.Invalidate(_org.Id, user.Id);
-                Message = $"{user.DisplayName} added as {role}.";
-            }
-        }
-        Members = await OrganizationEndpoints.MembersAsync(db, _org.Id, ct);
-        return Page();
+        Message = string.IsNullOrWhiteSpace(email) || !Enum.IsDefined(role)
+            ? "Give the person's email and a role."
+            : (await members.AddAsync(_org!.Id, _org.Role, email, role, ct)).Message;
+        return await ReloadAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRoleAsync(Guid userId, OrganizationRole role, CancellationToken ct)
@@ -63,60 +35,18 @@ public sealed class TeamModel(PageOrganization organizations, PitlaneDbContext d
         {
             return Forbid();
         }
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == _org!.Id && m.UserId == userId, ct);
-        if (membership is null)
-        {
-            return NotFound();
-        }
-        if (!OrganizationEndpoints.CanManage(_org!.Role, role) || !OrganizationEndpoints.CanManage(_org.Role, membership.Role))
-        {
-            Message = "Only an Owner can grant or take away Owner.";
-        }
-        else if (membership.Role == OrganizationRole.Owner && role != OrganizationRole.Owner
-            && await db.Memberships.CountAsync(m => m.OrganizationId == _org.Id && m.Role == OrganizationRole.Owner, ct) <= 1)
-        {
-            Message = "An organisation needs at least one Owner.";
-        }
-        else
-        {
-            membership.ChangeRole(role);
-            await db.SaveChangesAsync(ct);
-            memberships.Invalidate(_org.Id, userId);
-            Message = "Role changed.";
-        }
-        Members = await OrganizationEndpoints.MembersAsync(db, _org.Id, ct);
-        return Page();
+        Message = !Enum.IsDefined(role) ? "Unknown role." : (await members.ChangeRoleAsync(_org!.Id, _org.Role, userId, role, ct)).Message;
+        return await ReloadAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid userId, CancellationToken ct)
     {
-        if (!await LoadAsync(ct))
+        if (!await LoadAsync(ct) || User.UserId() is not { } callerId)
         {
             return Forbid();
         }
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == _org!.Id && m.UserId == userId, ct);
-        if (membership is null)
-        {
-            return NotFound();
-        }
-        if (!OrganizationEndpoints.CanManage(_org!.Role, membership.Role))
-        {
-            Message = "Only an Owner can remove an Owner.";
-        }
-        else if (membership.Role == OrganizationRole.Owner
-            && await db.Memberships.CountAsync(m => m.OrganizationId == _org.Id && m.Role == OrganizationRole.Owner, ct) <= 1)
-        {
-            Message = "An organisation needs at least one Owner.";
-        }
-        else
-        {
-            db.Memberships.Remove(membership);
-            await db.SaveChangesAsync(ct);
-            memberships.Invalidate(_org.Id, userId);
-            Message = "Member removed.";
-        }
-        Members = await OrganizationEndpoints.MembersAsync(db, _org.Id, ct);
-        return Page();
+        Message = (await members.RemoveAsync(_org!.Id, _org.Role, callerId, userId, ct)).Message;
+        return await ReloadAsync(ct);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, OrganizationKind kind, CancellationToken ct)
@@ -130,24 +60,26 @@ public sealed class TeamModel(PageOrganization organizations, PitlaneDbContext d
             Message = "Give the organisation a name (at most 120 characters) and a kind.";
             return await LoadAsync(ct) ? Page() : Forbid();
         }
-        var now = time.GetUtcNow().UtcDateTime;
-        var org = Pitlane.Organizations.Organization.Create(name, kind, now);
-        db.Organizations.Add(org);
-        db.Memberships.Add(Membership.Create(org.Id, userId, OrganizationRole.Owner, now));
-        await db.SaveChangesAsync(ct);
+        var org = await members.CreateOrganizationAsync(userId, name, kind, ct);
         PageOrganization.Choose(Response, org.Id);
         return Redirect("/Organization");
+    }
+
+    private async Task<IActionResult> ReloadAsync(CancellationToken ct)
+    {
+        Members = await members.ListAsync(_org!.Id, ct);
+        return Page();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
         _org = await organizations.CurrentAsync(ct);
-        if (_org is null || !OrganizationEndpoints.CanManage(_org.Role, OrganizationRole.Technician))
+        if (_org is null || !OrganizationMembers.CanManage(_org.Role, OrganizationRole.Technician))
         {
             return false;
         }
         OrganizationName = _org.Name;
-        Members = await OrganizationEndpoints.MembersAsync(db, _org.Id, ct);
+        Members = await members.ListAsync(_org.Id, ct);
         return true;
     }
 }
