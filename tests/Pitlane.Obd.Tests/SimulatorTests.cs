@@ -123,6 +123,42 @@ public class SimulatorTests
         Assert.Equal(SimVin, report.Vin);
     }
 
+    public static TheoryData<string, int> Faults()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var fault in (string[])["drop", "garble", "nodata"])
+        {
+            for (int seed = 1; seed <= 4; seed++) data.Add(fault, seed);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task Under_injected_faults_the_scan_finds_the_codes_or_fails_typed(string fault, int seed)
+    {
+        var faults = fault switch
+        {
+            "drop" => new SimFaults { DropFrameRate = 0.05 },
+            "garble" => new SimFaults { GarbleRate = 0.05 },
+            _ => new SimFaults { NoDataRate = 0.05 },
+        };
+        await using var sim = new ElmSimulatorServer(new SimulatorOptions { Scenario = SimulatorScenarios.Misfire, Vin = SimVin, Faults = faults, Seed = seed });
+        await sim.StartAsync(TestContext.Current.CancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var report = await ObdScanner.ScanAsync($"tcp://127.0.0.1:{sim.Port}", Options, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Contains(report.Dtcs, d => d.Code == "P0300" && d.Kind == ObdDtcKind.Stored);
+            Assert.Equal(SimVin, report.Vin);
+        }
+        catch (ObdException)
+        {
+            // A typed failure is an acceptable outcome of a faulty link; a wrong answer or a hang is not.
+        }
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+    }
+
     [Fact]
     public async Task Misfire_monitor_results_show_cylinder_1_counts()
     {

@@ -54,8 +54,8 @@ public sealed class ObdClient
         var result = new List<PidData>();
         foreach (var batch in pids.Distinct().Chunk(PidsPerRequest))
         {
-            if (batch is [0x00] && Adapter.SearchAnswer is { } search)
-                result.AddRange(CollectPidData(search, 0x41, 1, batch, last: true));
+            if (batch is [0x00] && Adapter.SearchAnswer is { } search && TryCollect(search, batch, out var searched))
+                result.AddRange(searched);
             else
                 result.AddRange(await RequestAsync("01" + Hex.Format(batch), (answer, last) =>
                 {
@@ -372,6 +372,21 @@ public sealed class ObdClient
     private static bool IsTransient(Exception e) =>
         e is ObdMalformedAnswerException
         || e is ElmErrorException { Error: ElmError.DataError or ElmError.CanError or ElmError.BusError or ElmError.BufferFull or ElmError.Stopped };
+
+    // The answer to the protocol search is reused for 0100 unless it arrived garbled, in which case 0100 is asked again.
+    private static bool TryCollect(ElmAnswer answer, IReadOnlyList<byte> batch, out List<PidData> data)
+    {
+        try
+        {
+            data = CollectPidData(answer, 0x41, 1, batch, last: true);
+            return true;
+        }
+        catch (ObdMalformedAnswerException)
+        {
+            data = [];
+            return false;
+        }
+    }
 
     /// <param name="last">When false, NO DATA counts as a lost answer (only PIDs known to be supported are asked for) and is asked again.</param>
     private static List<PidData> CollectPidData(ElmAnswer answer, byte responseService, int header, IReadOnlyList<byte> requested, bool last)
