@@ -105,7 +105,7 @@ public sealed class ObdClient
             if (Any(0x20)) round.AddRange(SupportBitmapPids.Skip(1).Take(5));
             foreach (var batch in round.Chunk(MaxPidsPerCanRequest))
                 Apply(await ReadPidDataAsync(batch, cancellationToken));
-            if (Any(0xC0)) Apply(await ReadPidDataAsync(Any(0xE0) ? [0xC0, 0xE0] : [0xC0], cancellationToken));
+            if (Any(0xC0)) Apply(await ReadPidDataAsync([0xC0, 0xE0], cancellationToken));
         }
         else
         {
