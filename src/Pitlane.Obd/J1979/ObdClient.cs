@@ -342,15 +342,7 @@ public sealed class ObdClient
         return result;
     }
 
-    private static string Ascii(byte[] bytes)
-    {
-        var text = new StringBuilder(bytes.Length);
-        foreach (var b in bytes)
-        {
-            if (b is >= 0x20 and < 0x7F) text.Append((char)b);
-        }
-        return text.ToString().Trim();
-    }
+    private static string Ascii(byte[] data) => Hex.PrintableAscii(data);
 
     /// <summary>Sends a read and parses it; a garbled answer is asked for again, up to the retry count.</summary>
     private async Task<T> RequestAsync<T>(string request, Func<ElmAnswer, bool, T> parse, CancellationToken cancellationToken)

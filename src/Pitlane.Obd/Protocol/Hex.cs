@@ -44,4 +44,16 @@ public static class Hex
     public static bool IsHexDigit(char c) => Digit(c) >= 0;
 
     public static string Format(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes);
+
+    /// <summary>The printable ASCII characters of a text field (VIN, calibration id, ECU name), trimmed; NUL padding dropped.</summary>
+    public static string PrintableAscii(ReadOnlySpan<byte> data)
+    {
+        Span<char> text = data.Length <= 256 ? stackalloc char[data.Length] : new char[data.Length];
+        int n = 0;
+        foreach (var b in data)
+        {
+            if (b is >= 0x20 and < 0x7F) text[n++] = (char)b;
+        }
+        return new string(text[..n].Trim());
+    }
 }

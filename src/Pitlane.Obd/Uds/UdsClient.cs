@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Pitlane.Obd.Dtc;
 using Pitlane.Obd.Elm;
 using Pitlane.Obd.Protocol;
@@ -148,15 +147,7 @@ public sealed class UdsClient
         return p;
     }
 
-    private static string Ascii(byte[] data)
-    {
-        var text = new StringBuilder(data.Length);
-        foreach (var b in data)
-        {
-            if (b is >= 0x20 and < 0x7F) text.Append((char)b);
-        }
-        return text.ToString().Trim();
-    }
+    private static string Ascii(byte[] data) => Hex.PrintableAscii(data);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"UDS {RequestHeader}->{ResponseEcu}");
 }
