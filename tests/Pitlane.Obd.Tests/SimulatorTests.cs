@@ -149,8 +149,12 @@ public class SimulatorTests
         try
         {
             var report = await ObdScanner.ScanAsync($"tcp://127.0.0.1:{sim.Port}", Options, cancellationToken: TestContext.Current.CancellationToken);
-            Assert.Contains(report.Dtcs, d => d.Code == "P0300" && d.Kind == ObdDtcKind.Stored);
-            Assert.Equal(SimVin, report.Vin);
+            // The check digit catches a mangled VIN: it is read again, or reported.
+            Assert.True(report.Vin == SimVin || report.Warnings.Any(w => w.StartsWith("VIN", StringComparison.Ordinal)), report.Vin);
+            // A lost frame is detected (ISO-TP, silent ECU, PID 01 count) and asked again, or reported.
+            // A garbled hex digit inside a CAN payload is not detectable: no checksum reaches the client.
+            if (fault != "garble" && !report.Warnings.Any(w => w.Contains("codes", StringComparison.Ordinal)))
+                Assert.Equal(["P0300", "P0301"], report.Dtcs.Where(d => d.Kind == ObdDtcKind.Stored).Select(d => d.Code).Order());
         }
         catch (ObdException)
         {

@@ -79,7 +79,10 @@ public sealed class ObdScanner
         var dtcs = new List<ScannedDtc>();
         foreach (var kind in Enum.GetValues<DtcKind>())
         {
-            foreach (var ecuCodes in await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken))
+            var answers = await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken);
+            foreach (var silent in ecuIds.Where(id => id.Length > 0 && answers.All(a => a.Ecu != id)))
+                warnings.Add($"ECU {silent} did not answer the {kind.ToString().ToLowerInvariant()} codes request");
+            foreach (var ecuCodes in answers)
             {
                 if (kind == DtcKind.Stored && confirmedCounts.TryGetValue(ecuCodes.Ecu, out int count) && count != ecuCodes.Codes.Count)
                     warnings.Add($"ECU {ecuCodes.Ecu} reports {count} confirmed codes in PID 01 but listed {ecuCodes.Codes.Count}");
