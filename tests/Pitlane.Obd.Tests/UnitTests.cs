@@ -211,3 +211,14 @@ public class AdapterAddressTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 }
+
+public class ElmOptionsTests
+{
+    [Fact]
+    public void Impossible_settings_are_refused_by_name()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Pitlane.Obd.Elm.ElmOptions { CommandTimeout = TimeSpan.Zero }.Validate());
+        Assert.Equal("CommandTimeout", e.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Pitlane.Obd.Elm.ElmOptions { AdaptiveTiming = 3 }.Validate());
+    }
+}

@@ -32,6 +32,7 @@ public sealed class Elm327Adapter : IAsyncDisposable
     {
         _transport = transport;
         _options = options ?? new ElmOptions();
+        _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
     }
 

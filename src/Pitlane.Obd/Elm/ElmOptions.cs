@@ -29,6 +29,19 @@ public sealed record ElmOptions
     /// <summary>Extra 0100 requests when the first answer after the protocol search is NO DATA or garbled.</summary>
     public int SearchRetries { get; init; } = 2;
 
-    /// <summary>UDS NRC 0x78 (response pending) retries, each waiting the adapter's longest timeout (ATST FF).</summary>
-    public int MaxResponsePendingWaits { get; init; } = 5;
+    /// <summary>Throws when a setting cannot work, naming the setting.</summary>
+    public void Validate()
+    {
+        foreach (var (name, value) in (ReadOnlySpan<(string, TimeSpan)>)[(nameof(CommandTimeout), CommandTimeout), (nameof(SearchTimeout), SearchTimeout), (nameof(ResetTimeout), ResetTimeout), (nameof(ConnectTimeout), ConnectTimeout)])
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5))
+                throw new ArgumentOutOfRangeException(name, value, $"ElmOptions.{name} must be between 0 and 5 minutes");
+        }
+        if (MaxAnswerChars < 1024)
+            throw new ArgumentOutOfRangeException(nameof(MaxAnswerChars), MaxAnswerChars, "ElmOptions.MaxAnswerChars must be at least 1024");
+        if (AdaptiveTiming is < 0 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(AdaptiveTiming), AdaptiveTiming, "ElmOptions.AdaptiveTiming is 0, 1 or 2 (ATAT0-2)");
+        if (SearchRetries < 0)
+            throw new ArgumentOutOfRangeException(nameof(SearchRetries), SearchRetries, "ElmOptions.SearchRetries cannot be negative");
+    }
 }

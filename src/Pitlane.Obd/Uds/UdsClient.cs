@@ -46,6 +46,7 @@ public sealed class UdsClient
 
     /// <param name="requestHeader">The ECU's physical request id: "7E0" (11 bit) or "DA10F1" (29 bit, target 10).</param>
     /// <param name="responseEcu">The id its answers carry: "7E8" or "18DAF110".</param>
+    /// <param name="maxPendingWaits">How many times NRC 0x78 (response pending) alone is waited out, each with ATST FF (about 1 s).</param>
     public UdsClient(Elm327Adapter adapter, string requestHeader, string responseEcu, int maxPendingWaits = 5)
     {
         if (!adapter.Protocol.IsCan()) throw new NotSupportedException("UDS is supported over ISO 15765 (CAN) only");
