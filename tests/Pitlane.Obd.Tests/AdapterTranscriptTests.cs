@@ -111,6 +111,17 @@ public class AdapterTranscriptTests
     }
 
     [Fact]
+    public async Task Given_can_29_bit_clone_that_acknowledges_ATH1_but_hides_headers_Then_answers_still_parse()
+    {
+        var elm = new FakeElm { Protocol = "A7", ProtocolText = "AUTO, ISO 15765-4 (CAN 29/500)" };
+        elm.Answers["0100"] = ["41 00 98 18 00 01"];
+        elm.Answers["0105"] = ["41 05 7B"];
+        await using var adapter = await Connect(elm);
+        var coolant = Assert.Single(await new ObdClient(adapter).ReadLiveValuesAsync([0x05], TestContext.Current.CancellationToken));
+        Assert.Equal(("", 83.0), (coolant.Ecu, coolant.Value));
+    }
+
+    [Fact]
     public async Task Given_iso9141_Then_checksums_are_checked_and_answers_attributed_to_source_address()
     {
         var elm = new FakeElm { Protocol = "A3", ProtocolText = "AUTO, ISO 9141-2" };

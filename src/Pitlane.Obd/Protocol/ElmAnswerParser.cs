@@ -35,7 +35,10 @@ public static class ElmAnswerParser
     {
         int digits = CountHexDigits(line);
         if (line.Contains(':', StringComparison.Ordinal)) return false;
-        return protocol.IsCan29Bit() ? digits >= 10 && digits % 2 == 0 : digits >= 5 && digits % 2 == 1;
+        // A 29-bit diagnostic id starts with priority 18 (ISO 15765-4); no service response byte is 0x18.
+        return protocol.IsCan29Bit()
+            ? digits >= 10 && digits % 2 == 0 && line.StartsWith("18", StringComparison.Ordinal)
+            : digits >= 5 && digits % 2 == 1;
     }
 
     private static int CountHexDigits(string line)
