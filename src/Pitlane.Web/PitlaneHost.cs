@@ -68,8 +68,10 @@ public static class PitlaneHost
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PageOrganization>();
         builder.Services.AddHostedService<DatabasePreparation>();
+        builder.Services.AddHostedService<Pitlane.Telemetry.TelemetryDatabasePreparation>();
         builder.Services.AddHealthChecks()
-            .AddDbContextCheck<PitlaneDbContext>("database", tags: ["ready"]);
+            .AddDbContextCheck<PitlaneDbContext>("database", tags: ["ready"])
+            .AddDbContextCheck<Pitlane.Telemetry.TelemetryDbContext>("telemetry-database", tags: ["ready"]);
         AddOpenTelemetry(builder.Services, options);
 
         var app = builder.Build();
@@ -137,7 +139,8 @@ public static class PitlaneHost
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                 "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
-                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime")
+                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime",
+                "Pitlane.Telemetry")
             .AddOtlpExporter(otlp => otlp.Endpoint = endpoint)
             .Build());
         services.AddHostedService<TelemetryActivator>();

@@ -14,6 +14,7 @@ using Pitlane.Identity;
 using Pitlane.Organizations;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
+using Pitlane.Telemetry;
 using Pitlane.Vehicles;
 using Pitlane.Vin.Vpic;
 
@@ -57,6 +58,7 @@ public static class PlatformServices
         services.AddScoped<VehicleRegistration>();
         services.AddScoped<OrganizationMembers>();
         services.AddScoped<DemoSeeder>();
+        services.AddTelemetry(options, connectionString);
         services.AddSingleton<VpicCircuit>();
         services.AddHttpClient<VpicClient>(http =>
         {
@@ -168,6 +170,7 @@ public static class PlatformServices
         routes.MapOrganizationEndpoints();
         routes.MapVinEndpoints();
         routes.MapVehicleEndpoints();
+        routes.MapTelemetryEndpoints();
         return routes;
     }
 
