@@ -69,9 +69,13 @@ public static class PitlaneHost
         builder.Services.AddScoped<PageOrganization>();
         builder.Services.AddHostedService<DatabasePreparation>();
         builder.Services.AddHostedService<Pitlane.Telemetry.TelemetryDatabasePreparation>();
-        builder.Services.AddHealthChecks()
+        var health = builder.Services.AddHealthChecks()
             .AddDbContextCheck<PitlaneDbContext>("database", tags: ["ready"])
             .AddDbContextCheck<Pitlane.Telemetry.TelemetryDbContext>("telemetry-database", tags: ["ready"]);
+        if (options.Messaging.Provider == MessagingProvider.RabbitMq)
+        {
+            health.AddCheck<Pitlane.Platform.Messaging.RabbitMqHealthCheck>("broker", tags: ["ready"]);
+        }
         AddOpenTelemetry(builder.Services, options);
 
         var app = builder.Build();

@@ -8,6 +8,12 @@ public enum DatabaseProvider
     Postgres,
 }
 
+public enum MessagingProvider
+{
+    InProcess,
+    RabbitMq,
+}
+
 /// <summary>The "Pitlane" configuration section. Validated at start-up: a wrong value stops the app naming the setting.</summary>
 public sealed class PitlaneOptions
 {
@@ -26,6 +32,10 @@ public sealed class PitlaneOptions
     public DemoOptions Demo { get; set; } = new();
 
     public TelemetryExportOptions Telemetry { get; set; } = new();
+
+    public MessagingOptions Messaging { get; set; } = new();
+
+    public JobOptions Jobs { get; set; } = new();
 
     /// <summary>Vehicle telemetry ingest, storage and retention (the Telemetry module).</summary>
     public TelemetryOptions VehicleTelemetry { get; set; } = new();
@@ -87,6 +97,8 @@ public sealed class PitlaneOptions
             faults.Add($"Pitlane:Telemetry:OtlpEndpoint must be an absolute URL, not '{otlp}'.");
         }
         faults.AddRange(VehicleTelemetry.Validate(MaxRequestBodyBytes));
+        Messaging.Validate(faults);
+        Jobs.Validate(faults);
         return faults;
     }
 }
@@ -211,6 +223,124 @@ public sealed class TelemetryOptions
             faults.Add("Pitlane:VehicleTelemetry:MaxReadRows must be between 10 and 1000000.");
         }
         return faults;
+    }
+}
+
+/// <summary>The "Pitlane:Messaging" section: the integration-event bus and its outbox.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>InProcess (embedded profile: handlers run in this process) or RabbitMq (distributed profile).</summary>
+    public MessagingProvider Provider { get; set; } = MessagingProvider.InProcess;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>How often the outbox dispatcher looks for unpublished events when nothing woke it.</summary>
+    public int OutboxPollMilliseconds { get; set; } = 500;
+
+    /// <summary>Events published per outbox round trip.</summary>
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>Deliveries of one event to a failing handler before it is dead-lettered (outbox row or AMQP dead-letter queue).</summary>
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>Published outbox rows and processed inbox entries are deleted after this many hours.</summary>
+    public int RetentionHours { get; set; } = 72;
+
+    internal void Validate(List<string> faults)
+    {
+        if (!Enum.IsDefined(Provider))
+        {
+            faults.Add($"Pitlane:Messaging:Provider must be InProcess or RabbitMq, not '{Provider}'.");
+        }
+        if (Provider == MessagingProvider.RabbitMq
+            && (!Uri.TryCreate(RabbitMq.Uri, UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps")))
+        {
+            faults.Add($"Pitlane:Messaging:RabbitMq:Uri must be an amqp:// or amqps:// URI when Pitlane:Messaging:Provider is RabbitMq, not '{RabbitMq.Uri}'.");
+        }
+        if (RabbitMq.Prefetch is < 1 or > 1000)
+        {
+            faults.Add("Pitlane:Messaging:RabbitMq:Prefetch must be between 1 and 1000.");
+        }
+        if (OutboxPollMilliseconds is < 10 or > 60_000)
+        {
+            faults.Add("Pitlane:Messaging:OutboxPollMilliseconds must be between 10 and 60000.");
+        }
+        if (OutboxBatchSize is < 1 or > 10_000)
+        {
+            faults.Add("Pitlane:Messaging:OutboxBatchSize must be between 1 and 10000.");
+        }
+        if (MaxDeliveries is < 1 or > 100)
+        {
+            faults.Add("Pitlane:Messaging:MaxDeliveries must be between 1 and 100.");
+        }
+        if (RetentionHours is < 1 or > 24 * 365)
+        {
+            faults.Add("Pitlane:Messaging:RetentionHours must be between 1 and 8760.");
+        }
+    }
+}
+
+public sealed class RabbitMqOptions
+{
+    /// <summary>AMQP 0-9-1 URI with credentials and virtual host, e.g. amqp://guest:guest@127.0.0.1:5672/.</summary>
+    public string? Uri { get; set; }
+
+    /// <summary>Unacknowledged deliveries per consumer channel (AMQP basic.qos prefetch-count).</summary>
+    public int Prefetch { get; set; } = 16;
+}
+
+/// <summary>The "Pitlane:Jobs" section: the durable job queue.</summary>
+public sealed class JobOptions
+{
+    /// <summary>Jobs this instance runs at once; 0 makes an instance that only enqueues (a web-only node).</summary>
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>How often an idle worker looks for due jobs (retries, expired leases, missed wake-ups).</summary>
+    public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>A running job's lease; a job whose instance stops renewing it is taken over after this long.</summary>
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often a running job renews its lease and checks for a cancel request.</summary>
+    public int HeartbeatMilliseconds { get; set; } = 1000;
+
+    public int DefaultMaxAttempts { get; set; } = 5;
+
+    /// <summary>First retry delay; each further attempt doubles it, up to <see cref="RetryMaxSeconds"/>.</summary>
+    public double RetryBaseSeconds { get; set; } = 5;
+
+    public double RetryMaxSeconds { get; set; } = 600;
+
+    internal void Validate(List<string> faults)
+    {
+        if (Concurrency is < 0 or > 256)
+        {
+            faults.Add("Pitlane:Jobs:Concurrency must be between 0 and 256.");
+        }
+        if (PollMilliseconds is < 10 or > 60_000)
+        {
+            faults.Add("Pitlane:Jobs:PollMilliseconds must be between 10 and 60000.");
+        }
+        if (LeaseSeconds is < 2 or > 3600)
+        {
+            faults.Add("Pitlane:Jobs:LeaseSeconds must be between 2 and 3600.");
+        }
+        if (HeartbeatMilliseconds < 10 || HeartbeatMilliseconds * 2L > LeaseSeconds * 1000L)
+        {
+            faults.Add("Pitlane:Jobs:HeartbeatMilliseconds must be at least 10 and at most half of Pitlane:Jobs:LeaseSeconds.");
+        }
+        if (DefaultMaxAttempts is < 1 or > 100)
+        {
+            faults.Add("Pitlane:Jobs:DefaultMaxAttempts must be between 1 and 100.");
+        }
+        if (RetryBaseSeconds is < 0.01 or > 3600)
+        {
+            faults.Add("Pitlane:Jobs:RetryBaseSeconds must be between 0.01 and 3600.");
+        }
+        if (RetryMaxSeconds < RetryBaseSeconds || RetryMaxSeconds > 86_400)
+        {
+            faults.Add("Pitlane:Jobs:RetryMaxSeconds must be at least Pitlane:Jobs:RetryBaseSeconds and at most 86400.");
+        }
     }
 }
 

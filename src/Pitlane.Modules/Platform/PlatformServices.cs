@@ -12,6 +12,8 @@ using Microsoft.IdentityModel.Tokens;
 using Pitlane.Demo;
 using Pitlane.Identity;
 using Pitlane.Organizations;
+using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 using Pitlane.Telemetry;
@@ -31,6 +33,7 @@ public static class PlatformServices
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddPitlaneDatabase(options, connectionString);
+        services.AddPitlaneMessaging(options);
         services.AddIdentityCore<PitlaneUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = true;
@@ -170,6 +173,7 @@ public static class PlatformServices
         routes.MapOrganizationEndpoints();
         routes.MapVinEndpoints();
         routes.MapVehicleEndpoints();
+        routes.MapJobEndpoints();
         routes.MapTelemetryEndpoints();
         return routes;
     }

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Pitlane.Identity;
 using Pitlane.Organizations;
+using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Messaging;
 using Pitlane.Vehicles;
 
 namespace Pitlane.Platform.Persistence;
@@ -21,6 +23,9 @@ public abstract class PitlaneDbContext(DbContextOptions options)
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<Vehicle> Vehicles => Set<Vehicle>();
     public DbSet<VinDecodeCacheEntry> VinDecodeCache => Set<VinDecodeCacheEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<InboxEntry> Inbox => Set<InboxEntry>();
+    public DbSet<Job> Jobs => Set<Job>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -28,6 +33,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
         ConfigureIdentity(builder);
         ConfigureOrganizations(builder);
         ConfigureVehicles(builder);
+        builder.ConfigureMessaging();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pitlane.Platform.Messaging;
+
+namespace Pitlane.Platform.Jobs;
+
+/// <summary>
+/// Runs one kind of job. Resolved in a fresh scope per attempt. Throwing fails the attempt (retried with back-off
+/// until MaxAttempts, then dead); <see cref="JobPermanentFailureException"/> makes it dead at once; the token fires
+/// when the job is cancelled (POST /api/v1/jobs/{id}/cancel), its lease is lost or the instance stops.
+/// The returned object (or null) is stored as the job's result JSON.
+/// </summary>
+public interface IJobHandler<TPayload> where TPayload : notnull
+{
+    Task<object?> RunAsync(JobContext<TPayload> job, CancellationToken ct);
+}
+
+/// <summary>What a running handler knows about its job, and how it reports progress.</summary>
+public sealed class JobContext<TPayload>(Guid id, Guid organizationId, int attempt, TPayload payload, Func<int, string?, CancellationToken, Task> report)
+{
+    public Guid Id { get; } = id;
+
+    public Guid OrganizationId { get; } = organizationId;
+
+    /// <summary>1 on the first run.</summary>
+    public int Attempt { get; } = attempt;
+
+    public TPayload Payload { get; } = payload;
+
+    /// <summary>Stores progress (0–100) and a short message on the job and pushes them live to whoever watches the job.</summary>
+    public Task ReportAsync(int percent, string? message = null, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(percent, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        return report(percent, message, ct);
+    }
+}
+
+/// <summary>A failure that retrying cannot fix (invalid input, a missing file): the job goes dead without further attempts.</summary>
+public sealed class JobPermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>One job type: its stored name, payload type, attempts and how to run it.</summary>
+public sealed class JobRegistration
+{
+    internal JobRegistration(string type, Type payloadType, int? maxAttempts, Func<IServiceProvider, Job, int, Func<int, string?, CancellationToken, Task>, CancellationToken, Task<object?>> run)
+    {
+        Type = type;
+        PayloadType = payloadType;
+        MaxAttempts = maxAttempts;
+        Run = run;
+    }
+
+    public string Type { get; }
+
+    public Type PayloadType { get; }
+
+    /// <summary>Null: Pitlane:Jobs:DefaultMaxAttempts.</summary>
+    public int? MaxAttempts { get; }
+
+    internal Func<IServiceProvider, Job, int, Func<int, string?, CancellationToken, Task>, CancellationToken, Task<object?>> Run { get; }
+}
+
+/// <summary>Every job type of this instance, by name and by payload type.</summary>
+public sealed class JobRegistry
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<string, JobRegistration> _byType;
+    private readonly Dictionary<Type, JobRegistration> _byPayload;
+
+    public JobRegistry(IEnumerable<JobRegistration> registrations)
+    {
+        var all = registrations.ToArray();
+        var duplicate = all.GroupBy(r => r.Type, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Two job handlers are registered for the job type '{duplicate.Key}'.");
+        }
+        _byType = all.ToDictionary(r => r.Type, StringComparer.Ordinal);
+        _byPayload = all.ToDictionary(r => r.PayloadType);
+    }
+
+    public JobRegistration? ForType(string type) => _byType.GetValueOrDefault(type);
+
+    public JobRegistration ForPayload(Type payloadType) => _byPayload.TryGetValue(payloadType, out var found)
+        ? found
+        : throw new InvalidOperationException($"No job handler is registered for {payloadType}: call services.AddJobHandler<{payloadType.Name}, ...>().");
+}
+
+public static class JobServices
+{
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> for jobs of <typeparamref name="TPayload"/>. The type name (default: the
+    /// payload's type name) is stored in platform_jobs: keep it stable while jobs of it may be queued.
+    /// </summary>
+    public static IServiceCollection AddJobHandler<TPayload, THandler>(this IServiceCollection services, string? type = null, int? maxAttempts = null)
+        where TPayload : notnull
+        where THandler : class, IJobHandler<TPayload>
+    {
+        if (maxAttempts is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, "A job type allows between 1 and 100 attempts.");
+        }
+        services.TryAddScoped<THandler>();
+        services.AddSingleton(new JobRegistration(type ?? typeof(TPayload).Name, typeof(TPayload), maxAttempts,
+            async (provider, job, attempt, report, ct) =>
+            {
+                TPayload payload;
+                try
+                {
+                    payload = JsonSerializer.Deserialize<TPayload>(job.Payload, JobRegistry.Json)
+                        ?? throw new JobPermanentFailureException($"The payload of job {job.Id} is null.");
+                }
+                catch (JsonException e)
+                {
+                    throw new JobPermanentFailureException($"The payload of job {job.Id} is not a valid {typeof(TPayload).Name}: {e.Message}", e);
+                }
+                var context = new JobContext<TPayload>(job.Id, job.OrganizationId, attempt, payload, report);
+                return await provider.GetRequiredService<THandler>().RunAsync(context, ct);
+            }));
+        return services;
+    }
+
+    internal static IServiceCollection AddPitlaneJobs(this IServiceCollection services, PitlaneOptions options)
+    {
+        services.AddSingleton<JobRegistry>();
+        services.AddSingleton<JobStore>();
+        services.AddScoped<JobQueue>();
+        services.AddSingleton<JobWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
+        services.AddIntegrationEventHandler<JobProgressed, JobProgressedHandler>(EventDelivery.FanOut, "platform.jobs.progress");
+        if (options.Jobs.Concurrency > 0)
+        {
+            // An instance that runs no jobs does not take their wake-ups from the work queue either.
+            services.AddIntegrationEventHandler<JobQueued, JobQueuedHandler>(EventDelivery.Work, "platform.jobs.queued");
+        }
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pitlane.Platform.Messaging;
+using Pitlane.Platform.Persistence;
+
+namespace Pitlane.Platform.Jobs;
+
+/// <summary>
+/// Enqueues jobs through the request's <see cref="PitlaneDbContext"/>: the job row and its wake-up event
+/// (<see cref="JobQueued"/>, through the outbox) are written by the same SaveChanges as the caller's own change, so a
+/// job exists exactly when the change that asked for it committed.
+/// </summary>
+public sealed class JobQueue(PitlaneDbContext db, JobRegistry registry, TimeProvider time, IOptions<PitlaneOptions> options)
+{
+    /// <summary>Adds the job to the context; the caller's next SaveChanges stores it. Returns the job id.</summary>
+    public Guid Enqueue<TPayload>(Guid organizationId, TPayload payload) where TPayload : notnull
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var registration = registry.ForPayload(typeof(TPayload));
+        var now = time.GetUtcNow();
+        var job = Job.Create(organizationId, registration.Type, JsonSerializer.Serialize(payload, JobRegistry.Json),
+            registration.MaxAttempts ?? options.Value.Jobs.DefaultMaxAttempts, now.UtcDateTime);
+        db.Jobs.Add(job);
+        db.AddOutboxEvent(new JobQueued(job.Id) { OccurredAt = now });
+        return job.Id;
+    }
+
+    /// <summary>
+    /// Enqueues and saves: inside the caller's open transaction (db.Database.BeginTransactionAsync) it commits or rolls
+    /// back with it; without one it commits the caller's pending changes and the job together.
+    /// </summary>
+    public async Task<Guid> EnqueueAsync<TPayload>(Guid organizationId, TPayload payload, CancellationToken ct) where TPayload : notnull
+    {
+        var id = Enqueue(organizationId, payload);
+        await db.SaveChangesAsync(ct);
+        return id;
+    }
+}

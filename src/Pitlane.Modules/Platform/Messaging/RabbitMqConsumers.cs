@@ -1,0 +1,206 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+
+namespace Pitlane.Platform.Messaging;
+
+/// <summary>
+/// Declares the AMQP 0-9-1 topology and consumes it:
+/// <list type="bullet">
+/// <item>work: one durable quorum queue "pitlane.work.{handler}" per work handler, bound to its event's routing key.
+/// Every instance consumes the same queue, so each event is handled by one instance (competing consumers). The
+/// broker counts redeliveries (x-delivery-count) and dead-letters a message after Pitlane:Messaging:MaxDeliveries
+/// (x-delivery-limit) to "pitlane.dead-letter".</item>
+/// <item>fan-out: one exclusive, auto-delete queue "pitlane.live.{instance}" bound to every fan-out event, so each
+/// instance receives every live event for its own SignalR clients; it disappears with the instance.</item>
+/// </list>
+/// Acknowledgements are manual and sent after the handler (and its inbox row) committed; prefetch bounds the
+/// unacknowledged deliveries per channel (basic.qos). Declaration is retried with back-off until the broker is there;
+/// after that the client's automatic recovery restores queues, bindings and consumers.
+/// </summary>
+public sealed class RabbitMqConsumers(
+    RabbitMqConnection connection, EventRegistry registry, EventHandlerInvoker invoker, MessagingInstance instance,
+    TimeProvider time, IOptions<PitlaneOptions> options, ILogger<RabbitMqConsumers> logger) : BackgroundService
+{
+    private readonly MessagingOptions _options = options.Value.Messaging;
+    private readonly List<IChannel> _channels = [];
+
+    public static string WorkQueue(string handlerName) => $"pitlane.work.{handlerName}";
+
+    public string LiveQueue => $"pitlane.live.{instance.Id}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StartConsumingAsync(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or IOException or TimeoutException)
+            {
+                logger.LogWarning("Declaring the RabbitMQ topology failed ({Reason}); retrying in {Delay}.", e.Message, delay);
+                await CloseChannelsAsync();
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private async Task StartConsumingAsync(CancellationToken ct)
+    {
+        var amqp = await connection.GetAsync(ct);
+        await using (var setup = await amqp.CreateChannelAsync(cancellationToken: ct))
+        {
+            await setup.ExchangeDeclareAsync(RabbitMqConnection.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+            await setup.ExchangeDeclareAsync(RabbitMqConnection.DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+            await setup.QueueDeclareAsync(RabbitMqConnection.DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+            await setup.QueueBindAsync(RabbitMqConnection.DeadLetterQueue, RabbitMqConnection.DeadLetterExchange, "", cancellationToken: ct);
+            await setup.CloseAsync(ct);
+        }
+
+        foreach (var subscription in registry.Subscriptions.Where(s => s.Delivery == EventDelivery.Work))
+        {
+            var queue = WorkQueue(subscription.HandlerName);
+            var channel = await OpenChannelAsync(amqp, ct);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-delivery-limit"] = _options.MaxDeliveries,
+                ["x-dead-letter-exchange"] = RabbitMqConnection.DeadLetterExchange,
+            }, cancellationToken: ct);
+            await channel.QueueBindAsync(queue, RabbitMqConnection.Exchange, subscription.EventName, cancellationToken: ct);
+            await ConsumeAsync(channel, queue, [subscription], ct);
+        }
+
+        var fanOut = registry.Subscriptions.Where(s => s.Delivery == EventDelivery.FanOut).ToArray();
+        if (fanOut.Length > 0)
+        {
+            var channel = await OpenChannelAsync(amqp, ct);
+            await channel.QueueDeclareAsync(LiveQueue, durable: false, exclusive: true, autoDelete: true, arguments: new Dictionary<string, object?>
+            {
+                ["x-dead-letter-exchange"] = RabbitMqConnection.DeadLetterExchange,
+            }, cancellationToken: ct);
+            foreach (var eventName in fanOut.Select(s => s.EventName).Distinct(StringComparer.Ordinal))
+            {
+                await channel.QueueBindAsync(LiveQueue, RabbitMqConnection.Exchange, eventName, cancellationToken: ct);
+            }
+            await ConsumeAsync(channel, LiveQueue, fanOut, ct);
+        }
+        logger.LogInformation("Consuming {Work} work queues and {FanOut} fan-out subscriptions from RabbitMQ.",
+            registry.Subscriptions.Count(s => s.Delivery == EventDelivery.Work), fanOut.Length);
+    }
+
+    private async Task<IChannel> OpenChannelAsync(IConnection amqp, CancellationToken ct)
+    {
+        var channel = await amqp.CreateChannelAsync(cancellationToken: ct);
+        _channels.Add(channel);
+        await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: (ushort)options.Value.Messaging.RabbitMq.Prefetch, global: false, ct);
+        return channel;
+    }
+
+    private async Task ConsumeAsync(IChannel channel, string queue, IReadOnlyList<EventSubscription> subscriptions, CancellationToken stopping)
+    {
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, queue, subscriptions, delivery, stopping);
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stopping);
+    }
+
+    private async Task HandleDeliveryAsync(IChannel channel, string queue, IReadOnlyList<EventSubscription> subscriptions, BasicDeliverEventArgs delivery, CancellationToken stopping)
+    {
+        var eventName = delivery.BasicProperties.Type ?? delivery.RoutingKey;
+        IntegrationEvent? integrationEvent;
+        try
+        {
+            integrationEvent = registry.Deserialize(eventName, delivery.Body.Span);
+        }
+        catch (JsonException e)
+        {
+            integrationEvent = null;
+            logger.LogError(e, "Unreadable {Event} message on {Queue}.", eventName, queue);
+        }
+        if (integrationEvent is null)
+        {
+            // It can never succeed here: straight to the dead-letter queue (basic.nack, requeue=false).
+            await SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false, CancellationToken.None));
+            return;
+        }
+        try
+        {
+            foreach (var subscription in subscriptions.Where(s => s.EventName == eventName))
+            {
+                await invoker.InvokeAsync(subscription, integrationEvent, stopping);
+            }
+            await SettleAsync(() => channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            var deliveries = DeliveryCount(delivery);
+            var live = subscriptions[0].Delivery == EventDelivery.FanOut;
+            logger.LogWarning(e, "Handling {Event} {EventId} from {Queue} failed (delivery {Delivery}).", eventName, integrationEvent.Id, queue, deliveries + 1);
+            if (!live && !stopping.IsCancellationRequested)
+            {
+                // A short back-off before the redelivery, growing with the broker's delivery count.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, deliveries), 5000)), time, CancellationToken.None);
+            }
+            // Work: requeue; the quorum queue dead-letters after x-delivery-limit. Live: a missed push is not retried.
+            await SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: !live, CancellationToken.None));
+        }
+    }
+
+    private static long DeliveryCount(BasicDeliverEventArgs delivery) =>
+        delivery.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var count) == true && count is long n ? n : 0;
+
+    /// <summary>An ack or nack on a channel the broker closed cannot be sent; the broker redelivers that message anyway.</summary>
+    private async Task SettleAsync(Func<ValueTask> settle)
+    {
+        try
+        {
+            await settle();
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+        {
+            logger.LogInformation("Acknowledgement not sent ({Reason}); the broker will redeliver.", e.Message);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await CloseChannelsAsync();
+    }
+
+    private async Task CloseChannelsAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            try
+            {
+                await channel.CloseAsync();
+            }
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+            {
+                // Closed with the connection.
+            }
+            await channel.DisposeAsync();
+        }
+        _channels.Clear();
+    }
+}
