@@ -11,8 +11,10 @@ using Pitlane.Web.Tests.Infrastructure;
 namespace Pitlane.Web.Tests.Telemetry;
 
 /// <summary>The Telemetry module over HTTP and WebSocket, run on SQLite and on PostgreSQL.</summary>
-public abstract class TelemetryTests(PitlaneApp app)
+public abstract partial class TelemetryTests(PitlaneApp app)
 {
+    protected PitlaneApp App => app;
+
     protected const string Vin = "1HGCM82633A004352";
 
     protected virtual void RequireServer()

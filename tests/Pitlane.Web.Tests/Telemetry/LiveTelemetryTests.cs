@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests.Telemetry;
+
+/// <summary>
+/// Live part: dashboards receive a committed batch through /hubs/live. The .NET SignalR client is not available here, so this
+/// speaks the SignalR JSON hub protocol itself: negotiate, a WebSocket, the handshake, records ended by 0x1E.
+/// </summary>
+public abstract partial class TelemetryTests
+{
+    private const char RecordSeparator = '\u001e';
+
+    [Fact]
+    public async Task Given_member_joined_vehicle_group_Then_ingested_batch_arrives_and_a_stranger_receives_nothing()
+    {
+        var fleet = await FleetAsync();
+        await using var owner = await HubClient.ConnectAsync(App, (await App.TokensAsync(fleet.Email, "Correct-horse-9")).AccessToken);
+        Assert.True(await owner.InvokeAsync("JoinVehicle", fleet.VehicleId));
+
+        var (_, strangerEmail) = await App.NewUserAsync();
+        await using var stranger = await HubClient.ConnectAsync(App, (await App.TokensAsync(strangerEmail, "Correct-horse-9")).AccessToken);
+        Assert.False(await stranger.InvokeAsync("JoinVehicle", fleet.VehicleId));
+
+        var t = BaseTime;
+        var response = await PostAsync(fleet.Key, BatchJson("live-1", [(t, "0C", 812.5), (t.AddSeconds(1), "0D", 42)]));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var message = await owner.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(10));
+        Assert.NotNull(message);
+        var payload = message.Value.GetProperty("arguments")[0];
+        Assert.Equal(fleet.VehicleId, payload.GetProperty("vehicleId").GetGuid());
+        Assert.Equal("live-1", payload.GetProperty("batchId").GetString());
+        var samples = payload.GetProperty("samples").EnumerateArray().ToList();
+        Assert.Equal(2, samples.Count);
+        Assert.Equal("0C", samples[0].GetProperty("pid").GetString());
+        Assert.Equal(812.5, samples[0].GetProperty("value").GetDouble());
+
+        // A replay is acknowledged but not published again: dashboards see each sample once.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fleet.Key, BatchJson("live-1", [(t, "0C", 812.5), (t.AddSeconds(1), "0D", 42)]))).StatusCode);
+        Assert.Null(await owner.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+        Assert.Null(await stranger.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+    }
+
+    private sealed class HubClient : IAsyncDisposable
+    {
+        private readonly WebSocket _socket;
+        private readonly StringBuilder _pending = new();
+        private int _invocation;
+
+        private HubClient(WebSocket socket) => _socket = socket;
+
+        public static async Task<HubClient> ConnectAsync(PitlaneApp app, string accessToken)
+        {
+            using var http = app.BearerClient(accessToken);
+            var negotiate = await http.PostAsync("/hubs/live/negotiate?negotiateVersion=1", null);
+            Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+            var connectionToken = (await negotiate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString()!;
+            var ws = app.Server.CreateWebSocketClient();
+            ws.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {accessToken}";
+            var socket = await ws.ConnectAsync(
+                new Uri($"ws://localhost/hubs/live?id={Uri.EscapeDataString(connectionToken)}&access_token={Uri.EscapeDataString(accessToken)}"),
+                CancellationToken.None);
+            var client = new HubClient(socket);
+            await client.SendAsync("{\"protocol\":\"json\",\"version\":1}");
+            var handshake = await client.NextAsync(TimeSpan.FromSeconds(10));
+            Assert.NotNull(handshake);
+            Assert.False(handshake.Value.TryGetProperty("error", out _));
+            return client;
+        }
+
+        public async Task<bool> InvokeAsync(string target, Guid argument)
+        {
+            var id = (++_invocation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = id, target, arguments = new object[] { argument } }));
+            while (await NextAsync(TimeSpan.FromSeconds(10)) is { } message)
+            {
+                if (message.GetProperty("type").GetInt32() == 3 && message.GetProperty("invocationId").GetString() == id)
+                {
+                    Assert.False(message.TryGetProperty("error", out var error), error.ToString());
+                    return message.GetProperty("result").GetBoolean();
+                }
+            }
+            throw new TimeoutException($"No completion for {target}.");
+        }
+
+        public async Task<JsonElement?> NextInvocationAsync(string target, TimeSpan wait)
+        {
+            var deadline = DateTime.UtcNow + wait;
+            while (DateTime.UtcNow < deadline && await NextAsync(deadline - DateTime.UtcNow) is { } message)
+            {
+                if (message.GetProperty("type").GetInt32() == 1 && message.GetProperty("target").GetString() == target)
+                {
+                    return message;
+                }
+            }
+            return null;
+        }
+
+        private Task SendAsync(string json) =>
+            _socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        /// <summary>The next record (pings included), or null when none arrives in time.</summary>
+        private async Task<JsonElement?> NextAsync(TimeSpan wait)
+        {
+            var buffer = new byte[16 * 1024];
+            using var timeout = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1));
+            while (true)
+            {
+                var text = _pending.ToString();
+                var end = text.IndexOf(RecordSeparator, StringComparison.Ordinal);
+                if (end >= 0)
+                {
+                    _pending.Remove(0, end + 1);
+                    return JsonDocument.Parse(text[..end]).RootElement.Clone();
+                }
+                try
+                {
+                    var result = await _socket.ReceiveAsync(buffer, timeout.Token);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return null;
+                    }
+                    _pending.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+            _socket.Dispose();
+        }
+    }
+}
