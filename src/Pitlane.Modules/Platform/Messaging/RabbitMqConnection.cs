@@ -13,14 +13,6 @@ namespace Pitlane.Platform.Messaging;
 /// </summary>
 public sealed class RabbitMqConnection : IAsyncDisposable
 {
-    /// <summary>The topic exchange every integration event is published to, with its wire name as routing key.</summary>
-    public const string Exchange = "pitlane.events";
-
-    /// <summary>Poison messages (AMQP dead-lettering) land in <see cref="DeadLetterQueue"/> through this fanout exchange.</summary>
-    public const string DeadLetterExchange = "pitlane.dead-letter";
-
-    public const string DeadLetterQueue = "pitlane.dead-letter";
-
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly ConnectionFactory _factory;
     private readonly string _clientName;
@@ -94,6 +86,47 @@ public sealed class RabbitMqConnection : IAsyncDisposable
             connection.Dispose();
         }
         _gate.Dispose();
+    }
+}
+
+/// <summary>
+/// The shared AMQP 0-9-1 topology, declared (idempotently) by publishers and consumers alike, so an event published
+/// before any consumer of it ever started still lands in its work queue instead of being dropped as unroutable.
+/// A declaration with other arguments than the existing queue's fails (PRECONDITION_FAILED): changing
+/// Pitlane:Messaging:MaxDeliveries needs the work queues deleted first.
+/// </summary>
+public static class RabbitMqTopology
+{
+    /// <summary>The durable topic exchange every integration event is published to, with its wire name as routing key.</summary>
+    public const string Exchange = "pitlane.events";
+
+    /// <summary>Poison messages (AMQP dead-lettering) land in <see cref="DeadLetterQueue"/> through this fanout exchange.</summary>
+    public const string DeadLetterExchange = "pitlane.dead-letter";
+
+    public const string DeadLetterQueue = "pitlane.dead-letter";
+
+    public static string WorkQueue(string handlerName) => $"pitlane.work.{handlerName}";
+
+    public static async Task DeclareAsync(IChannel channel, EventRegistry registry, int maxDeliveries, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(registry);
+        await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+        await channel.QueueBindAsync(DeadLetterQueue, DeadLetterExchange, "", cancellationToken: ct);
+        foreach (var subscription in registry.Subscriptions.Where(s => s.Delivery == EventDelivery.Work))
+        {
+            var queue = WorkQueue(subscription.HandlerName);
+            // A quorum queue (replicated, durable) counts deliveries itself: x-delivery-limit dead-letters a poison message.
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "quorum",
+                ["x-delivery-limit"] = maxDeliveries,
+                ["x-dead-letter-exchange"] = DeadLetterExchange,
+            }, cancellationToken: ct);
+            await channel.QueueBindAsync(queue, Exchange, subscription.EventName, cancellationToken: ct);
+        }
     }
 }
 

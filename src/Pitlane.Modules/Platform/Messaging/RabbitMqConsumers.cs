@@ -28,8 +28,7 @@ public sealed class RabbitMqConsumers(
 {
     private readonly MessagingOptions _options = options.Value.Messaging;
     private readonly List<IChannel> _channels = [];
-
-    public static string WorkQueue(string handlerName) => $"pitlane.work.{handlerName}";
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string LiveQueue => $"pitlane.live.{instance.Id}";
 
@@ -64,30 +63,22 @@ public sealed class RabbitMqConsumers(
         }
     }
 
+    /// <summary>Completes once this instance consumes every queue (tests and start-up probes wait for it).</summary>
+    public Task Started => _started.Task;
+
     private async Task StartConsumingAsync(CancellationToken ct)
     {
         var amqp = await connection.GetAsync(ct);
         await using (var setup = await amqp.CreateChannelAsync(cancellationToken: ct))
         {
-            await setup.ExchangeDeclareAsync(RabbitMqConnection.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
-            await setup.ExchangeDeclareAsync(RabbitMqConnection.DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
-            await setup.QueueDeclareAsync(RabbitMqConnection.DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
-            await setup.QueueBindAsync(RabbitMqConnection.DeadLetterQueue, RabbitMqConnection.DeadLetterExchange, "", cancellationToken: ct);
+            await RabbitMqTopology.DeclareAsync(setup, registry, _options.MaxDeliveries, ct);
             await setup.CloseAsync(ct);
         }
 
         foreach (var subscription in registry.Subscriptions.Where(s => s.Delivery == EventDelivery.Work))
         {
-            var queue = WorkQueue(subscription.HandlerName);
             var channel = await OpenChannelAsync(amqp, ct);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
-            {
-                ["x-queue-type"] = "quorum",
-                ["x-delivery-limit"] = _options.MaxDeliveries,
-                ["x-dead-letter-exchange"] = RabbitMqConnection.DeadLetterExchange,
-            }, cancellationToken: ct);
-            await channel.QueueBindAsync(queue, RabbitMqConnection.Exchange, subscription.EventName, cancellationToken: ct);
-            await ConsumeAsync(channel, queue, [subscription], ct);
+            await ConsumeAsync(channel, RabbitMqTopology.WorkQueue(subscription.HandlerName), [subscription], ct);
         }
 
         var fanOut = registry.Subscriptions.Where(s => s.Delivery == EventDelivery.FanOut).ToArray();
@@ -96,22 +87,26 @@ public sealed class RabbitMqConsumers(
             var channel = await OpenChannelAsync(amqp, ct);
             await channel.QueueDeclareAsync(LiveQueue, durable: false, exclusive: true, autoDelete: true, arguments: new Dictionary<string, object?>
             {
-                ["x-dead-letter-exchange"] = RabbitMqConnection.DeadLetterExchange,
+                ["x-dead-letter-exchange"] = RabbitMqTopology.DeadLetterExchange,
             }, cancellationToken: ct);
             foreach (var eventName in fanOut.Select(s => s.EventName).Distinct(StringComparer.Ordinal))
             {
-                await channel.QueueBindAsync(LiveQueue, RabbitMqConnection.Exchange, eventName, cancellationToken: ct);
+                await channel.QueueBindAsync(LiveQueue, RabbitMqTopology.Exchange, eventName, cancellationToken: ct);
             }
             await ConsumeAsync(channel, LiveQueue, fanOut, ct);
         }
         logger.LogInformation("Consuming {Work} work queues and {FanOut} fan-out subscriptions from RabbitMQ.",
             registry.Subscriptions.Count(s => s.Delivery == EventDelivery.Work), fanOut.Length);
+        _started.TrySetResult();
     }
 
     private async Task<IChannel> OpenChannelAsync(IConnection amqp, CancellationToken ct)
     {
         var channel = await amqp.CreateChannelAsync(cancellationToken: ct);
-        _channels.Add(channel);
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
         await channel.BasicQosAsync(prefetchSize: 0, prefetchCount: (ushort)options.Value.Messaging.RabbitMq.Prefetch, global: false, ct);
         return channel;
     }
@@ -175,7 +170,7 @@ public sealed class RabbitMqConsumers(
         {
             await settle();
         }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
         {
             logger.LogInformation("Acknowledgement not sent ({Reason}); the broker will redeliver.", e.Message);
         }
@@ -189,18 +184,23 @@ public sealed class RabbitMqConsumers(
 
     private async Task CloseChannelsAsync()
     {
-        foreach (var channel in _channels)
+        IChannel[] channels;
+        lock (_channels)
+        {
+            channels = [.. _channels];
+            _channels.Clear();
+        }
+        foreach (var channel in channels)
         {
             try
             {
                 await channel.CloseAsync();
+                await channel.DisposeAsync();
             }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
             {
-                // Closed with the connection.
+                // Closed (and disposed) with the connection.
             }
-            await channel.DisposeAsync();
         }
-        _channels.Clear();
     }
 }

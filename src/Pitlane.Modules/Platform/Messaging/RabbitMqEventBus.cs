@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -11,7 +12,9 @@ namespace Pitlane.Platform.Messaging;
 /// order is kept. Broken connections, closed channels, nacks and timeouts are retried with exponential back-off;
 /// when the broker stays away, <see cref="BrokerUnavailableException"/> tells the outbox to keep the row.
 /// </summary>
-public sealed class RabbitMqEventBus(RabbitMqConnection connection, TimeProvider time, ILogger<RabbitMqEventBus> logger) : IEventBus, IAsyncDisposable
+public sealed class RabbitMqEventBus(
+    RabbitMqConnection connection, EventRegistry registry, TimeProvider time, IOptions<PitlaneOptions> options, ILogger<RabbitMqEventBus> logger)
+    : IEventBus, IAsyncDisposable
 {
     private const int MaxAttempts = 6;
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(10);
@@ -47,7 +50,7 @@ public sealed class RabbitMqEventBus(RabbitMqConnection connection, TimeProvider
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(ConfirmTimeout);
                     // mandatory=false: an event nobody subscribed to is dropped by the exchange, which is correct.
-                    await channel.BasicPublishAsync(RabbitMqConnection.Exchange, envelope.Type, mandatory: false, properties, envelope.Body, timeout.Token);
+                    await channel.BasicPublishAsync(RabbitMqTopology.Exchange, envelope.Type, mandatory: false, properties, envelope.Body, timeout.Token);
                     return;
                 }
                 catch (Exception e) when (IsTransient(e, ct))
@@ -87,7 +90,7 @@ public sealed class RabbitMqEventBus(RabbitMqConnection connection, TimeProvider
         await DropChannelIfClosedAsync();
         _channel = await amqp.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-        await _channel.ExchangeDeclareAsync(RabbitMqConnection.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+        await RabbitMqTopology.DeclareAsync(_channel, registry, options.Value.Messaging.MaxDeliveries, ct);
         return _channel;
     }
 
@@ -100,7 +103,7 @@ public sealed class RabbitMqEventBus(RabbitMqConnection connection, TimeProvider
             {
                 await closed.DisposeAsync();
             }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
             {
                 // Already gone with its connection.
             }
@@ -115,7 +118,7 @@ public sealed class RabbitMqEventBus(RabbitMqConnection connection, TimeProvider
             {
                 await channel.CloseAsync();
             }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException)
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
             {
                 // The connection is already down.
             }
