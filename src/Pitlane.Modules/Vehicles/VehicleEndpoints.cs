@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -78,9 +79,16 @@ public static class VehicleEndpoints
         return TypedResults.Ok(new VehiclePage(items.Select(VehicleResponse.From).ToList(), page, pageSize, total));
     }
 
+    // The platform's most frequent read, compiled once per provider's model (a compiled query is bound to the
+    // model it first ran against, and the SQLite and PostgreSQL contexts have different models).
+    private static readonly ConcurrentDictionary<Type, Func<PitlaneDbContext, Guid, Guid, CancellationToken, Task<Vehicle?>>> VehicleById = new();
+
     private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, PitlaneDbContext db, CancellationToken ct)
     {
-        var vehicle = await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.OrganizationId == scope.OrganizationId, ct);
+        var query = VehicleById.GetOrAdd(db.GetType(), static _ => EF.CompileAsyncQuery(
+            (PitlaneDbContext context, Guid vehicleId, Guid organizationId, CancellationToken _) =>
+                context.Vehicles.AsNoTracking().FirstOrDefault(v => v.Id == vehicleId && v.OrganizationId == organizationId)));
+        var vehicle = await query(db, id, scope.OrganizationId, ct);
         return vehicle is null ? Problems.NotFound("No such vehicle.") : TypedResults.Ok(VehicleResponse.From(vehicle));
     }
 
