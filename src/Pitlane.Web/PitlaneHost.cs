@@ -133,19 +133,26 @@ public static class PitlaneHost
         {
             return;
         }
-        var endpoint = new Uri(options.Telemetry.OtlpEndpoint);
+        var export = options.Telemetry;
+        // OTLP/HTTP needs the signal path on the endpoint (OTLP spec: /v1/traces, /v1/metrics); gRPC takes the base.
+        void Configure(OtlpExporterOptions otlp, string signalPath)
+        {
+            otlp.Protocol = export.OtlpProtocol == OtlpTransport.HttpProtobuf ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+            otlp.Endpoint = export.OtlpProtocol == OtlpTransport.HttpProtobuf
+                ? new Uri(new Uri(export.OtlpEndpoint!.TrimEnd('/') + "/"), signalPath)
+                : new Uri(export.OtlpEndpoint!);
+        }
         // No OpenTelemetry hosting package here: providers are built directly from ASP.NET Core's own sources and
         // meters and disposed with the container.
         services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
             .AddSource("Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "System.Net.Http")
-            .AddOtlpExporter(otlp => otlp.Endpoint = endpoint)
+            .AddOtlpExporter(otlp => Configure(otlp, "v1/traces"))
             .Build());
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                 "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
-                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime",
-                "Pitlane.Telemetry")
-            .AddOtlpExporter(otlp => otlp.Endpoint = endpoint)
+                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime")
+            .AddOtlpExporter(otlp => Configure(otlp, "v1/metrics"))
             .Build());
         services.AddHostedService<TelemetryActivator>();
     }

@@ -155,6 +155,15 @@ public sealed class TelemetryExportOptions
 {
     /// <summary>OTLP endpoint (e.g. http://collector:4317); traces and metrics are exported only when set.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>OTLP transport: Grpc (port 4317 by convention) or HttpProtobuf (port 4318, paths /v1/traces and /v1/metrics).</summary>
+    public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
+}
+
+public enum OtlpTransport
+{
+    Grpc,
+    HttpProtobuf,
 }
 
 /// <summary>The "Pitlane:VehicleTelemetry" section: batch limits, retention and downsampling of vehicle samples.</summary>
