@@ -242,3 +242,28 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
         return job;
     }
 }
+
+/// <summary>Polls set to a minute: anything delivered quickly was woken by the commit itself.</summary>
+public sealed class SlowPollMessagingApp() : MessagingApp(DatabaseProvider.Sqlite, new Recorder(), new Dictionary<string, string?>
+{
+    ["Pitlane:Messaging:OutboxPollMilliseconds"] = "60000",
+    ["Pitlane:Jobs:PollMilliseconds"] = "60000",
+});
+
+public sealed class OutboxWakeUpTests(SlowPollMessagingApp app) : IClassFixture<SlowPollMessagingApp>
+{
+    [Fact]
+    public async Task Given_commit_with_outbox_rows_Then_dispatch_and_job_start_do_not_wait_for_the_poll()
+    {
+        // Let the dispatcher and the worker finish their first (start-up) round and go to sleep.
+        await Task.Delay(1000);
+        var evt = new TestWorkEvent("woken") { OccurredAt = DateTimeOffset.UtcNow };
+        await app.PublishThroughOutboxAsync(evt);
+        await Eventually.HoldsAsync(() => app.Recorder.Work.Any(w => w.EventId == evt.Id), TimeSpan.FromSeconds(5), "the commit wakes the dispatcher");
+
+        var (client, email) = await app.NewUserAsync("Woken");
+        using var _ = client;
+        var id = await app.EnqueueAsync(await app.PersonalOrganizationAsync(email), new TestJob());
+        await Eventually.HoldsAsync(() => app.Recorder.JobRuns.Any(r => r.JobId == id), TimeSpan.FromSeconds(5), "the job's wake-up reaches the worker");
+    }
+}

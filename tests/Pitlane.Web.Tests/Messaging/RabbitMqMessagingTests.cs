@@ -122,8 +122,38 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
         Assert.Equal(0, await a.QueryAsync(db => db.Outbox.CountAsync(o => o.PublishedAt == null)));
     }
 
+    [Fact]
+    public async Task Given_handler_that_always_fails_Then_the_broker_dead_letters_the_message_after_max_deliveries()
+    {
+        var (a, b, brokerUri) = await StartPairWithBrokerUriAsync();
+        await using var _ = a;
+        await using var __ = b;
+        var poison = new TestWorkEvent("fail:99") { OccurredAt = DateTimeOffset.UtcNow };
+        var healthy = new TestWorkEvent("after the poison") { OccurredAt = DateTimeOffset.UtcNow };
+        await a.PublishThroughOutboxAsync(poison, healthy);
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(brokerUri) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        RabbitMQ.Client.BasicGetResult? dead = null;
+        await Eventually.HoldsAsync(async () => (dead = await channel.BasicGetAsync(RabbitMqTopology.DeadLetterQueue, autoAck: true)) is not null, Soon,
+            "the poison message reaches pitlane.dead-letter");
+        Assert.Equal(poison.Id.ToString(), dead!.BasicProperties.MessageId);
+        Assert.Equal("tests.work", dead.BasicProperties.Type);
+        // Pitlane:Messaging:MaxDeliveries is 3 in these tests: the handler saw the message exactly that many times.
+        Assert.Equal(99 - 3, a.Recorder.FailuresLeft[poison.Id.ToString()]);
+        await Eventually.HoldsAsync(() => a.Recorder.Work.Any(w => w.EventId == healthy.Id), Soon, "the queue keeps flowing past the poison message");
+        Assert.DoesNotContain(a.Recorder.Work, w => w.EventId == poison.Id);
+    }
+
     /// <summary>Two instances on a fresh database and virtual host; A starts (and migrates) first, then B.</summary>
     private async Task<(MessagingApp A, MessagingApp B)> StartPairAsync(IReadOnlyDictionary<string, string?>? onlyA = null)
+    {
+        var (a, b, _) = await StartPairWithBrokerUriAsync(onlyA);
+        return (a, b);
+    }
+
+    private async Task<(MessagingApp A, MessagingApp B, string BrokerUri)> StartPairWithBrokerUriAsync(IReadOnlyDictionary<string, string?>? onlyA = null)
     {
         if (postgres.UnavailableReason is { } reason)
         {
@@ -132,11 +162,12 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
         var watch = Stopwatch.StartNew();
         await rabbit.EnsureStartedAsync();
         var brokerReady = watch.Elapsed;
+        var brokerUri = await rabbit.CreateVirtualHostAsync();
         var shared = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("messaging"),
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
-            ["Pitlane:Messaging:RabbitMq:Uri"] = await rabbit.CreateVirtualHostAsync(),
+            ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "messaging-tests-shared-signing-key-0123456789",
         };
         var recorder = new Recorder();
@@ -149,6 +180,6 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
             await consumers.Started.WaitAsync(Soon);
         }
         output.WriteLine($"Broker ready after {brokerReady.TotalSeconds:0.0} s (start {rabbit.LastStartDuration.TotalSeconds:0.0} s), both instances consuming after {watch.Elapsed.TotalSeconds:0.0} s.");
-        return (a, b);
+        return (a, b, brokerUri);
     }
 }

@@ -7,7 +7,10 @@ namespace Pitlane.Platform.Messaging;
 /// <summary>
 /// An integration event waiting to be published (the transactional outbox): written in the same transaction as the
 /// change it describes, so an event exists exactly when its change committed. <see cref="OutboxDispatcher"/> publishes
-/// rows in <see cref="Sequence"/> order and marks them published.
+/// rows in <see cref="Sequence"/> order and marks them published. The order is that of the rows visible when the
+/// dispatcher reads: PostgreSQL hands out identity values at insert, so two transactions that commit in the opposite
+/// order can be published in commit order rather than insert order, and a row waiting for a retry lets later rows
+/// pass. Consumers get at-least-once delivery and must not depend on a global order across aggregates.
 /// </summary>
 public sealed class OutboxMessage
 {

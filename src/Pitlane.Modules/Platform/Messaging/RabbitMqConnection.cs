@@ -105,6 +105,8 @@ public static class RabbitMqTopology
 
     public const string DeadLetterQueue = "pitlane.dead-letter";
 
+    public const int DeadLetterMaxLength = 100_000;
+
     public static string WorkQueue(string handlerName) => $"pitlane.work.{handlerName}";
 
     public static async Task DeclareAsync(IChannel channel, EventRegistry registry, int maxDeliveries, CancellationToken ct)
@@ -113,16 +115,21 @@ public static class RabbitMqTopology
         ArgumentNullException.ThrowIfNull(registry);
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
         await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
-        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+        // Bounded, oldest dropped first, so a storm of poison messages cannot fill the broker's disk.
+        await channel.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+        {
+            ["x-max-length"] = DeadLetterMaxLength,
+        }, cancellationToken: ct);
         await channel.QueueBindAsync(DeadLetterQueue, DeadLetterExchange, "", cancellationToken: ct);
         foreach (var subscription in registry.Subscriptions.Where(s => s.Delivery == EventDelivery.Work))
         {
             var queue = WorkQueue(subscription.HandlerName);
-            // A quorum queue (replicated, durable) counts deliveries itself: x-delivery-limit dead-letters a poison message.
+            // A quorum queue (replicated, durable) counts deliveries itself and dead-letters a poison message. Its
+            // x-delivery-limit counts returns (nacks, lost channels), so MaxDeliveries deliveries allow one fewer.
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
-                ["x-delivery-limit"] = maxDeliveries,
+                ["x-delivery-limit"] = maxDeliveries - 1,
                 ["x-dead-letter-exchange"] = DeadLetterExchange,
             }, cancellationToken: ct);
             await channel.QueueBindAsync(queue, Exchange, subscription.EventName, cancellationToken: ct);

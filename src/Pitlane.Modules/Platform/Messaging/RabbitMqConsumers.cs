@@ -16,7 +16,8 @@ namespace Pitlane.Platform.Messaging;
 /// broker counts redeliveries (x-delivery-count) and dead-letters a message after Pitlane:Messaging:MaxDeliveries
 /// (x-delivery-limit) to "pitlane.dead-letter".</item>
 /// <item>fan-out: one exclusive, auto-delete queue "pitlane.live.{instance}" bound to every fan-out event, so each
-/// instance receives every live event for its own SignalR clients; it disappears with the instance.</item>
+/// instance receives every live event for its own SignalR clients; it disappears with the instance, and live events
+/// published while an instance is disconnected are not replayed to it.</item>
 /// </list>
 /// Acknowledgements are manual and sent after the handler (and its inbox row) committed; prefetch bounds the
 /// unacknowledged deliveries per channel (basic.qos). Declaration is retried with back-off until the broker is there;
@@ -85,10 +86,8 @@ public sealed class RabbitMqConsumers(
         if (fanOut.Length > 0)
         {
             var channel = await OpenChannelAsync(amqp, ct);
-            await channel.QueueDeclareAsync(LiveQueue, durable: false, exclusive: true, autoDelete: true, arguments: new Dictionary<string, object?>
-            {
-                ["x-dead-letter-exchange"] = RabbitMqTopology.DeadLetterExchange,
-            }, cancellationToken: ct);
+            // No dead-lettering here: a live push that failed is stale a moment later, so it is dropped (and logged).
+            await channel.QueueDeclareAsync(LiveQueue, durable: false, exclusive: true, autoDelete: true, cancellationToken: ct);
             foreach (var eventName in fanOut.Select(s => s.EventName).Distinct(StringComparer.Ordinal))
             {
                 await channel.QueueBindAsync(LiveQueue, RabbitMqTopology.Exchange, eventName, cancellationToken: ct);
