@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
+using Pitlane.Telemetry;
 
 namespace Pitlane.Cli;
 
@@ -46,7 +47,8 @@ internal static class MigrateCommand
                 await Console.Error.WriteLineAsync($"pitlane migrate: {fault}");
                 return 2;
             }
-            var services = new ServiceCollection().AddPitlaneDatabase(settings.Options, settings.ConnectionString).BuildServiceProvider();
+            var services = new ServiceCollection().AddPitlaneDatabase(settings.Options, settings.ConnectionString)
+                .AddTelemetryDatabase(settings.Options, settings.ConnectionString).BuildServiceProvider();
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
             try
@@ -62,9 +64,20 @@ internal static class MigrateCommand
                     {
                         Console.WriteLine($"pending  {name}");
                     }
+                    var telemetry = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
+                    foreach (var applied in await telemetry.Database.GetAppliedMigrationsAsync(ct))
+                    {
+                        Console.WriteLine($"applied  telemetry: {applied}");
+                    }
+                    foreach (var name in await telemetry.Database.GetPendingMigrationsAsync(ct))
+                    {
+                        Console.WriteLine($"pending  telemetry: {name}");
+                    }
                     return 0;
                 }
                 await DatabaseSetup.MigrateAsync(db, ct);
+                // The Telemetry module keeps its own migration history (__telemetry_migrations) and, on PostgreSQL, partitions.
+                await TelemetryModule.MigrateTelemetryAsync(services, settings.Options.VehicleTelemetry, TimeProvider.System, ct);
                 Console.WriteLine(pending.Count == 0
                     ? $"The {settings.Options.Database.Provider} database is up to date."
                     : $"Applied {pending.Count} migration(s) to the {settings.Options.Database.Provider} database: {string.Join(", ", pending)}");

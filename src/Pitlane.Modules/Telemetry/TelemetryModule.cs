@@ -69,11 +69,10 @@ public static class TelemetryModule
     }
 
     /// <summary>Applies the module's migrations; on SQLite switches its file to WAL, on PostgreSQL creates the coming days' partitions.</summary>
-    public static async Task MigrateTelemetryAsync(IServiceProvider services, TimeProvider time, CancellationToken ct)
+    public static async Task MigrateTelemetryAsync(IServiceProvider services, TelemetryOptions options, TimeProvider time, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
-        var options = scope.ServiceProvider.GetRequiredService<IOptions<PitlaneOptions>>().Value;
         if (db.Database.IsSqlite())
         {
             await db.Database.OpenConnectionAsync(ct);
@@ -91,7 +90,7 @@ public static class TelemetryModule
         await db.Database.MigrateAsync(ct);
         if (scope.ServiceProvider.GetRequiredService<TelemetryStore>() is PostgresTelemetryStore postgres)
         {
-            await postgres.EnsurePartitionsAsync(time.GetUtcNow().UtcDateTime, options.VehicleTelemetry.PartitionDaysAhead, ct);
+            await postgres.EnsurePartitionsAsync(time.GetUtcNow().UtcDateTime, options.PartitionDaysAhead, ct);
         }
     }
 }
@@ -103,7 +102,7 @@ public sealed class TelemetryDatabasePreparation(IServiceProvider services, IOpt
     {
         if (options.Value.Database.MigrateOnStart)
         {
-            await TelemetryModule.MigrateTelemetryAsync(services, time, cancellationToken);
+            await TelemetryModule.MigrateTelemetryAsync(services, options.Value.VehicleTelemetry, time, cancellationToken);
         }
     }
 

@@ -46,6 +46,48 @@ public abstract partial class TelemetryTests
         Assert.Null(await stranger.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
     }
 
+    [Fact]
+    public async Task Given_signed_in_member_Then_live_page_shows_latest_values_and_loads_its_scripts_and_a_stranger_gets_404()
+    {
+        var fleet = await FleetAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fleet.Key, BatchJson("page-1", [(BaseTime, "0C", 812.5), (BaseTime, "9F", 3)]))).StatusCode);
+        using var browser = await BrowserAsync(fleet.Email);
+        var page = await browser.GetAsync($"/Vehicles/Live/{fleet.VehicleId}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains($"data-vehicle-id=\"{fleet.VehicleId}\"", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-pid=\"0C\">", html, StringComparison.Ordinal);
+        Assert.Contains("Engine speed", html, StringComparison.Ordinal);
+        Assert.Contains("812.5", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-pid=\"9F\">", html, StringComparison.Ordinal);
+        Assert.Contains("/js/telemetry-live.js", html, StringComparison.Ordinal);
+        Assert.Contains("/lib/signalr/signalr.min.js", html, StringComparison.Ordinal);
+        Assert.Contains("/lib/chartjs/chart.umd.min.js", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/js/telemetry-live.js")).StatusCode);
+        var details = await browser.GetStringAsync($"/Vehicles/Details/{fleet.VehicleId}");
+        Assert.Contains($"href=\"/Vehicles/Live/{fleet.VehicleId}\"", details, StringComparison.Ordinal);
+
+        var (_, strangerEmail) = await App.NewUserAsync();
+        using var stranger = await BrowserAsync(strangerEmail);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/Vehicles/Live/{fleet.VehicleId}")).StatusCode);
+    }
+
+    private async Task<HttpClient> BrowserAsync(string email)
+    {
+        var browser = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var login = await browser.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(login, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var signedIn = await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email,
+            ["Password"] = "Correct-horse-9",
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.True(signedIn.IsSuccessStatusCode || signedIn.StatusCode == HttpStatusCode.Redirect, signedIn.StatusCode.ToString());
+        return browser;
+    }
+
     private sealed class HubClient : IAsyncDisposable
     {
         private readonly WebSocket _socket;

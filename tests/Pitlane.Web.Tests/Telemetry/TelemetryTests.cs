@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Telemetry;
 using Pitlane.Web.Tests.Infrastructure;
@@ -398,9 +399,54 @@ public abstract partial class TelemetryTests(PitlaneApp app)
     }
 }
 
+public abstract partial class TelemetryTests
+{
+    [Fact]
+    public async Task Given_telemetry_model_Then_its_own_history_has_no_pending_changes()
+    {
+        RequireServer();
+        _ = App.Server;
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
+        Assert.False(db.Database.HasPendingModelChanges());
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        // The module's history is its own table, apart from the main context's __EFMigrationsHistory.
+        var rows = await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions
+            .SqlQueryRaw<int>(db.Database, "SELECT count(*) AS \"Value\" FROM \"__telemetry_migrations\"").ToListAsync();
+        Assert.True(rows.Single() >= 1);
+    }
+}
+
 public sealed class TelemetryTestsOnSqlite(SqliteApp app) : TelemetryTests(app), IClassFixture<SqliteApp>;
 
 public sealed class TelemetryTestsOnPostgres(PostgresApp app) : TelemetryTests(app), IClassFixture<PostgresApp>
 {
     protected override void RequireServer() => app.EnsureAvailable();
+
+    [Fact]
+    public async Task Given_started_app_Then_samples_table_is_partitioned_by_day_with_partitions_ahead()
+    {
+        RequireServer();
+        _ = app.Server;
+        var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        await using var command = dataSource.CreateCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'telemetry_samples'");
+        var partitions = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                partitions.Add(reader.GetString(0));
+            }
+        }
+        Assert.Contains("telemetry_samples_default", partitions);
+        var today = DateTime.UtcNow.Date;
+        for (var day = today.AddDays(-1); day <= today.AddDays(3); day = day.AddDays(1))
+        {
+            Assert.Contains($"telemetry_samples_p{day:yyyyMMdd}", partitions);
+        }
+        await using var history = dataSource.CreateCommand("SELECT count(*) FROM \"__telemetry_migrations\"");
+        Assert.True((long)(await history.ExecuteScalarAsync())! >= 1);
+    }
 }
