@@ -90,6 +90,28 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
     }
 
     [Fact]
+    public async Task Given_job_enqueued_in_rolled_back_transaction_Then_neither_job_nor_wake_up_exists()
+    {
+        var (client, email) = await app.NewUserAsync("Rollback");
+        using var _ = client;
+        var org = await app.PersonalOrganizationAsync(email);
+        Guid id;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            id = await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueAsync(org, new TestJob(), CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+        var committed = await app.EnqueueAsync(org, new TestJob());
+        await WaitForStateAsync(client, committed, "succeeded");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/jobs/{id}")).StatusCode);
+        Assert.False(await app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == id)));
+        Assert.DoesNotContain(app.Recorder.JobRuns, r => r.JobId == id);
+    }
+
+    [Fact]
     public async Task Given_job_Then_it_runs_reports_progress_live_and_succeeds()
     {
         var (client, email) = await app.NewUserAsync("Jobber");

@@ -169,6 +169,7 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
             ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "messaging-tests-shared-signing-key-0123456789",
+            ["Pitlane:Demo:Seed"] = "false",
         };
         var recorder = new Recorder();
         var a = new MessagingApp(DatabaseProvider.Postgres, recorder, onlyA is null ? shared : shared.Concat(onlyA).ToDictionary());
