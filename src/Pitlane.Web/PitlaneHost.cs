@@ -151,7 +151,8 @@ public static class PitlaneHost
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                 "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
-                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime")
+                "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime",
+                "Pitlane.Telemetry")
             .AddOtlpExporter(otlp => Configure(otlp, "v1/metrics"))
             .Build());
         services.AddHostedService<TelemetryActivator>();

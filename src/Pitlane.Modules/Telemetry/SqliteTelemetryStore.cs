@@ -4,14 +4,20 @@ namespace Pitlane.Telemetry;
 
 /// <summary>
 /// SQLite: times are INTEGER microseconds since the Unix epoch (compact, and buckets are integer arithmetic), ids are
-/// 16-byte BLOBs. SQLite has one writer per file, so writes are serialised in-process on one open connection whose
-/// prepared commands are reused for every row and every batch; readers use their own pooled connections, which WAL
+/// 16-byte BLOBs. SQLite has one writer per file, so writes go through one in-process writer (group commit) on one
+/// open connection whose prepared commands are reused for every row and every batch; readers use their own pooled connections, which WAL
 /// lets run beside the writer.
 /// </summary>
 public sealed class SqliteTelemetryStore(string connectionString) : TelemetryStore, IDisposable
 {
     private const long MicrosPerMinute = 60_000_000;
+    private const int MaxGroupBatches = 64;
+    private const int MaxGroupSamples = 50_000;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly System.Threading.Channels.Channel<PendingBatch> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<PendingBatch>(new() { SingleReader = true });
+    private int _draining;
+    private Task? _drain;
     private SqliteConnection? _connection;
     private SqliteCommand? _insertBatch;
     private SqliteCommand? _insertSample;
@@ -23,63 +29,113 @@ public sealed class SqliteTelemetryStore(string connectionString) : TelemetrySto
 
     public static DateTime FromMicros(long micros) => new(DateTime.UnixEpoch.Ticks + micros * 10, DateTimeKind.Utc);
 
-    public override async Task<bool> WriteBatchAsync(DeviceIdentity device, ParsedBatch batch, DateTime receivedAt, CancellationToken ct)
+    public override Task<bool> WriteBatchAsync(DeviceIdentity device, ParsedBatch batch, DateTime receivedAt, CancellationToken ct)
     {
-        await _writer.WaitAsync(ct);
-        try
+        var pending = new PendingBatch(device, batch, receivedAt);
+        if (!_queue.Writer.TryWrite(pending))
         {
-            var connection = await WriterAsync(ct);
-            // BEGIN IMMEDIATE: take the write lock now rather than failing to upgrade a read lock half-way.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+            throw new ObjectDisposedException(nameof(SqliteTelemetryStore));
+        }
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _drain = Task.Run(DrainAsync, CancellationToken.None);
+        }
+        return pending.Done.Task;
+    }
+
+    private sealed record PendingBatch(DeviceIdentity Device, ParsedBatch Batch, DateTime ReceivedAt)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Group commit: batches that arrive while a transaction is being written wait in the queue and go together into
+    /// the next one, so many devices share one WAL fsync instead of paying one each. Each batch keeps its own
+    /// idempotency record, so a duplicate inside a group is still recognised; if the transaction fails, every batch of
+    /// the group fails and none is acknowledged.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var group = new List<PendingBatch>(MaxGroupBatches);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var samples = 0;
+            while (group.Count < MaxGroupBatches && samples < MaxGroupSamples && _queue.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+                samples += next.Batch.Samples.Length;
+            }
+            await _writer.WaitAsync();
             try
             {
-                _insertBatch!.Transaction = transaction;
-                _insertBatch.Parameters[0].Value = device.DeviceId;
-                _insertBatch.Parameters[1].Value = batch.BatchId;
-                _insertBatch.Parameters[2].Value = device.VehicleId;
-                _insertBatch.Parameters[3].Value = batch.Samples.Length;
-                _insertBatch.Parameters[4].Value = ToMicros(receivedAt);
-                if (await _insertBatch.ExecuteNonQueryAsync(ct) == 0)
+                var stored = await WriteGroupAsync(group);
+                for (var i = 0; i < group.Count; i++)
                 {
-                    await transaction.RollbackAsync(ct);
-                    return false;
+                    group[i].Done.TrySetResult(stored[i]);
                 }
-                var insert = _insertSample!;
-                insert.Transaction = transaction;
-                insert.Parameters[0].Value = device.VehicleId;
-                insert.Parameters[4].Value = device.DeviceId;
-                foreach (var sample in batch.Samples)
-                {
-                    insert.Parameters[1].Value = sample.Pid;
-                    insert.Parameters[2].Value = ToMicros(sample.T);
-                    insert.Parameters[3].Value = sample.Value;
-                    // Synchronous on purpose: SQLite does no I/O wait worth yielding for inside a transaction.
-                    insert.ExecuteNonQuery();
-                }
-                var upsert = _upsertLatest!;
-                upsert.Transaction = transaction;
-                upsert.Parameters[0].Value = device.VehicleId;
-                foreach (var latest in LatestPerSignal(batch.Samples))
-                {
-                    upsert.Parameters[1].Value = latest.Pid;
-                    upsert.Parameters[2].Value = ToMicros(latest.T);
-                    upsert.Parameters[3].Value = latest.Value;
-                    upsert.ExecuteNonQuery();
-                }
-                await transaction.CommitAsync(ct);
-                return true;
             }
-            catch
+            catch (Exception e)
             {
                 // The connection may be left in an unknown state (disk full, I/O error): start afresh next time.
                 DropWriter();
-                throw;
+                foreach (var pending in group)
+                {
+                    pending.Done.TrySetException(e);
+                }
+            }
+            finally
+            {
+                _writer.Release();
             }
         }
-        finally
+    }
+
+    private async Task<bool[]> WriteGroupAsync(List<PendingBatch> group)
+    {
+        var connection = await WriterAsync(CancellationToken.None);
+        var stored = new bool[group.Count];
+        // BEGIN IMMEDIATE: take the write lock now rather than failing to upgrade a read lock half-way.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+        _insertBatch!.Transaction = transaction;
+        _insertSample!.Transaction = transaction;
+        _upsertLatest!.Transaction = transaction;
+        for (var g = 0; g < group.Count; g++)
         {
-            _writer.Release();
+            var (device, batch, receivedAt) = group[g];
+            _insertBatch.Parameters[0].Value = device.DeviceId;
+            _insertBatch.Parameters[1].Value = batch.BatchId;
+            _insertBatch.Parameters[2].Value = device.VehicleId;
+            _insertBatch.Parameters[3].Value = batch.Samples.Length;
+            _insertBatch.Parameters[4].Value = ToMicros(receivedAt);
+            // Synchronous on purpose: inside a transaction SQLite does no I/O wait worth yielding for.
+            if (_insertBatch.ExecuteNonQuery() == 0)
+            {
+                continue;
+            }
+            stored[g] = true;
+            var insert = _insertSample;
+            insert.Parameters[0].Value = device.VehicleId;
+            insert.Parameters[4].Value = device.DeviceId;
+            foreach (var sample in batch.Samples)
+            {
+                insert.Parameters[1].Value = sample.Pid;
+                insert.Parameters[2].Value = ToMicros(sample.T);
+                insert.Parameters[3].Value = sample.Value;
+                insert.ExecuteNonQuery();
+            }
+            var upsert = _upsertLatest;
+            upsert.Parameters[0].Value = device.VehicleId;
+            foreach (var latest in LatestPerSignal(batch.Samples))
+            {
+                upsert.Parameters[1].Value = latest.Pid;
+                upsert.Parameters[2].Value = ToMicros(latest.T);
+                upsert.Parameters[3].Value = latest.Value;
+                upsert.ExecuteNonQuery();
+            }
         }
+        await transaction.CommitAsync();
+        return stored;
     }
 
     private async Task<SqliteConnection> WriterAsync(CancellationToken ct)
@@ -285,6 +341,8 @@ public sealed class SqliteTelemetryStore(string connectionString) : TelemetrySto
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        _drain?.Wait(TimeSpan.FromSeconds(30));
         DropWriter();
         _writer.Dispose();
     }
