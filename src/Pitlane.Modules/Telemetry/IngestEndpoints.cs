@@ -84,8 +84,7 @@ public static class IngestEndpoints
     /// <summary>
     /// One text message (RFC 6455 §5.6) is one batch; each is answered by one ack message after commit, in order.
     /// A bad or oversized message is answered and the connection stays open; a revoked key closes it with 1008
-    /// (policy violation, RFC 6455 §7.4.1). Invalid UTF-8 in a text message is failed by the WebSocket layer itself
-    /// with 1007, as §8.1 requires.
+    /// (policy violation, RFC 6455 §7.4.1); a text message that is not UTF-8 closes it with 1007 (§8.1).
     /// </summary>
     private static async Task StreamAsync(HttpContext http)
     {
@@ -120,6 +119,13 @@ public static class IngestEndpoints
                 if (type == WebSocketMessageType.Close)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    return;
+                }
+                // RFC 6455 §8.1: text frames carry UTF-8; an endpoint that receives invalid UTF-8 fails the connection
+                // with 1007. Checked here because not every WebSocket implementation under this endpoint validates it.
+                if (!oversized && type == WebSocketMessageType.Text && !System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, length)))
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidPayloadData, "text message is not UTF-8", ct);
                     return;
                 }
                 if (await keys.AuthenticateAsync(key, ct) is null)

@@ -330,6 +330,44 @@ public abstract partial class TelemetryTests(PitlaneApp app)
         Assert.Equal(1, await StoredAsync(fleet.VehicleId));
     }
 
+    [Fact]
+    public async Task Given_binary_frame_or_invalid_UTF8_over_websocket_Then_nothing_is_stored()
+    {
+        var fleet = await FleetAsync();
+        using var socket = await ConnectStreamAsync(fleet.Key, inQuery: false);
+        var body = Encoding.UTF8.GetBytes(BatchJson("bin-1", [(BaseTime, "0C", 800)]));
+        await socket.SendAsync(body, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var ack = await ReceiveJsonAsync(socket);
+        Assert.Equal("invalid", ack.GetProperty("status").GetString());
+        Assert.Equal(WebSocketState.Open, socket.State);
+
+        // RFC 6455 §8.1: a text message that is not UTF-8 fails the connection (1007) before any parser sees it.
+        byte[] broken = [.. Encoding.UTF8.GetBytes("{\"batchId\":\"u-1\",\"x\":\""), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")];
+        await socket.SendAsync(broken, WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, socket.CloseStatus);
+        Assert.Equal(0, await StoredAsync(fleet.VehicleId));
+    }
+
+    private static async Task<JsonElement> ReceiveJsonAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+    }
+
     private async Task<WebSocket> ConnectStreamAsync(string key, bool inQuery)
     {
         _ = app.Server;
