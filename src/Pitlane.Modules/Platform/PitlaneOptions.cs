@@ -270,6 +270,10 @@ public sealed class MessagingOptions
         {
             faults.Add("Pitlane:Messaging:RabbitMq:Prefetch must be between 1 and 1000.");
         }
+        if (RabbitMq.ConsumerConcurrency < 1 || RabbitMq.ConsumerConcurrency > RabbitMq.Prefetch)
+        {
+            faults.Add("Pitlane:Messaging:RabbitMq:ConsumerConcurrency must be between 1 and Pitlane:Messaging:RabbitMq:Prefetch.");
+        }
         if (OutboxPollMilliseconds is < 10 or > 60_000)
         {
             faults.Add("Pitlane:Messaging:OutboxPollMilliseconds must be between 10 and 60000.");
@@ -296,6 +300,9 @@ public sealed class RabbitMqOptions
 
     /// <summary>Unacknowledged deliveries per consumer channel (AMQP basic.qos prefetch-count).</summary>
     public int Prefetch { get; set; } = 16;
+
+    /// <summary>Deliveries of one work queue handled at once on this instance (at most <see cref="Prefetch"/>).</summary>
+    public int ConsumerConcurrency { get; set; } = 4;
 }
 
 /// <summary>The "Pitlane:Jobs" section: the durable job queue.</summary>

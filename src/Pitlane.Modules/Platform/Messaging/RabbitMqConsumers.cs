@@ -78,14 +78,16 @@ public sealed class RabbitMqConsumers(
 
         foreach (var subscription in registry.Subscriptions.Where(s => s.Delivery == EventDelivery.Work))
         {
-            var channel = await OpenChannelAsync(amqp, ct);
+            // Work deliveries are independent (the inbox makes each effective once), so several run at once.
+            var channel = await OpenChannelAsync(amqp, _options.RabbitMq.ConsumerConcurrency, ct);
             await ConsumeAsync(channel, RabbitMqTopology.WorkQueue(subscription.HandlerName), [subscription], ct);
         }
 
         var fanOut = registry.Subscriptions.Where(s => s.Delivery == EventDelivery.FanOut).ToArray();
         if (fanOut.Length > 0)
         {
-            var channel = await OpenChannelAsync(amqp, ct);
+            // One at a time: live pushes of one instance keep their publishing order.
+            var channel = await OpenChannelAsync(amqp, 1, ct);
             // No dead-lettering here: a live push that failed is stale a moment later, so it is dropped (and logged).
             await channel.QueueDeclareAsync(LiveQueue, durable: false, exclusive: true, autoDelete: true, cancellationToken: ct);
             foreach (var eventName in fanOut.Select(s => s.EventName).Distinct(StringComparer.Ordinal))
@@ -99,9 +101,10 @@ public sealed class RabbitMqConsumers(
         _started.TrySetResult();
     }
 
-    private async Task<IChannel> OpenChannelAsync(IConnection amqp, CancellationToken ct)
+    private async Task<IChannel> OpenChannelAsync(IConnection amqp, int concurrency, CancellationToken ct)
     {
-        var channel = await amqp.CreateChannelAsync(cancellationToken: ct);
+        var channel = await amqp.CreateChannelAsync(new CreateChannelOptions(
+            publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)concurrency), ct);
         lock (_channels)
         {
             _channels.Add(channel);
