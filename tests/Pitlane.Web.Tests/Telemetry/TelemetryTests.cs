@@ -11,8 +11,8 @@ using Pitlane.Web.Tests.Infrastructure;
 
 namespace Pitlane.Web.Tests.Telemetry;
 
-/// <summary>The Telemetry module over HTTP and WebSocket, run on SQLite and on PostgreSQL.</summary>
-public abstract partial class TelemetryTests(PitlaneApp app)
+/// <summary>What the telemetry tests share: a fresh organisation with a vehicle and a device, and batch helpers.</summary>
+public abstract class TelemetryTestBase(PitlaneApp app)
 {
     protected PitlaneApp App => app;
 
@@ -66,6 +66,11 @@ public abstract partial class TelemetryTests(PitlaneApp app)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
 
+}
+
+/// <summary>The Telemetry module over HTTP and WebSocket, run on SQLite and on PostgreSQL.</summary>
+public abstract partial class TelemetryTests(PitlaneApp app) : TelemetryTestBase(app)
+{
     [Fact]
     public async Task Given_new_device_Then_key_shown_once_and_batch_is_stored_and_acknowledged()
     {
@@ -201,7 +206,7 @@ public abstract partial class TelemetryTests(PitlaneApp app)
     {
         var fleet = await FleetAsync();
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(fleet.Key, BatchJson("o-1", [(BaseTime, "0C", 800)]))).StatusCode);
-        var (stranger, _) = await app.NewUserAsync();
+        var (stranger, _) = await App.NewUserAsync();
         await ProblemAsync(await stranger.PostAsJsonAsync("/api/v1/devices", new { vehicleId = fleet.VehicleId, name = "Mine now" }), HttpStatusCode.NotFound);
         await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{fleet.VehicleId}/telemetry?pid=0C"), HttpStatusCode.NotFound);
         await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{fleet.VehicleId}/telemetry/latest"), HttpStatusCode.NotFound);
@@ -370,8 +375,8 @@ public abstract partial class TelemetryTests(PitlaneApp app)
 
     private async Task<WebSocket> ConnectStreamAsync(string key, bool inQuery)
     {
-        _ = app.Server;
-        var client = app.Server.CreateWebSocketClient();
+        _ = App.Server;
+        var client = App.Server.CreateWebSocketClient();
         if (!inQuery)
         {
             client.ConfigureRequest = request => request.Headers["X-Device-Key"] = key;
@@ -413,7 +418,7 @@ public abstract partial class TelemetryTests(PitlaneApp app)
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(fleet.Key, BatchJson("old-1", samples))).StatusCode);
         Assert.Equal(4, await StoredAsync(fleet.VehicleId));
 
-        var maintenance = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<TelemetryMaintenance>().Single();
+        var maintenance = App.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<TelemetryMaintenance>().Single();
         var report = await maintenance.RunOnceAsync(CancellationToken.None);
         Assert.True(report.Deleted >= 3);
         Assert.Equal(1, await StoredAsync(fleet.VehicleId));
