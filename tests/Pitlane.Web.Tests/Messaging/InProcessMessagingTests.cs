@@ -126,6 +126,9 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
         Assert.Equal(app.InstanceId, job.GetProperty("result").GetProperty("instance").GetString());
         Assert.Equal(JsonValueKind.Null, job.GetProperty("error").ValueKind);
 
+        // Pushes go out on their own loop, just after the row changes.
+        await Eventually.HoldsAsync(() => app.Live.Messages.Any(m => m.Group.Name == $"job:{id:N}" && ((JobProgressMessage)m.Payload).State == "succeeded"),
+            Soon, "the final push is sent");
         var pushes = app.Live.Messages.Where(m => m.Group.Name == $"job:{id:N}").Select(m => (JobProgressMessage)m.Payload).ToList();
         Assert.All(app.Live.Messages.Where(m => m.Group.Name == $"job:{id:N}"), m => Assert.Equal("jobProgress", m.Method));
         Assert.Equal([0, 25, 50, 75, 100], pushes.Select(p => p.Progress));

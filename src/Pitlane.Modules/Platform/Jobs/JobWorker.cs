@@ -24,6 +24,11 @@ public sealed class JobWorker(
     private readonly JobOptions _options = options.Value.Jobs;
     private readonly Channel<Guid> _nudges = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+
+    // Live progress goes out through its own loop so a slow or absent broker never holds up a running job; when the
+    // pushes back up, the oldest are dropped (the job row keeps the truth).
+    private readonly Channel<JobProgressed> _pushes = Channel.CreateBounded<JobProgressed>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private DateTimeOffset _nextSweep;
 
     private TimeSpan Lease => TimeSpan.FromSeconds(_options.LeaseSeconds);
@@ -38,6 +43,8 @@ public sealed class JobWorker(
             return;
         }
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        using var pushStop = new CancellationTokenSource();
+        var pusher = PushLoopAsync(pushStop.Token);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -80,6 +87,32 @@ public sealed class JobWorker(
         finally
         {
             await Task.WhenAll(_running.Values);
+            _pushes.Writer.TryComplete();
+            pushStop.CancelAfter(TimeSpan.FromSeconds(5));
+            await pusher;
+        }
+    }
+
+    private async Task PushLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var progressed in _pushes.Reader.ReadAllAsync(stop))
+            {
+                try
+                {
+                    await bus.PublishAsync(progressed, stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A live push is best effort: GET /api/v1/jobs/{id} serves the stored progress.
+                    logger.LogWarning(e, "Live progress of job {JobId} not pushed.", progressed.JobId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Shutting down with pushes still queued: they are stale once the instance is gone.
         }
     }
 
@@ -146,7 +179,7 @@ public sealed class JobWorker(
         var watch = new HeartbeatState();
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(id, cancellation, watch, heartbeatStop.Token);
-        await PublishProgressAsync(job, JobState.Running, job.Progress, job.ProgressMessage);
+        PushProgress(job, JobState.Running, job.Progress, job.ProgressMessage);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -234,7 +267,7 @@ public sealed class JobWorker(
         message = message is null ? null : OutboxDispatcher.Truncate(message, 500);
         if (await store.ReportAsync(job.Id, instance.Id, percent, message, Now(), ct))
         {
-            await PublishProgressAsync(job, JobState.Running, percent, message);
+            PushProgress(job, JobState.Running, percent, message);
         }
     }
 
@@ -243,23 +276,12 @@ public sealed class JobWorker(
         if (await transition())
         {
             var ended = await store.FindAsync(job.Id, CancellationToken.None);
-            await PublishProgressAsync(job, state, progress ?? ended?.Progress ?? job.Progress, ended?.ProgressMessage);
+            PushProgress(job, state, progress ?? ended?.Progress ?? job.Progress, ended?.ProgressMessage);
         }
     }
 
-    private async Task PublishProgressAsync(Job job, JobState state, int progress, string? message)
-    {
-        try
-        {
-            await bus.PublishAsync(new JobProgressed(job.Id, job.OrganizationId, JobStates.Name(state), progress, message) { OccurredAt = time.GetUtcNow() },
-                CancellationToken.None);
-        }
-        catch (Exception e) when (e is BrokerUnavailableException or InvalidOperationException)
-        {
-            // A live push is best effort: the job row holds the progress and GET /api/v1/jobs/{id} serves it.
-            logger.LogWarning(e, "Live progress of job {JobId} not pushed.", job.Id);
-        }
-    }
+    private void PushProgress(Job job, JobState state, int progress, string? message) =>
+        _pushes.Writer.TryWrite(new JobProgressed(job.Id, job.OrganizationId, JobStates.Name(state), progress, message) { OccurredAt = time.GetUtcNow() });
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

@@ -163,7 +163,9 @@ public sealed class RabbitMqConsumers(
     }
 
     private static long DeliveryCount(BasicDeliverEventArgs delivery) =>
-        delivery.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var count) == true && count is long n ? n : 0;
+        delivery.BasicProperties.Headers?.TryGetValue("x-delivery-count", out var count) == true
+            ? count switch { long n => n, int n => n, _ => 0 }
+            : 0;
 
     /// <summary>An ack or nack on a channel the broker closed cannot be sent; the broker redelivers that message anyway.</summary>
     private async Task SettleAsync(Func<ValueTask> settle)
