@@ -34,10 +34,14 @@ internal static class Program
         }
         Console.WriteLine($"pitlane-load: {options.Devices} devices × batches of {options.BatchSize} samples, {options.Seconds} s per phase, " +
             $"at most {options.MaxBatches} batches, {Environment.ProcessorCount} logical CPUs");
-        if (options.Url is not null)
+        if (options.Url is not null && options.Fanout == 0)
         {
             var result = await RunIngestAsync(options);
             Report($"end to end ({options.Transport}, {options.Url})", result, "batches");
+        }
+        if (options.Fanout > 0)
+        {
+            Report($"live fan-out to {options.Fanout} dashboards ({options.Url})", await RunFanoutAsync(options), "deliveries");
         }
         if (options.NaiveSqlite is not null)
         {
@@ -58,7 +62,7 @@ internal static class Program
         double P(double q) => r.LatenciesMs.Count == 0 ? 0 : r.LatenciesMs[Math.Min(r.LatenciesMs.Count - 1, (int)Math.Ceiling(q * r.LatenciesMs.Count) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{title}: {r.Samples:N0} samples acknowledged in {r.Elapsed.TotalSeconds:F1} s = {r.Samples / r.Elapsed.TotalSeconds:N0} samples/s; " +
-            $"{r.Operations:N0} {operation}, {r.Failures} failed; latency per {(operation == "batches" ? "batch" : "insert")} p50 {P(0.50):F2} ms, p90 {P(0.90):F2} ms, p99 {P(0.99):F2} ms, max {P(1):F2} ms"));
+            $"{r.Operations:N0} {operation}, {r.Failures} failed; latency per {(operation == "batches" ? "batch" : operation == "deliveries" ? "delivery" : "insert")} p50 {P(0.50):F2} ms, p90 {P(0.90):F2} ms, p99 {P(0.99):F2} ms, max {P(1):F2} ms"));
     }
 
     private static async Task<Result> RunIngestAsync(LoadOptions options)
@@ -68,7 +72,8 @@ internal static class Program
             BaseAddress = options.Url,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        var keys = await ProvisionDevicesAsync(http, options);
+        var (devices, _) = await ProvisionDevicesAsync(http, options, options.Devices);
+        var keys = devices.Select(d => d.Key).ToList();
         var remaining = options.MaxBatches;
         var watch = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(options.Seconds);
@@ -133,7 +138,7 @@ internal static class Program
     }
 
     /// <summary>Signs in, picks the caller's organisation that has vehicles, and creates one device per simulated dongle.</summary>
-    private static async Task<List<string>> ProvisionDevicesAsync(HttpClient http, LoadOptions options)
+    private static async Task<(List<(string Key, Guid VehicleId)> Devices, string AccessToken)> ProvisionDevicesAsync(HttpClient http, LoadOptions options, int count)
     {
         var token = await http.PostAsJsonAsync("/api/v1/auth/token", new { email = options.Email, password = options.Password });
         token.EnsureSuccessStatusCode();
@@ -151,8 +156,8 @@ internal static class Program
             {
                 continue;
             }
-            var keys = new List<string>();
-            for (var i = 0; i < options.Devices; i++)
+            var keys = new List<(string, Guid)>();
+            for (var i = 0; i < count; i++)
             {
                 using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/devices")
                 {
@@ -161,12 +166,128 @@ internal static class Program
                 create.Headers.Add("X-Organization-Id", orgId);
                 var created = await http.SendAsync(create);
                 created.EnsureSuccessStatusCode();
-                keys.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!);
+                keys.Add(((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!, vehicles[i % vehicles.Count]));
             }
             http.DefaultRequestHeaders.Authorization = null;
-            return keys;
+            return (keys, access!);
         }
         throw new InvalidOperationException($"{options.Email} has no organisation with vehicles to attach devices to.");
+    }
+
+    /// <summary>
+    /// Live fan-out: N dashboards on /hubs/live (the SignalR JSON hub protocol over a WebSocket, spoken here because
+    /// the .NET SignalR client is not available) join one vehicle; one device posts a one-sample batch every 100 ms.
+    /// Latency runs from the start of the device's POST to each dashboard's receipt, so it includes the commit.
+    /// </summary>
+    private static async Task<Result> RunFanoutAsync(LoadOptions options)
+    {
+        using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(60) };
+        var (devices, access) = await ProvisionDevicesAsync(http, options, 1);
+        var (key, vehicleId) = devices[0];
+        var sent = new System.Collections.Concurrent.ConcurrentDictionary<int, long>();
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        long delivered = 0;
+        using var stop = new CancellationTokenSource();
+        var dashboards = new List<(ClientWebSocket Socket, Task Loop)>();
+        for (var i = 0; i < options.Fanout; i++)
+        {
+            var socket = await HubConnectAsync(http, options.Url!, access, vehicleId);
+            dashboards.Add((socket, Task.Run(() => HubReceiveAsync(socket, sent, latencies, () => Interlocked.Increment(ref delivered), stop.Token))));
+        }
+        var watch = Stopwatch.StartNew();
+        var batches = 0;
+        var failures = 0;
+        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (watch.Elapsed < TimeSpan.FromSeconds(options.Seconds) && batches < options.MaxBatches && await ticker.WaitForNextTickAsync())
+        {
+            var seq = batches++;
+            var body = Encoding.UTF8.GetBytes(
+                $"{{\"batchId\":\"fan-{seq}-{Guid.NewGuid():N}\",\"samples\":[{{\"t\":\"{DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\",\"pid\":\"0C\",\"value\":{seq}}}]}}");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry/batches") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("X-Device-Key", key);
+            sent[seq] = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failures++;
+            }
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await stop.CancelAsync();
+        foreach (var (socket, loop) in dashboards)
+        {
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            socket.Abort();
+            socket.Dispose();
+        }
+        watch.Stop();
+        Console.WriteLine($"live fan-out: {batches} batches × {options.Fanout} dashboards = {(long)batches * options.Fanout} expected deliveries, {delivered} received");
+        return new Result(delivered, delivered, failures, watch.Elapsed, [.. latencies]);
+    }
+
+    private static async Task<ClientWebSocket> HubConnectAsync(HttpClient http, Uri url, string access, Guid vehicleId)
+    {
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/live/negotiate?negotiateVersion=1");
+        negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        var answer = await http.SendAsync(negotiate);
+        answer.EnsureSuccessStatusCode();
+        var token = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString()!;
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {access}");
+        await socket.ConnectAsync(new UriBuilder(url) { Scheme = "ws", Path = "/hubs/live", Query = $"id={Uri.EscapeDataString(token)}" }.Uri, CancellationToken.None);
+        // SignalR JSON hub protocol: a handshake, then invocations; every record ends with 0x1E.
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinVehicle\",\"arguments\":[\"{vehicleId}\"]}}\u001e"),
+            WebSocketMessageType.Text, true, CancellationToken.None);
+        return socket;
+    }
+
+    private static async Task HubReceiveAsync(WebSocket socket, System.Collections.Concurrent.ConcurrentDictionary<int, long> sent,
+        System.Collections.Concurrent.ConcurrentBag<double> latencies, Action delivered, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        var pending = new StringBuilder();
+        while (!ct.IsCancellationRequested)
+        {
+            var result = await socket.ReceiveAsync(buffer, ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+            var received = Stopwatch.GetTimestamp();
+            pending.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            var text = pending.ToString();
+            int end;
+            while ((end = text.IndexOf('\u001e', StringComparison.Ordinal)) >= 0)
+            {
+                var record = text[..end];
+                text = text[(end + 1)..];
+                using var json = JsonDocument.Parse(record);
+                var root = json.RootElement;
+                if (root.TryGetProperty("type", out var type) && type.GetInt32() == 1 && root.GetProperty("target").GetString() == "telemetry")
+                {
+                    var batchId = root.GetProperty("arguments")[0].GetProperty("batchId").GetString()!;
+                    var seq = int.Parse(batchId.Split('-')[1], CultureInfo.InvariantCulture);
+                    if (sent.TryGetValue(seq, out var start))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(start, received).TotalMilliseconds);
+                        delivered();
+                    }
+                }
+                else if (root.TryGetProperty("type", out var t3) && t3.GetInt32() == 3 && root.TryGetProperty("result", out var ok) && !ok.GetBoolean())
+                {
+                    throw new InvalidOperationException("JoinVehicle was refused.");
+                }
+            }
+            pending.Clear().Append(text);
+        }
     }
 
     private static byte[] Batch(string batchId, int size, Random random)
@@ -325,10 +446,12 @@ internal sealed class LoadOptions
     public const string Usage = """
         usage: pitlane-load [--url http://127.0.0.1:5080] [--email E --password P] [--transport http|ws]
                             [--devices M] [--batch N] [--seconds S] [--max-batches B]
-                            [--naive-sqlite FILE] [--naive-postgres "Host=127.0.0.1;Port=...;Username=...;Database=..."]
+                            [--fanout D] [--naive-sqlite FILE] [--naive-postgres "Host=127.0.0.1;Port=...;Username=...;Database=..."]
           End to end: signs in as E, creates M devices on the vehicles of E's first organisation that has any, and posts
           batches of N samples from each device until S seconds or B batches in all. The naive reference runs next, in
-          the same process: M writers, one INSERT per sample, for S seconds or B×N samples. Loopback targets only.
+          the same process: M writers, one INSERT per sample, for S seconds or B×N samples. --fanout D opens D live
+          dashboards on /hubs/live for one vehicle and measures ingest-to-dashboard latency of one-sample batches sent
+          every 100 ms for S seconds, instead of the throughput phase. Loopback targets only.
         """;
 
     public Uri? Url { get; private set; }
@@ -341,6 +464,7 @@ internal sealed class LoadOptions
     public int MaxBatches { get; private set; } = 100_000;
     public string? NaiveSqlite { get; private set; }
     public string? NaivePostgres { get; private set; }
+    public int Fanout { get; private set; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -372,6 +496,7 @@ internal sealed class LoadOptions
                 case "--batch": o.BatchSize = Number(1, 100_000); break;
                 case "--seconds": o.Seconds = Number(1, 300); break;
                 case "--max-batches": o.MaxBatches = Number(1, 10_000_000); break;
+                case "--fanout": o.Fanout = Number(1, 5000); break;
                 case "--naive-sqlite": o.NaiveSqlite = Path.GetFullPath(Next()); break;
                 case "--naive-postgres":
                     o.NaivePostgres = Next();
@@ -383,6 +508,10 @@ internal sealed class LoadOptions
                     break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
+        }
+        if (o.Fanout > 0 && o.Url is null)
+        {
+            throw new ArgumentException("--fanout needs --url.");
         }
         if (o.Url is null && o.NaiveSqlite is null && o.NaivePostgres is null)
         {
