@@ -423,8 +423,9 @@ public static class HealthEngine
 
         private void Predict(string rule, string what, double days, double threshold, TrendFit fit)
         {
-            int withinDays = (int)Math.Ceiling(days);
-            int? withinKm = KmPerDay is { } rate ? (int)Math.Min(int.MaxValue, Math.Ceiling(days * rate)) : null;
+            // Rounded before the ceiling so floating-point dust (129.9999999 or 130.0000001) does not move a whole day.
+            int withinDays = (int)Math.Ceiling(Math.Round(days, 6));
+            int? withinKm = KmPerDay is { } rate ? (int)Math.Min(int.MaxValue, Math.Ceiling(Math.Round(days * rate, 3))) : null;
             var distance = withinKm is { } km ? Invariant($" (about {km:N0} km at {KmPerDay:0} km/day)") : "";
             var text = Invariant($"{what}: likely within {withinDays} days{distance}. Rule {rule}: straight-line fit of {fit.SampleCount} samples from {fit.From:yyyy-MM-dd} to {fit.To:yyyy-MM-dd}, slope {fit.SlopePer30Days:+0.000;-0.000} per 30 days, now {fit.Current:0.00}.");
             _predictions.Add(new Prediction(rule, text, withinDays, withinKm, threshold, fit));
