@@ -82,6 +82,22 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
     }
 
     [Fact]
+    public async Task Given_job_running_on_another_instance_When_cancelled_through_this_one_Then_it_stops()
+    {
+        var (a, b) = await StartPairAsync(new Dictionary<string, string?> { ["Pitlane:Jobs:Concurrency"] = "0" });
+        await using var _ = a;
+        await using var __ = b;
+        var (client, email) = await a.NewUserAsync("Canceller");
+        using var ___ = client;
+        var id = await a.EnqueueAsync(await a.PersonalOrganizationAsync(email), new TestJob(Hang: true));
+        await Eventually.HoldsAsync(() => a.Recorder.JobRuns.Any(r => r.JobId == id && r.Instance == b.InstanceId), Soon, "instance B runs the job");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/v1/jobs/{id}/cancel", null)).StatusCode);
+        await InProcessMessagingTests.WaitForStateAsync(client, id, "cancelled");
+        Assert.True(a.Recorder.JobsSawCancellation.ContainsKey(id), "B's handler saw its token fire");
+    }
+
+    [Fact]
     public async Task Given_broker_restart_mid_stream_Then_every_committed_event_is_handled_once_and_ready_reports_the_outage()
     {
         var (a, b) = await StartPairAsync();
