@@ -101,7 +101,7 @@ public static class RuleInterpreter
             var counts = Findings("misfire.counts").ToList();
             if (misfire.Count == 0 && counts.Count == 0) return;
 
-            // Plugs past their interval (or never recorded) are the cheapest likely cause; otherwise the coil, which a swap test proves.
+            // Plugs past or near their interval are the cheapest likely cause; otherwise the coil, which a swap test proves.
             bool plugsDue = assessment.Reminders.Any(r => r.Key == "spark-plugs" && r.Urgency is ReminderUrgency.Overdue or ReminderUrgency.DueSoon);
             var severity = Max(misfire, counts);
             var evidence = Evidence(misfire, counts);
