@@ -55,7 +55,23 @@ public static class RuleInterpreter
         return new Interpretation(Summary(input, assessment, codes, recommendations), recommendations, Source);
     }
 
-    private sealed record Code(string Text, string Description, DtcSeverity Severity, string System, bool Pending, IReadOnlyList<string> Ecus);
+    /// <param name="SetWhen">The freeze frame the code stored (SAE J1979 service 02), as text; empty without one.</param>
+    private sealed record Code(string Text, string Description, DtcSeverity Severity, string System, bool Pending, IReadOnlyList<string> Ecus, string SetWhen);
+
+    // The freeze-frame values a technician reads first: speed and load say how the car was driven, coolant whether it was warm, trims the mixture.
+    private static readonly byte[] FreezeFramePids = [0x0C, 0x0D, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09];
+
+    private static string FreezeFrameText(ScanFacts? scan, string code)
+    {
+        var frame = (scan?.FreezeFrames ?? []).FirstOrDefault(f => f?.Trigger is { } t && string.Equals(t.ToString(), code, StringComparison.Ordinal) && f.Values is not null);
+        if (frame is null) return "";
+        var values = FreezeFramePids
+            .Select(pid => frame.Values.FirstOrDefault(v => v is not null && v.Pid == pid && double.IsFinite(v.Value) && Math.Abs(v.Value) < 1e6))
+            .OfType<LiveValue>()
+            .Select(v => Invariant($"{v.Name.ToLowerInvariant()} {v.Value:0.#} {v.Unit}").TrimEnd())
+            .ToList();
+        return values.Count == 0 ? "" : "recorded when it set: " + string.Join(", ", values);
+    }
 
     private static List<Code> Codes(ScanFacts? scan) =>
         (scan?.Dtcs ?? [])
@@ -68,7 +84,8 @@ public static class RuleInterpreter
                 var description = g.Select(d => d.Description).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)) ?? known?.Description ?? "unrecognised code";
                 var system = g.Select(d => d.System).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t)) ?? known?.System ?? "Unknown system";
                 return new Code(g.Key, description, g.Max(d => d.Severity), system, g.All(d => d.Kind == DtcKind.Pending),
-                    [.. g.Select(d => d.Ecu).Where(e => !string.IsNullOrEmpty(e)).Distinct().Order(StringComparer.Ordinal)]);
+                    [.. g.Select(d => d.Ecu).Where(e => !string.IsNullOrEmpty(e)).Distinct().Order(StringComparer.Ordinal)],
+                    FreezeFrameText(scan, g.Key));
             })
             .ToList();
 
@@ -252,7 +269,8 @@ public static class RuleInterpreter
         {
             var sb = new StringBuilder();
             foreach (var c in related)
-                sb.Append(c.Text).Append(" (").Append(c.Description).Append(c.Pending ? ", pending" : "").Append("). ");
+                sb.Append(c.Text).Append(" (").Append(c.Description).Append(c.Pending ? ", pending" : "")
+                  .Append(c.SetWhen.Length > 0 ? "; " + c.SetWhen : "").Append("). ");
             foreach (var f in findings)
                 sb.Append(f.Seen).Append(". ");
             return sb.ToString();

@@ -148,4 +148,15 @@ public class RuleInterpreterTests
         Assert.Equal(first.Recommendations, second.Recommendations, (x, y) => x.Title == y.Title && x.Why == y.Why && x.Urgency == y.Urgency && x.LaborOperation == y.LaborOperation && x.Codes.SequenceEqual(y.Codes));
         Assert.Contains("likely within 15 days", first.Summary, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Freeze_frame_of_the_code_is_quoted_in_the_why()
+    {
+        var frame = new FreezeFrame("7E8", 0, Pitlane.Obd.Dtc.TroubleCode.Parse("P0301"),
+            [new("7E8", 0x0C, "Engine speed", 2150, "rpm", 0, 16383.75), new("7E8", 0x05, "Coolant temperature", 92, "°C", -40, 215), new("7E8", 0x11, "Throttle", 20, "%", 0, 100)]);
+        var input = Healthy() with { Scan = Scan([ScanFacts.Dtc("P0301")], milOn: true) with { FreezeFrames = [frame] } };
+
+        var r = Assert.Single(Interpret(input).Recommendations);
+
+        Assert.StartsWith("P0301 (Cylinder 1 Misfire Detected; recorded when it set: engine speed 2150 rpm, coolant temperature 92 °C). ", r.Why, StringComparison.Ordinal);
+    }
 }
