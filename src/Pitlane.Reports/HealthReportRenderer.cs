@@ -12,7 +12,6 @@ namespace Pitlane.Reports;
 public static class HealthReportRenderer
 {
     private const double LineHeight = 10;
-    private const double QrSize = 104;
 
     private static readonly Lock SetupGate = new();
     private static bool s_configured;
@@ -52,7 +51,8 @@ public static class HealthReportRenderer
         document.Info.ModificationDate = report.GeneratedAt.UtcDateTime;
 
         // XImage keeps reading its stream until the document is saved.
-        using var qrStream = new MemoryStream(QrPng(report.ShareUrl.AbsoluteUri));
+        var (qrPng, qrModules) = QrPng(report.ShareUrl.AbsoluteUri);
+        using var qrStream = new MemoryStream(qrPng);
         using var qrImage = XImage.FromStream(qrStream);
         // Nearest-neighbour scaling keeps module edges sharp, which scanners need.
         qrImage.Interpolate = false;
@@ -67,7 +67,7 @@ public static class HealthReportRenderer
                }))
         {
             DrawHeader(flow, report, labels, style);
-            DrawSummary(flow, report, labels, style, qrImage);
+            DrawSummary(flow, report, labels, style, qrImage, QrSize(qrModules));
             DrawFindings(flow, report, labels, style);
             DrawTroubleCodes(flow, report, labels, style);
             DrawReadiness(flow, report, labels, style);
@@ -135,16 +135,24 @@ public static class HealthReportRenderer
     }
 
     /// <summary>ISO/IEC 18004 QR code, error correction level M (15 % recovery), which survives a creased printout.</summary>
-    internal static byte[] QrPng(string url)
+    internal static (byte[] Png, int Modules) QrPng(string url)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        var modules = data.ModuleMatrix.Count;
         using var png = new PngByteQRCode(data);
         // One pixel per module: the PDF scales it without interpolation, so larger bitmaps would only add bytes.
         // Explicit opaque colours make QRCoder write an indexed (palette) PNG; PDFsharp 6.5 rejects the default
         // 1-bit greyscale PNG ("Unsupported image format") and mis-reads a palette with transparency.
-        return png.GetGraphic(1, QrDark, QrLight);
+        // QRCoder's module matrix already includes the 4-module quiet zone on each side (ISO/IEC 18004).
+        return (png.GetGraphic(1, QrDark, QrLight), modules);
     }
+
+    /// <summary>
+    /// Printed size of the code: 2 pt (0.7 mm) per module including the 4-module quiet zone, so a phone resolves a
+    /// long URL's denser code too, between 96 pt and 150 pt; only absurdly long URLs get smaller modules.
+    /// </summary>
+    private static double QrSize(int modules) => Math.Clamp(modules * 2.0, 96, 150);
 
     private static void DrawHeader(PdfFlow flow, HealthReport report, ReportLabels labels, Style style)
     {
@@ -186,13 +194,13 @@ public static class HealthReportRenderer
         flow.Y += 10;
     }
 
-    private static void DrawSummary(PdfFlow flow, HealthReport report, ReportLabels labels, Style style, XImage qr)
+    private static void DrawSummary(PdfFlow flow, HealthReport report, ReportLabels labels, Style style, XImage qr, double qrSize)
     {
         var g = flow.G;
         var top = flow.Y;
         const double gaugeWidth = 128;
         const double labelWidth = 66;
-        var infoWidth = flow.Width - gaugeWidth - QrSize - 24;
+        var infoWidth = flow.Width - gaugeWidth - qrSize - 24;
 
         var vehicle = report.Vehicle;
         var scan = report.Scan;
@@ -228,9 +236,9 @@ public static class HealthReportRenderer
 
         var gaugeBottom = DrawGauge(g, report.Health, labels, style, flow.Left + infoWidth + 12, top, gaugeWidth);
 
-        g.DrawImage(qr, flow.Right - QrSize, top, QrSize, QrSize);
+        g.DrawImage(qr, flow.Right - qrSize, top, qrSize, qrSize);
 
-        flow.Y = Math.Max(Math.Max(y, gaugeBottom), top + QrSize) + 4;
+        flow.Y = Math.Max(Math.Max(y, gaugeBottom), top + qrSize) + 4;
         // The URL goes under the code in full so a reader without a camera can type it. It starts its own line so
         // text extraction and copy-paste see it whole; a URL longer than the line breaks between characters.
         flow.Paragraph(Clean(labels.ScanQrHint), style.Small, style.MutedBrush, 9);
