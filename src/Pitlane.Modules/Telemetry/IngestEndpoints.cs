@@ -11,6 +11,12 @@ using Pitlane.Platform;
 
 namespace Pitlane.Telemetry;
 
+/// <summary>The batch body, for the API description only: the parser reads the bytes itself (<see cref="BatchParser"/>).</summary>
+public sealed record BatchDocument(string BatchId, IReadOnlyList<SampleDocument> Samples);
+
+/// <summary>t: UTC ISO 8601 with Z or an offset; pid: two hex digits or a named signal; value: in the signal's standard unit.</summary>
+public sealed record SampleDocument(DateTime T, string Pid, double Value);
+
 /// <summary>
 /// Ways in for devices, authenticated by <c>X-Device-Key</c> (not by a user): HTTP batches and a WebSocket stream.
 /// Both hand the bytes to <see cref="TelemetryIngest"/>; neither holds any ingest logic of its own.
@@ -27,7 +33,15 @@ public static class IngestEndpoints
 
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/telemetry/batches", PostBatch).WithTags("Telemetry").AllowAnonymous();
+        routes.MapPost("/api/v1/telemetry/batches", PostBatch).WithTags("Telemetry").AllowAnonymous()
+            .Accepts<BatchDocument>("application/json")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithSummary("Store one batch of samples from the device named by X-Device-Key; answered after commit.")
+            .WithDescription("All or nothing: any invalid sample rejects the batch (400 naming samples[i].field). A batchId the " +
+                "device already sent answers 200 with duplicate: true and stores nothing. pid is a SAE J1979 mode 01 PID as two hex " +
+                "digits or a named signal matching " + Signals.NamedSignalPattern + ". The same JSON, one batch per text message, " +
+                "goes over the WebSocket " + StreamPath + ".");
 
         // The stream gets its own small pipeline with the WebSocket middleware (as SignalR does for its hubs), so the
         // module needs nothing from the host's pipeline. Pings every 20 s keep NAT mappings of mobile links open.
