@@ -61,7 +61,10 @@ public interface IIntegrationEventHandler<in TEvent> where TEvent : IntegrationE
 /// <summary>
 /// Carries events to their handlers: in process (embedded profile) or over RabbitMQ (distributed profile, chosen by
 /// Pitlane:Messaging:Provider). Modules normally write to the outbox instead of calling this: a direct publish is for
-/// ephemeral live events (progress, live values) that may be lost when the process or the broker goes down.
+/// ephemeral live events (progress, live values) that may be lost when the process or the broker goes down. With
+/// RabbitMQ a publish returns once the broker confirmed it and keeps retrying for a few seconds through an outage
+/// before it throws <see cref="BrokerUnavailableException"/>, so a hot path queues its live events and publishes them
+/// from a loop of its own (as the job worker does) rather than awaiting the bus in a request.
 /// </summary>
 public interface IEventBus
 {

@@ -29,6 +29,7 @@ public sealed class RabbitMqConnection : IAsyncDisposable
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
             RequestedHeartbeat = TimeSpan.FromSeconds(20),
         };
         _clientName = $"pitlane {instance.Id}";
@@ -38,8 +39,12 @@ public sealed class RabbitMqConnection : IAsyncDisposable
 
     public bool IsOpen => _connection?.IsOpen == true;
 
-    /// <summary>The open (or recovering) connection; waits, retrying with back-off, until the broker answers.</summary>
-    public async Task<IConnection> GetAsync(CancellationToken ct)
+    /// <summary>
+    /// The open (or recovering) connection. Without one yet, waits, retrying with back-off, until the broker answers;
+    /// with <paramref name="once"/> (publishers, who have their own retry) makes a single attempt and throws
+    /// <see cref="BrokerUnreachableException"/> when it fails.
+    /// </summary>
+    public async Task<IConnection> GetAsync(CancellationToken ct, bool once = false)
     {
         if (_connection is { } existing)
         {
@@ -56,7 +61,7 @@ public sealed class RabbitMqConnection : IAsyncDisposable
                     _connection = await _factory.CreateConnectionAsync(_clientName, ct);
                     _logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}.", _factory.HostName, _factory.Port);
                 }
-                catch (BrokerUnreachableException e)
+                catch (BrokerUnreachableException e) when (!once)
                 {
                     _logger.LogWarning("RabbitMQ at {Host}:{Port} unreachable ({Reason}); retrying in {Delay}.", _factory.HostName, _factory.Port, e.InnerException?.Message ?? e.Message, delay);
                     await Task.Delay(delay, _time, ct);

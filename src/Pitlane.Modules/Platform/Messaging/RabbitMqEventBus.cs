@@ -86,7 +86,7 @@ public sealed class RabbitMqEventBus(
         {
             return open;
         }
-        var amqp = await connection.GetAsync(ct);
+        var amqp = await connection.GetAsync(ct, once: true);
         await DropChannelIfClosedAsync();
         _channel = await amqp.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
