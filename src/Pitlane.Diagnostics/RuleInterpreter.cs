@@ -252,9 +252,11 @@ public static class RuleInterpreter
                 var detail = new List<string>();
                 if (r.RemainingKm is { } km) detail.Add(km <= 0 ? Invariant($"{-km:N0} km over") : Invariant($"{km:N0} km left"));
                 if (r.RemainingDays is { } days) detail.Add(days <= 0 ? Invariant($"{-days} days over") : Invariant($"{days} days left"));
+                var history = r.LastDone is { } done ? Invariant($" Last done {done:yyyy-MM-dd}.") : " No service on record, so the interval counts from new.";
+                // Maintenance is booked with the next visit: it ranks with scheduled repairs, after any fault of the same urgency.
                 Add($"{r.Name}: {(overdue ? "overdue" : "due soon")}",
-                    $"Scheduled maintenance, due {r.Basis}{(detail.Count > 0 ? " (" + string.Join(", ", detail) + ")" : "")}.",
-                    overdue ? RecommendationUrgency.Soon : RecommendationUrgency.Scheduled, [], r.Key + ".replace", overdue ? Severity.Low : Severity.Info);
+                    $"Scheduled maintenance, due {r.Basis}{(detail.Count > 0 ? " (" + string.Join(", ", detail) + ")" : "")}.{history}",
+                    RecommendationUrgency.Scheduled, [], r.Key + ".replace", overdue ? Severity.Low : Severity.Info);
             }
         }
 

@@ -159,4 +159,20 @@ public class RuleInterpreterTests
 
         Assert.StartsWith("P0301 (Cylinder 1 Misfire Detected; recorded when it set: engine speed 2150 rpm, coolant temperature 92 °C). ", r.Why, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Due_maintenance_follows_faults_of_the_same_urgency()
+    {
+        var input = WithCodes("P0420") with
+        {
+            OdometerKm = 84_000,
+            ServiceHistory = [.. RecentServices(84_000).Where(s => s.Key is not "oil-filter" and not "air-filter"), new("oil-filter", Now.AddMonths(-13), 75_000)],
+        };
+
+        var i = Interpret(input);
+
+        Assert.Equal(["Catalyst", "Engine air filter: overdue", "Engine oil and filter: overdue"], i.Recommendations.Select(r => r.Title.StartsWith("Catalyst", StringComparison.Ordinal) ? "Catalyst" : r.Title));
+        Assert.All(i.Recommendations, r => Assert.Equal(RecommendationUrgency.Scheduled, r.Urgency));
+        Assert.Equal("Scheduled maintenance, due by distance (54,000 km over). No service on record, so the interval counts from new.", i.Recommendations[1].Why);
+        Assert.Equal("Scheduled maintenance, due by date (6,000 km left, 31 days over). Last done 2025-10-22.", i.Recommendations[2].Why);
+    }
 }
