@@ -198,11 +198,10 @@ public static class HealthEngine
 
         public void Resting()
         {
-            var samples = Trends.Clean(input.RestingBattery, RestingRange.Min, RestingRange.Max);
-            if (samples.Length == 0) return;
+            // The newest reading not in the future; one older than 30 days says little about the battery today.
+            var samples = Trends.Between(Trends.Clean(input.RestingBattery, RestingRange.Min, RestingRange.Max), _now.AddDays(-30), _now.AddDays(1));
+            if (samples.IsEmpty) return;
             var latest = samples[^1];
-            // A resting reading older than 30 days says little about the battery today.
-            if (latest.At > _now.AddDays(1) || latest.At < _now.AddDays(-30)) return;
             double v = latest.Value;
             // Open-circuit voltage of a settled lead-acid battery (BCI; Battery University BU-903): 12.6 V+ ≈ 100 %,
             // 12.4 V ≈ 75 %, 12.2 V ≈ 50 %, 12.0 V ≈ 25 %. Below 12.4 V it needs charging; below 12.0 V it is discharged
@@ -328,7 +327,7 @@ public static class HealthEngine
             {
                 // Without explicit resting readings, PID 42 samples under 13.0 V stand in: a charging alternator holds at least
                 // 13.5 V, and a full battery's surface charge fades below 13.0 V, so lower readings are the battery alone.
-                series = [.. Trends.Clean(Series(SignalVoltage), VoltageRange.Min, 13.0 - 1e-9)];
+                series = Trends.Clean(Series(SignalVoltage), VoltageRange.Min, 13.0 - 1e-9);
                 signal = "PID 42 below 13.0 V";
             }
             var fit = FitWindow(signal, series, TimeSpan.FromDays(180), minSamples: 5, minSpanDays: 7);
@@ -346,9 +345,8 @@ public static class HealthEngine
 
         public void CoolantOvershoot()
         {
-            var samples = Trends.Clean(Series(SignalCoolant), CoolantRange.Min, CoolantRange.Max)
-                .Where(s => s.At <= _now && s.At >= _now.AddDays(-30)).ToArray();
-            if (samples.Length == 0) return;
+            var samples = Trends.Between(Trends.Clean(Series(SignalCoolant), CoolantRange.Min, CoolantRange.Max), _now.AddDays(-30), _now);
+            if (samples.IsEmpty) return;
             // An overshoot event: coolant above the 105 °C top of the normal band; it ends when it comes back under 100 °C,
             // so noise around the threshold counts once.
             int events = 0;
@@ -446,9 +444,11 @@ public static class HealthEngine
 
         private double? Recent(string signal, (double Min, double Max) range)
         {
-            var recent = Trends.Clean(Series(signal), range.Min, range.Max).Where(s => s.At <= _now.AddMinutes(5) && s.At >= _now.AddDays(-1)).ToArray();
-            if (recent.Length == 0) return null;
-            var newest = recent.AsSpan(Math.Max(0, recent.Length - 5)).ToArray().Select(s => s.Value).Order().ToArray();
+            var recent = Trends.Between(Trends.Clean(Series(signal), range.Min, range.Max), _now.AddDays(-1), _now.AddMinutes(5));
+            if (recent.IsEmpty) return null;
+            Span<double> newest = stackalloc double[Math.Min(5, recent.Length)];
+            for (int i = 0; i < newest.Length; i++) newest[i] = recent[recent.Length - newest.Length + i].Value;
+            newest.Sort();
             return newest.Length % 2 == 1 ? newest[newest.Length / 2] : (newest[(newest.Length / 2) - 1] + newest[newest.Length / 2]) / 2;
         }
 
@@ -460,7 +460,7 @@ public static class HealthEngine
 
         private TrendFit? FitWindow(string signal, TelemetrySample[] sorted, TimeSpan window, int minSamples, double minSpanDays)
         {
-            var inWindow = sorted.Where(s => s.At <= _now && s.At >= _now - window).ToArray();
+            var inWindow = Trends.Between(sorted, _now - window, _now);
             if (inWindow.Length < minSamples || Trends.Days(inWindow[^1].At, inWindow[0].At) < minSpanDays) return null;
             return Trends.Fit(signal, inWindow, minSamples, KmPerDay);
         }
@@ -469,7 +469,7 @@ public static class HealthEngine
         private static double? DistanceRate(HealthInput input)
         {
             if (input.Telemetry is null || !input.Telemetry.TryGetValue(SignalOdometer, out var odo) || odo is null) return null;
-            var samples = Trends.Clean(odo, OdometerRange.Min, OdometerRange.Max).Where(s => s.At <= input.Now && s.At >= input.Now.AddDays(-90)).ToArray();
+            var samples = Trends.Between(Trends.Clean(odo, OdometerRange.Min, OdometerRange.Max), input.Now.AddDays(-90), input.Now);
             if (samples.Length < 2 || Trends.Days(samples[^1].At, samples[0].At) < 1) return null;
             var fit = Trends.Fit(SignalOdometer, samples, 2, null);
             // More than 2,000 km a day is not a car being driven; it is a bad odometer reading.

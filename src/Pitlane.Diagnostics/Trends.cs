@@ -7,25 +7,40 @@ internal static class Trends
     public static TelemetrySample[] Clean(IReadOnlyList<TelemetrySample>? samples, double min, double max)
     {
         if (samples is null || samples.Count == 0) return [];
-        var kept = new List<TelemetrySample>(samples.Count);
+        var kept = new TelemetrySample[samples.Count];
+        int n = 0;
+        bool sorted = true;
         for (int i = 0; i < samples.Count; i++)
         {
             var s = samples[i];
-            if (double.IsFinite(s.Value) && s.Value >= min && s.Value <= max) kept.Add(s);
+            if (!double.IsFinite(s.Value) || s.Value < min || s.Value > max) continue;
+            if (n > 0 && s.At.UtcTicks < kept[n - 1].At.UtcTicks) sorted = false;
+            kept[n++] = s;
         }
-        var array = kept.ToArray();
-        // Array.Sort is not stable; sorting by (time, original index) keeps the result deterministic.
-        var keys = new (long, int)[array.Length];
-        for (int i = 0; i < array.Length; i++) keys[i] = (array[i].At.UtcTicks, i);
-        Array.Sort(keys, array);
-        return array;
+        if (n != kept.Length) Array.Resize(ref kept, n);
+        if (sorted) return kept;
+        // Array.Sort is not stable; sorting by (time, original index) keeps equal timestamps in input order, so the result is deterministic.
+        var keys = new (long, int)[n];
+        for (int i = 0; i < n; i++) keys[i] = (kept[i].At.UtcTicks, i);
+        Array.Sort(keys, kept);
+        return kept;
+    }
+
+    /// <summary>The samples of a time-ordered array with <paramref name="from"/> ≤ time ≤ <paramref name="to"/>, without copying.</summary>
+    public static ReadOnlySpan<TelemetrySample> Between(TelemetrySample[] sorted, DateTimeOffset from, DateTimeOffset to)
+    {
+        int start = 0;
+        while (start < sorted.Length && sorted[start].At < from) start++;
+        int end = start;
+        while (end < sorted.Length && sorted[end].At <= to) end++;
+        return sorted.AsSpan(start, end - start);
     }
 
     /// <summary>
     /// Least squares of value against days since the first sample, centred on the means so large timestamps and values
     /// lose no precision. Null when fewer than <paramref name="minSamples"/> samples, all at one instant, or the sums are not finite.
     /// </summary>
-    public static TrendFit? Fit(string signal, TelemetrySample[] sorted, int minSamples, double? kmPerDay)
+    public static TrendFit? Fit(string signal, ReadOnlySpan<TelemetrySample> sorted, int minSamples, double? kmPerDay)
     {
         int n = sorted.Length;
         if (n < minSamples || n < 2) return null;

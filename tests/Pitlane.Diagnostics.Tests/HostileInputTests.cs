@@ -123,4 +123,33 @@ public class HostileInputTests
         Assert.Contains(a.Findings, f => f.Seen.StartsWith("U0100", StringComparison.Ordinal) && f.Seen.Contains("7E9, 7EA", StringComparison.Ordinal));
         Assert.Contains(i.Recommendations, r => r.Codes.Contains("XYZ"));
     }
+    [Fact]
+    public void Null_lists_and_null_items_from_a_deserialiser_do_not_throw()
+    {
+        var input = new HealthInput
+        {
+            Now = Now,
+            Scan = new ScanFacts(null!, true, [null!, new ReadinessStatus("7E8", true, 0, IgnitionType.Spark, null!)], null!, [null!]),
+            Telemetry = new Dictionary<string, IReadOnlyList<TelemetrySample>> { ["07"] = null! },
+            RestingBattery = null!,
+            MisfireCounts = [null!],
+            ServiceHistory = [null!],
+            Schedule = [null!, new MaintenanceItem("oil-filter", "Engine oil and filter", 15_000, 12)],
+        };
+
+        var a = HealthEngine.Evaluate(input);
+        var i = RuleInterpreter.Interpret(input, a);
+
+        Assert.Equal(["mil.on"], a.Findings.Select(f => f.Rule));
+        Assert.Single(a.Reminders);
+        Assert.Contains("check-engine light is on", i.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Future_dated_resting_reading_is_skipped_for_the_newest_real_one()
+    {
+        var a = HealthEngine.Evaluate(Healthy() with { RestingBattery = [new(Now.AddDays(-2), 11.9), new(Now.AddYears(5), 12.7)] });
+
+        Assert.Contains(a.Findings, f => f.Rule == "battery.resting-low" && f.Points == 15);
+    }
 }
