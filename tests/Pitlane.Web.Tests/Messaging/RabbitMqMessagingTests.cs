@@ -98,6 +98,42 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
     }
 
     [Fact]
+    public async Task Given_broker_down_when_an_instance_starts_Then_it_starts_not_ready_and_delivers_once_the_broker_is_back()
+    {
+        if (postgres.UnavailableReason is { } reason)
+        {
+            ServerRequirement.Unavailable(reason);
+        }
+        await rabbit.EnsureStartedAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("messaging"),
+            ["Pitlane:Messaging:Provider"] = "RabbitMq",
+            ["Pitlane:Messaging:RabbitMq:Uri"] = await rabbit.CreateVirtualHostAsync(),
+            ["Pitlane:Demo:Seed"] = "false",
+        };
+        await rabbit.StopAsync();
+        try
+        {
+            await using var app = new MessagingApp(DatabaseProvider.Postgres, new Recorder(), settings);
+            await app.InitializeAsync();
+            using var http = app.CreateClient(); // the host starts without its broker
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
+            var evt = new TestWorkEvent("while the broker was away") { OccurredAt = DateTimeOffset.UtcNow };
+            await app.PublishThroughOutboxAsync(evt);
+
+            await rabbit.StartAsync();
+            // The first connection is retried with back-off (up to 30 s between attempts).
+            await Eventually.HoldsAsync(() => app.Recorder.Work.Any(w => w.EventId == evt.Id), TimeSpan.FromSeconds(60), "the event is delivered once the broker is up");
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        }
+        finally
+        {
+            await rabbit.EnsureStartedAsync();
+        }
+    }
+
+    [Fact]
     public async Task Given_broker_restart_mid_stream_Then_every_committed_event_is_handled_once_and_ready_reports_the_outage()
     {
         var (a, b) = await StartPairAsync();

@@ -46,33 +46,35 @@ public sealed class RabbitMqConnection : IAsyncDisposable
     /// </summary>
     public async Task<IConnection> GetAsync(CancellationToken ct, bool once = false)
     {
-        if (_connection is { } existing)
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
         {
-            return existing;
-        }
-        await _gate.WaitAsync(ct);
-        try
-        {
-            var delay = TimeSpan.FromMilliseconds(250);
-            while (_connection is null)
+            if (_connection is { } existing)
             {
-                try
+                return existing;
+            }
+            // One attempt at a time; the back-off sleep happens outside the lock so a publisher's single attempt
+            // never waits behind a consumer's retry loop.
+            await _gate.WaitAsync(ct);
+            try
+            {
+                if (_connection is null)
                 {
                     _connection = await _factory.CreateConnectionAsync(_clientName, ct);
                     _logger.LogInformation("Connected to RabbitMQ at {Host}:{Port}.", _factory.HostName, _factory.Port);
                 }
-                catch (BrokerUnreachableException e) when (!once)
-                {
-                    _logger.LogWarning("RabbitMQ at {Host}:{Port} unreachable ({Reason}); retrying in {Delay}.", _factory.HostName, _factory.Port, e.InnerException?.Message ?? e.Message, delay);
-                    await Task.Delay(delay, _time, ct);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
-                }
+                return _connection;
             }
-            return _connection;
-        }
-        finally
-        {
-            _gate.Release();
+            catch (BrokerUnreachableException e) when (!once)
+            {
+                _logger.LogWarning("RabbitMQ at {Host}:{Port} unreachable ({Reason}); retrying in {Delay}.", _factory.HostName, _factory.Port, e.InnerException?.Message ?? e.Message, delay);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            await Task.Delay(delay, _time, ct);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
         }
     }
 
