@@ -154,6 +154,8 @@ public static class HealthReportRenderer
     /// </summary>
     private static double QrSize(int modules) => Math.Clamp(modules * 2.0, 96, 150);
 
+    // The header and summary sit side by side in fixed boxes on page 1 and cannot flow onto another page, so their
+    // texts are capped at a few lines and end in an ellipsis; the full texts belong in the tables below.
     private static void DrawHeader(PdfFlow flow, HealthReport report, ReportLabels labels, Style style)
     {
         var g = flow.G;
@@ -162,25 +164,25 @@ public static class HealthReportRenderer
         var top = flow.Y;
 
         var y = top;
-        foreach (var line in PdfFlow.Wrap(g, Clean(report.Shop.Name), style.Title, leftWidth))
+        foreach (var line in PdfFlow.Wrap(g, Clean(report.Shop.Name), style.Title, leftWidth, maxLines: 2))
         {
             g.DrawString(line, style.Title, style.InkBrush, flow.Left, y, XStringFormats.TopLeft);
             y += 20;
         }
         y += 2;
-        var contact = Clean(report.Shop.Address);
+        var contact = PdfFlow.Wrap(g, Clean(report.Shop.Address), style.Body, leftWidth, maxLines: 3);
         if (!string.IsNullOrWhiteSpace(report.Shop.Phone))
         {
-            contact += $"\n{labels.Phone}: {Clean(report.Shop.Phone)}";
+            contact.AddRange(PdfFlow.Wrap(g, $"{Clean(labels.Phone)}: {Clean(report.Shop.Phone)}", style.Body, leftWidth, maxLines: 1));
         }
-        foreach (var line in PdfFlow.Wrap(g, contact, style.Body, leftWidth))
+        foreach (var line in contact)
         {
             g.DrawString(line, style.Body, style.MutedBrush, flow.Left, y, XStringFormats.TopLeft);
             y += LineHeight;
         }
 
         var ry = top + 3;
-        foreach (var line in PdfFlow.Wrap(g, Clean(labels.Title), style.Heading, rightWidth))
+        foreach (var line in PdfFlow.Wrap(g, Clean(labels.Title), style.Heading, rightWidth, maxLines: 2))
         {
             g.DrawString(line, style.Heading, style.AccentBrush, new XRect(flow.Right - rightWidth, ry, rightWidth, 14), XStringFormats.TopRight);
             ry += 15;
@@ -220,9 +222,9 @@ public static class HealthReportRenderer
         var y = top;
         foreach (var (label, value, strong) in rows)
         {
-            var labelLines = PdfFlow.Wrap(g, Clean(label), style.Small, labelWidth - 4);
+            var labelLines = PdfFlow.Wrap(g, Clean(label), style.Small, labelWidth - 4, maxLines: 2);
             var valueFont = strong ? style.Bold : style.Body;
-            var valueLines = PdfFlow.Wrap(g, value, valueFont, infoWidth - labelWidth);
+            var valueLines = PdfFlow.Wrap(g, value, valueFont, infoWidth - labelWidth, maxLines: 2);
             for (var i = 0; i < labelLines.Count; i++)
             {
                 g.DrawString(labelLines[i], style.Small, style.MutedBrush, flow.Left, y + 1 + i * LineHeight, XStringFormats.TopLeft);
@@ -265,7 +267,7 @@ public static class HealthReportRenderer
             new XRect(cx - diameter / 2, cy - 20, diameter, 30), XStringFormats.TopCenter);
         g.DrawString("/ 100", style.Small, style.MutedBrush, new XRect(cx - diameter / 2, cy + 10, diameter, 10), XStringFormats.TopCenter);
         var y = cy + diameter / 2 + 2;
-        foreach (var line in PdfFlow.Wrap(g, Clean(health.BandLabel), style.Bold, width))
+        foreach (var line in PdfFlow.Wrap(g, Clean(health.BandLabel), style.Bold, width, maxLines: 2))
         {
             g.DrawString(line, style.Bold, new XSolidBrush(colour), new XRect(x, y, width, 12), XStringFormats.TopCenter);
             y += LineHeight;

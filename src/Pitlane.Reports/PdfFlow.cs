@@ -231,6 +231,18 @@ internal sealed class PdfFlow : IDisposable
     /// Greedy word wrap on spaces; a word wider than the line (a part number, a URL, a run without spaces) is broken
     /// between text elements (UAX #29 grapheme clusters), never inside a surrogate pair or before a combining mark.
     /// </summary>
+    public static List<string> Wrap(XGraphics g, string text, XFont font, double width, int maxLines)
+    {
+        var lines = Wrap(g, text, font, width);
+        if (lines.Count <= maxLines)
+        {
+            return lines;
+        }
+        lines.RemoveRange(maxLines, lines.Count - maxLines);
+        lines[^1] = Ellipsize(g, lines[^1] + "…", font, width);
+        return lines;
+    }
+
     public static List<string> Wrap(XGraphics g, string text, XFont font, double width)
     {
         var lines = new List<string>();

@@ -254,3 +254,46 @@ public class RenderTests
         Assert.Null(resolver.ResolveTypeface("Arial", false, false));
     }
 }
+
+public class HostileHeaderTests
+{
+    [Fact]
+    public void Given_huge_shop_and_vehicle_texts_Then_the_page_1_boxes_cap_them_and_nothing_leaves_the_page()
+    {
+        var huge = string.Join(' ', Enumerable.Repeat("Überlange-Werkstattbezeichnung", 400));
+        var report = SampleReports.Typical() with
+        {
+            Shop = SampleReports.Typical().Shop with { Name = huge, Address = huge, Phone = huge },
+            Vehicle = SampleReports.Typical().Vehicle with { Make = huge, Plate = new string('X', 3000) },
+            Scan = SampleReports.Typical().Scan with { Adapter = huge },
+            Health = new HealthScore(0, HealthBand.Critical, huge),
+        };
+
+        using var file = new PdfFile(HealthReportRenderer.Render(report));
+
+        var bbox = file.Text("-bbox");
+        Assert.All(System.Text.RegularExpressions.Regex.Matches(bbox, @"xMax=""([0-9.]+)"" yMax=""([0-9.]+)"""), m =>
+        {
+            Assert.True(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 595.28 - 36 + 0.5, m.Value);
+            Assert.True(double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) <= 841.89 - 20, m.Value);
+        });
+        Assert.Contains("WVWZZZ1KZAW000001", bbox, StringComparison.Ordinal);
+        Assert.Equal([SampleReports.ShareUrl.AbsoluteUri], file.DecodeQrCodes(page: 1));
+    }
+
+    [Fact]
+    public void Given_concurrent_renders_Then_each_produces_a_complete_document()
+    {
+        // PDFsharp's font state is process-wide; a web host renders reports for several requests at once.
+        var reports = Enumerable.Range(0, 8).Select(i => SampleReports.Typical(codeCount: 5 + i * 10)).ToArray();
+
+        var pdfs = new byte[reports.Length][];
+        Parallel.For(0, reports.Length, i => pdfs[i] = HealthReportRenderer.Render(reports[i]));
+
+        for (var i = 0; i < pdfs.Length; i++)
+        {
+            using var file = new PdfFile(pdfs[i]);
+            Assert.Contains(reports[i].TroubleCodes[^1].Code, file.Text(), StringComparison.Ordinal);
+        }
+    }
+}
