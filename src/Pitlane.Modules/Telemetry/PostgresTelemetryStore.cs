@@ -134,7 +134,20 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource) : Teleme
     public async Task<int> EnsurePartitionsAsync(DateTime now, int daysAhead, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await EnsurePartitionsAsync(connection, now, daysAhead, ct);
+        // Instances starting together would otherwise race to create the same partition.
+        await using (var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({MaintenanceLock})", connection))
+        {
+            await wait.ExecuteScalarAsync(ct);
+        }
+        try
+        {
+            return await EnsurePartitionsAsync(connection, now, daysAhead, ct);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({MaintenanceLock})", connection);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
     }
 
     private static async Task<int> EnsurePartitionsAsync(NpgsqlConnection connection, DateTime now, int daysAhead, CancellationToken ct)

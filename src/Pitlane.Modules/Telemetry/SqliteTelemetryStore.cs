@@ -146,6 +146,13 @@ public sealed class SqliteTelemetryStore(string connectionString) : TelemetrySto
         }
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
+        // An ack promises the batch survives a power cut: in WAL mode that needs synchronous=FULL (an fsync of the WAL
+        // per commit); NORMAL would only survive a crash of the process. Group commit shares the fsync between batches.
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=FULL;";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
         _insertBatch = Prepare(connection,
             "INSERT INTO telemetry_batches (device_id, batch_id, vehicle_id, sample_count, received_at) VALUES ($d, $b, $v, $n, $r) ON CONFLICT DO NOTHING",
             ("$d", SqliteType.Blob), ("$b", SqliteType.Text), ("$v", SqliteType.Blob), ("$n", SqliteType.Integer), ("$r", SqliteType.Integer));
