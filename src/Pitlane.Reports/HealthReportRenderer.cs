@@ -164,16 +164,16 @@ public static class HealthReportRenderer
         var top = flow.Y;
 
         var y = top;
-        foreach (var line in PdfFlow.Wrap(g, Clean(report.Shop.Name), style.Title, leftWidth, maxLines: 2))
+        foreach (var line in flow.Wrap(Clean(report.Shop.Name), style.Title, leftWidth, maxLines: 2))
         {
             g.DrawString(line, style.Title, style.InkBrush, flow.Left, y, XStringFormats.TopLeft);
             y += 20;
         }
         y += 2;
-        var contact = PdfFlow.Wrap(g, Clean(report.Shop.Address), style.Body, leftWidth, maxLines: 3);
+        var contact = flow.Wrap(Clean(report.Shop.Address), style.Body, leftWidth, maxLines: 3);
         if (!string.IsNullOrWhiteSpace(report.Shop.Phone))
         {
-            contact.AddRange(PdfFlow.Wrap(g, $"{Clean(labels.Phone)}: {Clean(report.Shop.Phone)}", style.Body, leftWidth, maxLines: 1));
+            contact.AddRange(flow.Wrap($"{Clean(labels.Phone)}: {Clean(report.Shop.Phone)}", style.Body, leftWidth, maxLines: 1));
         }
         foreach (var line in contact)
         {
@@ -182,7 +182,7 @@ public static class HealthReportRenderer
         }
 
         var ry = top + 3;
-        foreach (var line in PdfFlow.Wrap(g, Clean(labels.Title), style.Heading, rightWidth, maxLines: 2))
+        foreach (var line in flow.Wrap(Clean(labels.Title), style.Heading, rightWidth, maxLines: 2))
         {
             g.DrawString(line, style.Heading, style.AccentBrush, new XRect(flow.Right - rightWidth, ry, rightWidth, 14), XStringFormats.TopRight);
             ry += 15;
@@ -222,9 +222,9 @@ public static class HealthReportRenderer
         var y = top;
         foreach (var (label, value, strong) in rows)
         {
-            var labelLines = PdfFlow.Wrap(g, Clean(label), style.Small, labelWidth - 4, maxLines: 2);
+            var labelLines = flow.Wrap(Clean(label), style.Small, labelWidth - 4, maxLines: 2);
             var valueFont = strong ? style.Bold : style.Body;
-            var valueLines = PdfFlow.Wrap(g, value, valueFont, infoWidth - labelWidth, maxLines: 2);
+            var valueLines = flow.Wrap(value, valueFont, infoWidth - labelWidth, maxLines: 2);
             for (var i = 0; i < labelLines.Count; i++)
             {
                 g.DrawString(labelLines[i], style.Small, style.MutedBrush, flow.Left, y + 1 + i * LineHeight, XStringFormats.TopLeft);
@@ -236,7 +236,7 @@ public static class HealthReportRenderer
             y += Math.Max(labelLines.Count, valueLines.Count) * LineHeight + 1.5;
         }
 
-        var gaugeBottom = DrawGauge(g, report.Health, labels, style, flow.Left + infoWidth + 12, top, gaugeWidth);
+        var gaugeBottom = DrawGauge(flow, report.Health, labels, style, flow.Left + infoWidth + 12, top, gaugeWidth);
 
         g.DrawImage(qr, flow.Right - qrSize, top, qrSize, qrSize);
 
@@ -249,8 +249,9 @@ public static class HealthReportRenderer
     }
 
     /// <summary>A 270° arc gauge: grey track, coloured arc proportional to the score, score and band in the middle.</summary>
-    private static double DrawGauge(XGraphics g, HealthScore health, ReportLabels labels, Style style, double x, double top, double width)
+    private static double DrawGauge(PdfFlow flow, HealthScore health, ReportLabels labels, Style style, double x, double top, double width)
     {
+        var g = flow.G;
         var colour = BandColour(health.Band);
         const double diameter = 84;
         const double stroke = 10;
@@ -267,7 +268,7 @@ public static class HealthReportRenderer
             new XRect(cx - diameter / 2, cy - 20, diameter, 30), XStringFormats.TopCenter);
         g.DrawString("/ 100", style.Small, style.MutedBrush, new XRect(cx - diameter / 2, cy + 10, diameter, 10), XStringFormats.TopCenter);
         var y = cy + diameter / 2 + 2;
-        foreach (var line in PdfFlow.Wrap(g, Clean(health.BandLabel), style.Bold, width, maxLines: 2))
+        foreach (var line in flow.Wrap(Clean(health.BandLabel), style.Bold, width, maxLines: 2))
         {
             g.DrawString(line, style.Bold, new XSolidBrush(colour), new XRect(x, y, width, 12), XStringFormats.TopCenter);
             y += LineHeight;

@@ -34,6 +34,9 @@ internal sealed class PdfFlow : IDisposable
     private readonly Action<PdfFlow>? _runningHeader;
     private XGraphics? _graphics;
     private double _pageStartY;
+    // Word widths repeat heavily (a 200-code table reuses the same few hundred words); PDFsharp's MeasureString
+    // re-runs the glyph lookup every time, so one render keeps its own cache.
+    private readonly Dictionary<(XFont Font, string Text), double> _widths = [];
 
     public PdfFlow(PdfDocument document, Action<PdfFlow>? runningHeader)
     {
@@ -94,7 +97,7 @@ internal sealed class PdfFlow : IDisposable
     /// <summary>Draws wrapped text at the cursor across the full width, breaking pages between lines.</summary>
     public void Paragraph(string text, XFont font, XBrush brush, double lineHeight, double indent = 0)
     {
-        foreach (var line in Wrap(G, text, font, Width - indent))
+        foreach (var line in Wrap(text, font, Width - indent))
         {
             EnsureSpace(lineHeight);
             G.DrawString(line, font, brush, Left + indent, Y, XStringFormats.TopLeft);
@@ -108,7 +111,7 @@ internal sealed class PdfFlow : IDisposable
     /// </summary>
     public void Table(IReadOnlyList<Column> columns, IEnumerable<Cell[]> rows, XFont headerFont, XColor headerFill, double lineHeight)
     {
-        var headerLines = columns.Select(c => Wrap(G, c.Header, headerFont, c.Width - 2 * CellPadding)).ToArray();
+        var headerLines = columns.Select(c => Wrap(c.Header, headerFont, c.Width - 2 * CellPadding)).ToArray();
         var headerHeight = headerLines.Max(l => l.Count) * lineHeight + 2 * CellPadding;
         var headerBrush = new XSolidBrush(headerFill);
         var stripe = new XSolidBrush(XColor.FromArgb(0xF3, 0xF5, 0xF7));
@@ -219,7 +222,7 @@ internal sealed class PdfFlow : IDisposable
             }
             // A badge needs room for its rounded background on both sides.
             var spanWidth = span.Badge is null ? width : width - 6;
-            foreach (var text in Wrap(G, span.Text, span.Font, spanWidth))
+            foreach (var text in Wrap(span.Text, span.Font, spanWidth))
             {
                 lines.Add(new TextLine(text, span.Font, span.Brush, span.Badge));
             }
@@ -231,29 +234,40 @@ internal sealed class PdfFlow : IDisposable
     /// Greedy word wrap on spaces; a word wider than the line (a part number, a URL, a run without spaces) is broken
     /// between text elements (UAX #29 grapheme clusters), never inside a surrogate pair or before a combining mark.
     /// </summary>
-    public static List<string> Wrap(XGraphics g, string text, XFont font, double width, int maxLines)
+    public List<string> Wrap(string text, XFont font, double width, int maxLines)
     {
-        var lines = Wrap(g, text, font, width);
+        var lines = Wrap(text, font, width);
         if (lines.Count <= maxLines)
         {
             return lines;
         }
         lines.RemoveRange(maxLines, lines.Count - maxLines);
-        lines[^1] = Ellipsize(g, lines[^1] + "…", font, width);
+        lines[^1] = Ellipsize(G, lines[^1] + "…", font, width);
         return lines;
     }
 
-    public static List<string> Wrap(XGraphics g, string text, XFont font, double width)
+    public double Measure(string text, XFont font)
     {
+        if (!_widths.TryGetValue((font, text), out var width))
+        {
+            width = G.MeasureString(text, font).Width;
+            _widths[(font, text)] = width;
+        }
+        return width;
+    }
+
+    public List<string> Wrap(string text, XFont font, double width)
+    {
+        var g = G;
         var lines = new List<string>();
-        var space = g.MeasureString(" ", font).Width;
+        var space = Measure(" ", font);
         foreach (var paragraph in text.Split('\n'))
         {
             var line = new StringBuilder();
             var lineWidth = 0.0;
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var wordWidth = g.MeasureString(word, font).Width;
+                var wordWidth = Measure(word, font);
                 if (line.Length > 0 && lineWidth + space + wordWidth <= width)
                 {
                     line.Append(' ').Append(word);
