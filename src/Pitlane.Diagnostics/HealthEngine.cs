@@ -332,8 +332,9 @@ public static class HealthEngine
             }
             var fit = FitWindow(signal, series, TimeSpan.FromDays(180), minSamples: 5, minSpanDays: 7);
             // A sound battery's resting voltage is flat from week to week; losing 0.05 V per 30 days is about 5 % of charge
-            // capacity a month (BCI open-circuit table: 0.2 V ≈ 25 %) — ageing or a parasitic drain.
-            if (fit is null || fit.SlopePer30Days > -0.05) return;
+            // capacity a month (BCI open-circuit table: 0.2 V ≈ 25 %) — ageing or a parasitic drain. As for trims, the line must
+            // explain at least 30 % of the variance, so day-to-day scatter (temperature, surface charge) does not count.
+            if (fit is null || fit.RSquared < 0.3 || fit.SlopePer30Days > -0.05) return;
             double? days = fit.Current > 12.0 ? Trends.DaysUntil(fit, 12.0) : null;
             bool soon = days is <= 90 || fit.Current <= 12.0;
             Add("battery.falling", soon ? Severity.Medium : Severity.Low, soon ? 10 : 5,

@@ -23,7 +23,7 @@ public sealed record HealthInput
 
     /// <summary>
     /// Resting (engine off, settled) battery voltages, e.g. ATRV read with the ignition off. The newest is the current resting
-    /// voltage; the series gives the trend. When empty, PID 42 samples below 13.0 V stand in (see README).
+    /// voltage; the series gives the trend. With fewer than 5 readings, PID 42 samples below 13.0 V stand in for the trend (see README).
     /// </summary>
     public IReadOnlyList<TelemetrySample> RestingBattery { get; init; } = [];
 

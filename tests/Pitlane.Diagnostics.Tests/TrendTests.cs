@@ -81,4 +81,16 @@ public class TrendTests
 
         Assert.Empty(a.Findings);
     }
+    [Fact]
+    public void Battery_trend_needs_a_line_that_explains_the_readings()
+    {
+        // Alternating 12.65 / 12.35 V with a small downward slope: scatter, not a trend.
+        var scattered = Series(61, 24, day => 12.5 - (day * 0.001) + ((int)day % 2 == 0 ? 0.15 : -0.15));
+        var falling = Series(61, 24, day => 12.6 - (day * 0.002));
+
+        Assert.DoesNotContain(HealthEngine.Evaluate(Healthy() with { RestingBattery = scattered }).Findings, f => f.Rule == "battery.falling");
+        var f = Assert.Single(HealthEngine.Evaluate(Healthy() with { RestingBattery = falling }).Findings);
+        Assert.Equal(("battery.falling", 5, Severity.Low), (f.Rule, f.Points, f.Severity)); // 12.48 V now, 12.0 V in 240 days
+        Assert.Equal(-0.06, f.Trend!.SlopePer30Days, 9);
+    }
 }
