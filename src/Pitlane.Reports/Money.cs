@@ -9,7 +9,7 @@ public readonly record struct Money(long MinorUnits, string Currency)
     /// <summary>
     /// ISO 4217 minor-unit exponent. Currencies not listed use 2, which is the exponent of nearly all others.
     /// </summary>
-    public static int MinorDigits(string currency) => currency.ToUpperInvariant() switch
+    public static int MinorDigits(string currency) => (currency ?? throw new ArgumentNullException(nameof(currency))).ToUpperInvariant() switch
     {
         "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI"
             or "VND" or "VUV" or "XAF" or "XOF" or "XPF" => 0,
