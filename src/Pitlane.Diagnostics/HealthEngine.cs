@@ -390,7 +390,7 @@ public static class HealthEngine
             }
 
             int score = Math.Max(0, 100 - capped.Sum(f => f.Points));
-            var critical = (_scan?.Dtcs ?? []).Where(d => d is not null && d.Severity == DtcSeverity.Critical && d.Kind != DtcKind.Pending)
+            var critical = (_scan?.Dtcs ?? []).Where(d => d is not null && !string.IsNullOrWhiteSpace(d.Code) && d.Severity == DtcSeverity.Critical && d.Kind != DtcKind.Pending)
                 .Select(d => d.Code.Trim().ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
             if (_scan is { MilOn: true } && critical.Count > 0 && score > MilCriticalScoreCap)
             {

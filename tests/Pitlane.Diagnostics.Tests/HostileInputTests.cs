@@ -110,16 +110,19 @@ public class HostileInputTests
         var dtcs = new List<ScannedDtc>
         {
             new("", "7E8", DtcKind.Stored, "", Pitlane.Obd.Dtc.DtcSeverity.High, "", false),
+            new(null!, null!, DtcKind.Stored, null!, Pitlane.Obd.Dtc.DtcSeverity.Critical, null!, false),
+            new("P0A0F", null!, DtcKind.Stored, null!, (Pitlane.Obd.Dtc.DtcSeverity)99, null!, false),
             new("XYZ", "", DtcKind.Stored, "", Pitlane.Obd.Dtc.DtcSeverity.Medium, "", false),
             ScanFacts.Dtc("U0100", ecu: "7E9"),
             ScanFacts.Dtc("U0100", ecu: "7EA"),
         };
-        var input = Healthy() with { Scan = Scan(dtcs) };
+        var input = Healthy() with { Scan = Scan(dtcs, milOn: true) };
 
         var a = HealthEngine.Evaluate(input);
         var i = RuleInterpreter.Interpret(input, a);
 
-        Assert.Equal(2, a.Findings.Count(f => f.Rule == "dtc.severity"));
+        Assert.Equal(3, a.Findings.Count(f => f.Rule == "dtc.severity"));
+        Assert.DoesNotContain(a.Findings, f => f.Rule == "mil.critical");
         Assert.Contains(a.Findings, f => f.Seen.StartsWith("U0100", StringComparison.Ordinal) && f.Seen.Contains("7E9, 7EA", StringComparison.Ordinal));
         Assert.Contains(i.Recommendations, r => r.Codes.Contains("XYZ"));
     }
