@@ -25,7 +25,7 @@ internal sealed record TextLine(string Text, XFont Font, XBrush Brush, XColor? B
 /// </summary>
 internal sealed class PdfFlow : IDisposable
 {
-    public const double Margin = 36; // ≈ 12.7 mm, inside every printer's unprintable border
+    public const double Margin = 36; // ≈ 12.7 mm: clear of any office printer's unprintable edge
     private const double FooterHeight = 22;
     private const double CellPadding = 2;
 
