@@ -43,5 +43,9 @@ wrk -t2 -c"$connections" -d5s "http://127.0.0.1:$port_bare/api/v1/vehicles/$vehi
 echo "== bare Kestrel JSON endpoint"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port_bare/api/v1/vehicles/$vehicle" | grep -E 'Requests/sec|99%|50%|Non-2xx'
 wrk -t2 -c"$connections" -d5s -H "Authorization: Bearer $token" -H "X-Organization-Id: $org" "$url" >/dev/null
+echo "== Pitlane GET /health/live (whole middleware pipeline, no authentication)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port_web/health/live" | grep -E 'Requests/sec|99%|50%|Non-2xx'
+echo "== Pitlane GET /api/v1/vin/{vin} (JWT validation, no database)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port_web/api/v1/vin/1HGCM82633A004352" | grep -E 'Requests/sec|99%|50%|Non-2xx'
 echo "== Pitlane GET /api/v1/vehicles/{id} (JWT, organisation scope, SQLite)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" -H "X-Organization-Id: $org" "$url" | grep -E 'Requests/sec|99%|50%|Non-2xx'
