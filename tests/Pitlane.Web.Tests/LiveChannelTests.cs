@@ -54,3 +54,20 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
         Assert.True(last.Headers.Contains("Retry-After"));
     }
 }
+
+public sealed class HubQueryTokenTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task Given_access_token_in_the_query_Then_hub_negotiation_succeeds_but_not_elsewhere()
+    {
+        var tokens = await app.TokensAsync("tech@demo.pitlane.test");
+        using var anonymous = app.CreateClient();
+        var hub = await anonymous.PostAsync($"/hubs/live/negotiate?negotiateVersion=1&access_token={tokens.AccessToken}", null);
+        Assert.Equal(HttpStatusCode.OK, hub.StatusCode);
+        // The query-string token is a hub transport concession only: the API still wants the header.
+        var api = await anonymous.GetAsync($"/api/v1/me?access_token={tokens.AccessToken}");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        var forged = await anonymous.PostAsync("/hubs/live/negotiate?negotiateVersion=1&access_token=not-a-token", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+    }
+}

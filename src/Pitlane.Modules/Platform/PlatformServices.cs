@@ -82,7 +82,7 @@ public static class PlatformServices
             .AddPolicyScheme(SmartScheme, "Cookie or bearer", policy =>
             {
                 policy.ForwardDefaultSelector = http =>
-                    http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubAccessToken(http.Request) is not null
                         ? JwtBearerDefaults.AuthenticationScheme
                         : IdentityConstants.ApplicationScheme;
                 policy.ForwardChallenge = null;
@@ -92,6 +92,13 @@ public static class PlatformServices
                 jwt.MapInboundClaims = false;
                 jwt.Events = new JwtBearerEvents
                 {
+                    // WebSocket and server-sent-event clients cannot set headers, so SignalR sends the bearer token as
+                    // access_token in the query string; it is accepted on the hub paths only.
+                    OnMessageReceived = context =>
+                    {
+                        context.Token ??= HubAccessToken(context.Request);
+                        return Task.CompletedTask;
+                    },
                     OnTokenValidated = async context =>
                     {
                         if (!Guid.TryParse(context.Principal?.FindFirst(PitlaneClaims.Session)?.Value, out var session))
@@ -155,6 +162,11 @@ public static class PlatformServices
         });
         return services;
     }
+
+    private static string? HubAccessToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/hubs") && request.Query.TryGetValue("access_token", out var token) && !string.IsNullOrEmpty(token)
+            ? token.ToString()
+            : null;
 
     private static Task ApiAwareRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
