@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
 using Pitlane.Vehicles;
 
 namespace Pitlane.Telemetry;
@@ -72,22 +73,7 @@ public static class TelemetryModule
     public static async Task MigrateTelemetryAsync(IServiceProvider services, TelemetryOptions options, TimeProvider time, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            try
-            {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-                await db.Database.MigrateAsync(ct);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-            return;
-        }
-        await db.Database.MigrateAsync(ct);
+        await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<TelemetryDbContext>(), ct);
         if (scope.ServiceProvider.GetRequiredService<TelemetryStore>() is PostgresTelemetryStore postgres)
         {
             await postgres.EnsurePartitionsAsync(time.GetUtcNow().UtcDateTime, options.PartitionDaysAhead, ct);

@@ -38,8 +38,11 @@ public static class DatabaseSetup
         }.ToString();
     }
 
-    /// <summary>Applies pending migrations; on SQLite also switches the file to WAL so readers never wait for the writer.</summary>
-    public static async Task MigrateAsync(PitlaneDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Applies pending migrations of any of the platform's contexts; on SQLite also switches the file to WAL so readers
+    /// never wait for the writer.
+    /// </summary>
+    public static async Task MigrateAsync(DbContext db, CancellationToken ct)
     {
         if (db.Database.IsSqlite())
         {
