@@ -88,7 +88,7 @@ public static class DeviceEndpoints
         }
         device.Revoke(time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        keys.Forget(device.KeyHash);
+        keys.Forget(device.Id, device.KeyHash);
         return TypedResults.Ok(DeviceResponse.From(device));
     }
 }

@@ -29,20 +29,49 @@ public sealed class DeviceKeys(IMemoryCache cache, IServiceScopeFactory scopes)
         {
             return identity;
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
-        var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.KeyHash == hash, ct);
-        identity = null;
-        if (device is { IsRevoked: false }
-            && await scope.ServiceProvider.GetRequiredService<VehicleDirectory>().BelongsToAsync(device.VehicleId, device.OrganizationId, ct))
-        {
-            identity = new DeviceIdentity(device.Id, device.OrganizationId, device.VehicleId);
-        }
+        identity = await LoadAsync(d => d.KeyHash == hash, ct);
         cache.Set(cacheKey, identity, Lifetime);
         return identity;
     }
 
-    public void Forget(byte[] keyHash) => cache.Remove(CacheKey(keyHash));
+    /// <summary>
+    /// The device with this id if it exists, is not revoked and its vehicle is still in its organisation; cached like
+    /// keys. For MQTT ingest, where the device authenticated to the broker, not to Pitlane, and names itself by id in
+    /// the topic: the id is not a secret, so this only refuses unknown and revoked devices.
+    /// </summary>
+    public async ValueTask<DeviceIdentity?> FindActiveAsync(Guid deviceId, CancellationToken ct)
+    {
+        var cacheKey = IdCacheKey(deviceId);
+        if (cache.TryGetValue(cacheKey, out DeviceIdentity? identity))
+        {
+            return identity;
+        }
+        identity = await LoadAsync(d => d.Id == deviceId, ct);
+        cache.Set(cacheKey, identity, Lifetime);
+        return identity;
+    }
+
+    private async Task<DeviceIdentity?> LoadAsync(System.Linq.Expressions.Expression<Func<Device, bool>> match, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
+        var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(match, ct);
+        if (device is { IsRevoked: false }
+            && await scope.ServiceProvider.GetRequiredService<VehicleDirectory>().BelongsToAsync(device.VehicleId, device.OrganizationId, ct))
+        {
+            return new DeviceIdentity(device.Id, device.OrganizationId, device.VehicleId);
+        }
+        return null;
+    }
+
+    /// <summary>Drops a revoked device from this instance's cache, by key (HTTP, WebSocket) and by id (MQTT).</summary>
+    public void Forget(Guid deviceId, byte[] keyHash)
+    {
+        cache.Remove(CacheKey(keyHash));
+        cache.Remove(IdCacheKey(deviceId));
+    }
 
     private static string CacheKey(byte[] hash) => "telemetry-device:" + Convert.ToHexString(hash);
+
+    private static string IdCacheKey(Guid deviceId) => $"telemetry-device-id:{deviceId:N}";
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pitlane.Platform;
 using Pitlane.Platform.Live;
@@ -34,11 +33,12 @@ public sealed record LiveTelemetry(Guid VehicleId, string BatchId, IReadOnlyList
 public sealed record LiveSample(DateTime T, string Pid, double Value);
 
 /// <summary>
-/// The one ingest pipeline behind HTTP and WebSocket: parse (all or nothing), store durably with the batch id, and
-/// only then publish to the vehicle's live group and acknowledge. A failure to publish never un-acknowledges a
-/// committed batch: dashboards are a view, the database is the record.
+/// The one ingest pipeline behind HTTP, WebSocket and MQTT: parse (all or nothing), store durably with the batch id,
+/// and only then publish to the vehicle's live group (<see cref="ITelemetryLive"/>: this instance's dashboards in the
+/// embedded profile, every instance's through the bus in the distributed one) and acknowledge. A failure to publish
+/// never un-acknowledges a committed batch: dashboards are a view, the database is the record.
 /// </summary>
-public sealed class TelemetryIngest(TelemetryStore store, ILiveChannel live, IOptions<PitlaneOptions> options, TimeProvider time, ILogger<TelemetryIngest> logger)
+public sealed class TelemetryIngest(TelemetryStore store, ITelemetryLive live, IOptions<PitlaneOptions> options, TimeProvider time)
 {
     public static readonly Meter Meter = new("Pitlane.Telemetry");
     private static readonly Counter<long> SamplesStored = Meter.CreateCounter<long>("pitlane.telemetry.samples_stored");
@@ -87,15 +87,6 @@ public sealed class TelemetryIngest(TelemetryStore store, ILiveChannel live, IOp
             var s = batch.Samples[i];
             samples[i] = new LiveSample(s.T, s.Pid, s.Value);
         }
-        try
-        {
-            await live.PublishAsync(LiveGroup.Vehicle(device.OrganizationId, device.VehicleId), "telemetry",
-                new LiveTelemetry(device.VehicleId, batch.BatchId, samples), CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
-        {
-            // The batch is committed and will be acknowledged; only the live view misses it.
-            logger.LogWarning(e, "Live publish of batch {BatchId} for vehicle {VehicleId} failed", batch.BatchId, device.VehicleId);
-        }
+        await live.PublishAsync(LiveGroup.Vehicle(device.OrganizationId, device.VehicleId), new LiveTelemetry(device.VehicleId, batch.BatchId, samples));
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 using Pitlane.Vehicles;
 
@@ -21,6 +22,20 @@ public static class TelemetryModule
         services.AddSingleton<DeviceKeys>();
         services.AddSingleton<TelemetryIngest>();
         services.AddHostedService<TelemetryMaintenance>();
+        if (options.Messaging.Provider == MessagingProvider.RabbitMq)
+        {
+            // Distributed profile: live batches fan out to every instance through the bus (each pushes to its own
+            // SignalR clients, this one included), and devices may also publish over MQTT (consumed over AMQP).
+            services.AddSingleton<BusTelemetryLive>();
+            services.AddSingleton<ITelemetryLive>(provider => provider.GetRequiredService<BusTelemetryLive>());
+            services.AddHostedService(provider => provider.GetRequiredService<BusTelemetryLive>());
+            services.AddIntegrationEventHandler<TelemetryLiveEvent, TelemetryLiveFanOut>(EventDelivery.FanOut, TelemetryLiveFanOut.HandlerName);
+            services.AddHostedService<MqttIngestConsumer>();
+        }
+        else
+        {
+            services.AddSingleton<ITelemetryLive, LocalTelemetryLive>();
+        }
         return services;
     }
 

@@ -5,6 +5,9 @@ using System.Net.Sockets;
 
 namespace Pitlane.Web.Tests.Infrastructure;
 
+[CollectionDefinition(RabbitMqServer.Collection)]
+public sealed class RabbitMqCollection;
+
 /// <summary>
 /// A throw-away RabbitMQ node from the machine's own rabbitmq-server, one per test run, started on first use (so runs
 /// without RabbitMQ tests do not pay its ~11 s start) and stopped at the end. It runs unprivileged from a temp folder
@@ -14,6 +17,12 @@ namespace Pitlane.Web.Tests.Infrastructure;
 /// </summary>
 public sealed class RabbitMqServer : IAsyncLifetime
 {
+    /// <summary>
+    /// Test classes on the broker share this collection, so they run one after another: an outage test stops the node,
+    /// which would fail whatever another class ran on it at that moment.
+    /// </summary>
+    public const string Collection = "RabbitMQ node";
+
     private static readonly string[] SbinDirs = ["/usr/lib/rabbitmq/bin", "/usr/lib/rabbitmq/sbin", "/usr/sbin"];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _sbin;

@@ -14,6 +14,7 @@ namespace Pitlane.Web.Tests.Messaging;
 /// The distributed profile: two app instances on one PostgreSQL database and one real RabbitMQ node (its own virtual
 /// host per test). The tests of this class run one after another, which the broker-restart test needs.
 /// </summary>
+[Collection(RabbitMqServer.Collection)]
 public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer postgres, ITestOutputHelper output)
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(20);

@@ -88,7 +88,7 @@ public abstract partial class TelemetryTests
         return browser;
     }
 
-    private sealed class HubClient : IAsyncDisposable
+    internal sealed class HubClient : IAsyncDisposable
     {
         private readonly WebSocket _socket;
         private readonly StringBuilder _pending = new();

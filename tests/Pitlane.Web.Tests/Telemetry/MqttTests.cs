@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
+using Pitlane.Telemetry;
+using Pitlane.Web.Tests.Infrastructure;
+using Pitlane.Web.Tests.Messaging;
+
+namespace Pitlane.Web.Tests.Telemetry;
+
+/// <summary>
+/// Telemetry in the distributed profile: two app instances on one PostgreSQL database and one real RabbitMQ node (its
+/// own virtual host per test, with the MQTT plugin). Devices publish with mosquitto_pub (MQTT 3.1.1, QoS 1); the
+/// instances consume the MQTT ingest queue over AMQP 0-9-1 as competing consumers, and every instance pushes every
+/// committed batch to its own dashboards.
+/// </summary>
+[Collection(RabbitMqServer.Collection)]
+public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(30);
+    private const string Password = "Correct-horse-9";
+
+    [Fact]
+    public async Task Given_two_instances_When_devices_publish_over_MQTT_Then_every_sample_is_stored_once_and_either_instance_serves_it()
+    {
+        var pair = await StartPairAsync(requireMqttClient: true);
+        await using var a = pair.A;
+        await using var b = pair.B;
+        var fleet = await FleetAsync(a);
+        // A second device of the same vehicle, revoked before it ever publishes.
+        var revoked = await NewDeviceAsync(fleet.Client, fleet.VehicleId);
+        Assert.Equal(HttpStatusCode.OK, (await fleet.Client.DeleteAsync($"/api/v1/devices/{revoked}")).StatusCode);
+
+        const int batches = 24, perBatch = 25;
+        var t0 = DateTime.UtcNow.AddMinutes(-30);
+        t0 = new DateTime(t0.Ticks - t0.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        var bodies = Enumerable.Range(0, batches).Select(n => BatchJson($"mqtt-{n}",
+            Enumerable.Range(0, perBatch).Select(i => (t0.AddMilliseconds((n * perBatch + i) * 100), "0C", 700.0 + n * perBatch + i)))).ToArray();
+        var topic = $"devices/{fleet.DeviceId}/telemetry";
+
+        // Devices publish concurrently, each batch once and a third of them a second time (a device that lost its PUBACK).
+        var publishes = bodies.Select(body => (topic, body)).Concat(bodies.Where((_, n) => n % 3 == 0).Select(body => (topic, body)))
+            // Never stored: invalid sample (rejected whole), a revoked device, an unknown device, a topic without a device id.
+            .Append((topic, BatchJson("mqtt-bad", [(t0, "0C", 1), (t0, "not a pid!", 2)])))
+            .Append(($"devices/{revoked}/telemetry", BatchJson("mqtt-revoked", [(t0.AddHours(-1), "0C", 1)])))
+            .Append(($"devices/{Guid.NewGuid()}/telemetry", BatchJson("mqtt-unknown", [(t0.AddHours(-1), "0C", 1)])))
+            .Append(("devices/not-a-device/telemetry", BatchJson("mqtt-nobody", [(t0.AddHours(-1), "0C", 1)])))
+            .ToArray();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(publishes, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (p, _) => await MosquittoPublishAsync(pair.Vhost, p.Item1, p.Item2));
+        output.WriteLine($"{publishes.Length} MQTT publishes (QoS 1, each PUBACKed) in {watch.Elapsed.TotalSeconds:0.0} s.");
+
+        var store = a.Services.GetRequiredService<TelemetryStore>();
+        await Eventually.HoldsAsync(async () => await store.CountSamplesAsync(fleet.VehicleId, CancellationToken.None) >= batches * perBatch, Soon,
+            "every MQTT sample is stored");
+        // Every publish was PUBACKed, i.e. queued, before we got here; give a redelivered or replayed duplicate time to show up.
+        await Task.Delay(1500);
+        Assert.Equal(batches * perBatch, await store.CountSamplesAsync(fleet.VehicleId, CancellationToken.None));
+        // Competing consumers: every publish was settled once across the two instances, and both took a share.
+        var settled = new[] { a, b }.Select(app => app.Services.GetServices<IHostedService>().OfType<MqttIngestConsumer>().Single().Settled).ToArray();
+        output.WriteLine($"MQTT deliveries settled: A {settled[0]}, B {settled[1]}.");
+        Assert.Equal(publishes.Length, settled.Sum());
+        Assert.All(settled, n => Assert.True(n > 0, "both instances consume the MQTT ingest queue"));
+
+        // Either instance serves the same complete series (B's reader never saw the MQTT traffic's HTTP side).
+        var tokens = await a.TokensAsync(fleet.Email, Password);
+        foreach (var app in new[] { a, b })
+        {
+            using var reader = app.BearerClient(tokens.AccessToken);
+            var series = await reader.GetFromJsonAsync<JsonElement>(
+                $"/api/v1/vehicles/{fleet.VehicleId}/telemetry?pid=0C&from={Stamp(t0.AddMinutes(-1))}&to={Stamp(t0.AddHours(1))}&limit=10000");
+            var points = series.GetProperty("points").EnumerateArray().Select(p => (T: p.GetProperty("t").GetDateTime(), V: p.GetProperty("value").GetDouble())).ToList();
+            Assert.Equal(batches * perBatch, points.Count);
+            Assert.Equal(batches * perBatch, points.Select(p => p.T).Distinct().Count());
+            Assert.Equal(Enumerable.Range(0, batches * perBatch).Select(i => 700.0 + i), points.Select(p => p.V).Order());
+            var latest = await reader.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{fleet.VehicleId}/telemetry/latest");
+            Assert.Contains("\"0C\"", latest.ToString(), StringComparison.Ordinal);
+        }
+
+        // The same batch over HTTP afterwards is a replay too: the idempotency record is per device, whatever the way in.
+        using var device = a.CreateClient();
+        device.DefaultRequestHeaders.Add(IngestEndpoints.KeyHeader, fleet.Key);
+        var replay = await device.PostAsync("/api/v1/telemetry/batches", new StringContent(bodies[5], System.Text.Encoding.UTF8, "application/json"));
+        Assert.True((await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.Equal(batches * perBatch, await store.CountSamplesAsync(fleet.VehicleId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Given_dashboards_on_both_instances_Then_batches_ingested_on_one_reach_both_once()
+    {
+        var pair = await StartPairAsync(requireMqttClient: false);
+        await using var a = pair.A;
+        await using var b = pair.B;
+        var fleet = await FleetAsync(a);
+        var token = (await a.TokensAsync(fleet.Email, Password)).AccessToken;
+        await using var onA = await TelemetryTests.HubClient.ConnectAsync(a, token);
+        await using var onB = await TelemetryTests.HubClient.ConnectAsync(b, token);
+        Assert.True(await onA.InvokeAsync("JoinVehicle", fleet.VehicleId));
+        Assert.True(await onB.InvokeAsync("JoinVehicle", fleet.VehicleId));
+
+        // Over HTTP on instance A.
+        var t = DateTime.UtcNow.AddMinutes(-5);
+        using var device = a.CreateClient();
+        device.DefaultRequestHeaders.Add(IngestEndpoints.KeyHeader, fleet.Key);
+        var body = BatchJson("live-http", [(t, "0C", 812.5), (t.AddSeconds(1), "0D", 42)]);
+        Assert.Equal(HttpStatusCode.OK, (await device.PostAsync("/api/v1/telemetry/batches", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+
+        foreach (var dashboard in new[] { onB, onA })
+        {
+            var message = await dashboard.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(10));
+            Assert.NotNull(message);
+            var payload = message.Value.GetProperty("arguments")[0];
+            Assert.Equal(fleet.VehicleId, payload.GetProperty("vehicleId").GetGuid());
+            Assert.Equal("live-http", payload.GetProperty("batchId").GetString());
+            var samples = payload.GetProperty("samples").EnumerateArray().ToList();
+            Assert.Equal(2, samples.Count);
+            Assert.Equal("0C", samples[0].GetProperty("pid").GetString());
+            Assert.Equal(812.5, samples[0].GetProperty("value").GetDouble());
+            Assert.Equal(t.AddSeconds(1).Ticks / TimeSpan.TicksPerMillisecond, samples[1].GetProperty("t").GetDateTime().ToUniversalTime().Ticks / TimeSpan.TicksPerMillisecond);
+        }
+
+        // A replay is stored nowhere and pushed nowhere; the taking instance does not push locally as well as through the
+        // bus: each dashboard saw the batch exactly once.
+        Assert.Equal(HttpStatusCode.OK, (await device.PostAsync("/api/v1/telemetry/batches", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Null(await onA.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+        Assert.Null(await onB.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+
+        // Over HTTP on instance B: both dashboards get it, A's through the fan-out.
+        using var deviceOnB = b.CreateClient();
+        deviceOnB.DefaultRequestHeaders.Add(IngestEndpoints.KeyHeader, fleet.Key);
+        Assert.Equal(HttpStatusCode.OK, (await deviceOnB.PostAsync("/api/v1/telemetry/batches",
+            new StringContent(BatchJson("live-b", [(t.AddSeconds(2), "0C", 900)]), System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        await ExpectBatchAsync("live-b", onA, onB);
+
+        // Over MQTT, consumed by whichever instance: both dashboards get it.
+        if (MosquittoMissingReason() is null)
+        {
+            await MosquittoPublishAsync(pair.Vhost, $"devices/{fleet.DeviceId}/telemetry", BatchJson("live-mqtt", [(t.AddSeconds(3), "0C", 950)]));
+            await ExpectBatchAsync("live-mqtt", onA, onB);
+        }
+        Assert.Null(await onA.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+        Assert.Null(await onB.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(1)));
+    }
+
+    private static async Task ExpectBatchAsync(string batchId, params TelemetryTests.HubClient[] dashboards)
+    {
+        foreach (var dashboard in dashboards)
+        {
+            var message = await dashboard.NextInvocationAsync("telemetry", TimeSpan.FromSeconds(10));
+            Assert.NotNull(message);
+            Assert.Equal(batchId, message.Value.GetProperty("arguments")[0].GetProperty("batchId").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("devices.0198a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.telemetry", true)]
+    [InlineData("devices.not-a-guid.telemetry", false)]
+    [InlineData("devices..telemetry", false)]
+    [InlineData("devices.0198a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.status", false)]
+    [InlineData("vehicles.0198a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.telemetry", false)]
+    public void Device_id_comes_from_the_routing_key_the_MQTT_plugin_derives_from_the_topic(string routingKey, bool valid) =>
+        Assert.Equal(valid, MqttIngestConsumer.DeviceIdOf(routingKey) is not null);
+
+    private sealed record Pair(DistributedApp A, DistributedApp B, string Vhost);
+
+    private async Task<Pair> StartPairAsync(bool requireMqttClient)
+    {
+        if (postgres.UnavailableReason is { } reason)
+        {
+            ServerRequirement.Unavailable(reason);
+        }
+        if (requireMqttClient && MosquittoMissingReason() is { } missing)
+        {
+            ServerRequirement.Unavailable(missing);
+        }
+        await rabbit.EnsureStartedAsync();
+        var brokerUri = await rabbit.CreateVirtualHostAsync();
+        var shared = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("telemetry_mqtt"),
+            ["Pitlane:Messaging:Provider"] = "RabbitMq",
+            ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
+            ["Pitlane:Auth:SigningKey"] = "mqtt-tests-shared-signing-key-0123456789abcdef",
+            ["Pitlane:Demo:Seed"] = "false",
+        };
+        var a = new DistributedApp(shared);
+        var b = new DistributedApp(shared);
+        foreach (var app in new[] { a, b })
+        {
+            await app.InitializeAsync();
+            var hosted = app.Services.GetServices<IHostedService>().ToList();
+            await hosted.OfType<RabbitMqConsumers>().Single().Started.WaitAsync(Soon);
+            await hosted.OfType<MqttIngestConsumer>().Single().Started.WaitAsync(Soon);
+        }
+        return new Pair(a, b, new Uri(brokerUri).AbsolutePath.TrimStart('/'));
+    }
+
+    /// <summary>
+    /// One MQTT 3.1.1 publish with QoS 1: mosquitto_pub exits 0 only after the broker's PUBACK. The RabbitMQ MQTT plugin
+    /// picks the virtual host from a "vhost:user" user name (without one it would use its default vhost, "/").
+    /// </summary>
+    private async Task MosquittoPublishAsync(string vhost, string topic, string body)
+    {
+        var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            "-h", "127.0.0.1", "-p", rabbit.MqttPort.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311",
+            "-u", $"{vhost}:guest", "-P", "guest", "-q", "1", "-i", $"pitlane-test-{Guid.NewGuid():N}"[..23], "-t", topic, "-m", body,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(process.ExitCode == 0, $"mosquitto_pub to {topic} exited with {process.ExitCode}: {await stderr}");
+    }
+
+    private static string? MosquittoMissingReason()
+    {
+        var paths = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator);
+        return paths.Any(p => File.Exists(Path.Combine(p, "mosquitto_pub")))
+            ? null
+            : "mosquitto_pub is not installed (apt-get install mosquitto-clients).";
+    }
+
+    private static async Task<Fleet> FleetAsync(PitlaneApp app)
+    {
+        var (client, email) = await app.NewUserAsync("Fleet");
+        var vehicle = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" });
+        Assert.Equal(HttpStatusCode.Created, vehicle.StatusCode);
+        var vehicleId = (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var device = await client.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Dongle" });
+        Assert.Equal(HttpStatusCode.Created, device.StatusCode);
+        var created = await device.Content.ReadFromJsonAsync<JsonElement>();
+        return new Fleet(client, email, vehicleId, created.GetProperty("id").GetGuid(), created.GetProperty("key").GetString()!);
+    }
+
+    private static async Task<Guid> NewDeviceAsync(HttpClient client, Guid vehicleId)
+    {
+        var device = await client.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Spare" });
+        Assert.Equal(HttpStatusCode.Created, device.StatusCode);
+        return (await device.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private sealed record Fleet(HttpClient Client, string Email, Guid VehicleId, Guid DeviceId, string Key);
+
+    private static string Stamp(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string BatchJson(string batchId, IEnumerable<(DateTime T, string Pid, double Value)> samples) =>
+        JsonSerializer.Serialize(new { batchId, samples = samples.Select(s => new { t = Stamp(s.T), pid = s.Pid, value = s.Value }) });
+
+    /// <summary>The whole app (real SignalR live channel) in the distributed profile.</summary>
+    private sealed class DistributedApp(IReadOnlyDictionary<string, string?> settings) : PitlaneApp
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+        public override async ValueTask InitializeAsync()
+        {
+            await base.InitializeAsync();
+            foreach (var (key, value) in settings)
+            {
+                Set(key, value);
+            }
+        }
+    }
+}
