@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Pitlane.Platform;
 using Pitlane.Platform.Messaging;
 using Pitlane.Telemetry;
@@ -158,6 +161,74 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         }
     }
 
+    [Fact]
+    public async Task Given_database_failures_Then_MQTT_batch_is_requeued_until_stored_and_an_unexpected_fault_is_dead_lettered()
+    {
+        var faults = new ConcurrentQueue<Exception>();
+        var pair = await StartPairAsync(requireMqttClient: true, services => services.AddSingleton<TelemetryStore>(provider =>
+            new FaultyStore(new PostgresTelemetryStore(provider.GetRequiredService<NpgsqlDataSource>()), faults)));
+        await using var a = pair.A;
+        await using var b = pair.B;
+        var fleet = await FleetAsync(a);
+        var consumers = new[] { a, b }.Select(app => app.Services.GetServices<IHostedService>().OfType<MqttIngestConsumer>().Single()).ToArray();
+        long Settled() => consumers.Sum(c => c.Settled);
+        var t = DateTime.UtcNow.AddMinutes(-10);
+        var topic = $"devices/{fleet.DeviceId}/telemetry";
+
+        // The database "goes away" for three writes: each delivery is nacked with requeue and redelivered after a back-off.
+        for (var i = 0; i < 3; i++)
+        {
+            faults.Enqueue(new NpgsqlException("injected: the database is unreachable"));
+        }
+        await MosquittoPublishAsync(pair.Vhost, topic, BatchJson("outage-1", [(t, "0C", 800), (t.AddSeconds(1), "0C", 810)]));
+        await Eventually.HoldsAsync(async () => await StoredAsync(a, fleet.VehicleId) == 2, Soon, "the batch is stored once the database is back");
+        Assert.True(faults.IsEmpty);
+        await Eventually.HoldsAsync(() => Settled() == 4, Soon, "three nacks and one ack");
+        await Task.Delay(500);
+        Assert.Equal(4, Settled());
+        Assert.Equal(2, await StoredAsync(a, fleet.VehicleId));
+
+        // A fault that is not the database's (a bug) is not retried forever: it goes to the dead-letter queue.
+        faults.Enqueue(new InvalidOperationException("injected: a bug"));
+        await MosquittoPublishAsync(pair.Vhost, topic, BatchJson("poison-1", [(t.AddSeconds(2), "0C", 820)]));
+        await Eventually.HoldsAsync(() => Settled() == 5, Soon, "the poison batch is settled");
+        Assert.Equal(2, await StoredAsync(a, fleet.VehicleId));
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(pair.BrokerUri) };
+        await using var amqp = await factory.CreateConnectionAsync();
+        await using var channel = await amqp.CreateChannelAsync();
+        RabbitMQ.Client.BasicGetResult? dead = null;
+        await Eventually.HoldsAsync(async () => (dead = await channel.BasicGetAsync(RabbitMqTopology.DeadLetterQueue, autoAck: true)) is not null, Soon,
+            "the poison batch is in the dead-letter queue");
+        Assert.Equal($"devices.{fleet.DeviceId}.telemetry", dead!.RoutingKey);
+        Assert.Contains("poison-1", System.Text.Encoding.UTF8.GetString(dead.Body.Span), StringComparison.Ordinal);
+
+        // And the queue still flows.
+        await MosquittoPublishAsync(pair.Vhost, topic, BatchJson("after-1", [(t.AddSeconds(3), "0C", 830)]));
+        await Eventually.HoldsAsync(async () => await StoredAsync(a, fleet.VehicleId) == 3, Soon, "a later batch is stored");
+    }
+
+    private static Task<long> StoredAsync(PitlaneApp app, Guid vehicleId) =>
+        app.Services.GetRequiredService<TelemetryStore>().CountSamplesAsync(vehicleId, CancellationToken.None);
+
+    /// <summary>The real store, with injected write failures taken from a queue shared by both instances.</summary>
+    private sealed class FaultyStore(TelemetryStore inner, ConcurrentQueue<Exception> faults) : TelemetryStore
+    {
+        public override Task<bool> WriteBatchAsync(DeviceIdentity device, ParsedBatch batch, DateTime receivedAt, CancellationToken ct) =>
+            faults.TryDequeue(out var fault) ? Task.FromException<bool>(fault) : inner.WriteBatchAsync(device, batch, receivedAt, ct);
+
+        public override Task<IReadOnlyList<RawPoint>> ReadRawAsync(Guid vehicleId, string pid, DateTime from, DateTime to, int limit, CancellationToken ct) =>
+            inner.ReadRawAsync(vehicleId, pid, from, to, limit, ct);
+
+        public override Task<IReadOnlyList<Bucket>> ReadBucketsAsync(Guid vehicleId, string pid, DateTime from, DateTime to, TimeSpan bucket, int limit, CancellationToken ct) =>
+            inner.ReadBucketsAsync(vehicleId, pid, from, to, bucket, limit, ct);
+
+        public override Task<IReadOnlyList<LatestValue>> ReadLatestAsync(Guid vehicleId, CancellationToken ct) => inner.ReadLatestAsync(vehicleId, ct);
+
+        public override Task<long> CountSamplesAsync(Guid vehicleId, CancellationToken ct) => inner.CountSamplesAsync(vehicleId, ct);
+
+        public override Task<MaintenanceReport> MaintainAsync(DateTime now, TelemetryOptions options, CancellationToken ct) => inner.MaintainAsync(now, options, ct);
+    }
+
     [Theory]
     [InlineData("devices.0198a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.telemetry", true)]
     [InlineData("devices.not-a-guid.telemetry", false)]
@@ -167,9 +238,9 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
     public void Device_id_comes_from_the_routing_key_the_MQTT_plugin_derives_from_the_topic(string routingKey, bool valid) =>
         Assert.Equal(valid, MqttIngestConsumer.DeviceIdOf(routingKey) is not null);
 
-    private sealed record Pair(DistributedApp A, DistributedApp B, string Vhost);
+    private sealed record Pair(DistributedApp A, DistributedApp B, string Vhost, string BrokerUri);
 
-    private async Task<Pair> StartPairAsync(bool requireMqttClient)
+    private async Task<Pair> StartPairAsync(bool requireMqttClient, Action<IServiceCollection>? services = null)
     {
         if (postgres.UnavailableReason is { } reason)
         {
@@ -189,8 +260,8 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
             ["Pitlane:Auth:SigningKey"] = "mqtt-tests-shared-signing-key-0123456789abcdef",
             ["Pitlane:Demo:Seed"] = "false",
         };
-        var a = new DistributedApp(shared);
-        var b = new DistributedApp(shared);
+        var a = new DistributedApp(shared, services);
+        var b = new DistributedApp(shared, services);
         foreach (var app in new[] { a, b })
         {
             await app.InitializeAsync();
@@ -198,7 +269,7 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
             await hosted.OfType<RabbitMqConsumers>().Single().Started.WaitAsync(Soon);
             await hosted.OfType<MqttIngestConsumer>().Single().Started.WaitAsync(Soon);
         }
-        return new Pair(a, b, new Uri(brokerUri).AbsolutePath.TrimStart('/'));
+        return new Pair(a, b, new Uri(brokerUri).AbsolutePath.TrimStart('/'), brokerUri);
     }
 
     /// <summary>
@@ -258,9 +329,18 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         JsonSerializer.Serialize(new { batchId, samples = samples.Select(s => new { t = Stamp(s.T), pid = s.Pid, value = s.Value }) });
 
     /// <summary>The whole app (real SignalR live channel) in the distributed profile.</summary>
-    private sealed class DistributedApp(IReadOnlyDictionary<string, string?> settings) : PitlaneApp
+    private sealed class DistributedApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) : PitlaneApp
     {
         public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
+            }
+        }
 
         public override async ValueTask InitializeAsync()
         {
