@@ -207,14 +207,110 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         await Eventually.HoldsAsync(async () => await StoredAsync(a, fleet.VehicleId) == 3, Soon, "a later batch is stored");
     }
 
+    [Fact]
+    public async Task Given_broker_restart_mid_stream_Then_every_PUBACKed_MQTT_batch_is_stored_exactly_once()
+    {
+        // Slow writes (1.5 s a batch), so the broker stops with deliveries in flight (committed or committing, their acks
+        // then lost with the connection) and others still queued.
+        var pair = await StartPairAsync(requireMqttClient: true, services => services.AddSingleton<TelemetryStore>(provider =>
+            new FaultyStore(new PostgresTelemetryStore(provider.GetRequiredService<NpgsqlDataSource>()), new ConcurrentQueue<Exception>(), TimeSpan.FromSeconds(1.5))));
+        await using var a = pair.A;
+        await using var b = pair.B;
+        var fleet = await FleetAsync(a);
+        var topic = $"devices/{fleet.DeviceId}/telemetry";
+        const int perBatch = 20;
+        var t0 = DateTime.UtcNow.AddMinutes(-20);
+        var acknowledged = new ConcurrentBag<int>();
+        var attempted = 0;
+        try
+        {
+            async Task ProduceAsync(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var n = Interlocked.Increment(ref attempted) - 1;
+                    var body = BatchJson($"restart-{n}", Enumerable.Range(0, perBatch).Select(k => (t0.AddMilliseconds((n * perBatch + k) * 10), "0C", (double)(n * perBatch + k))));
+                    // Only a PUBACK (exit 0) obliges the broker and Pitlane; a publish the broker refused is the device's to retry.
+                    if (await TryMosquittoPublishAsync(pair.Vhost, topic, body))
+                    {
+                        acknowledged.Add(n);
+                    }
+                }
+            }
+
+            await ProduceAsync(15);
+            // Stopped while deliveries are still queued or in flight: unacknowledged ones are redelivered after the restart.
+            var stop = rabbit.StopAsync();
+            await ProduceAsync(5);
+            await stop;
+            await rabbit.StartAsync();
+            await ProduceAsync(15);
+        }
+        finally
+        {
+            await rabbit.EnsureStartedAsync();
+        }
+        var stored = await StoredAsync(a, fleet.VehicleId);
+        output.WriteLine($"{attempted} MQTT publishes, {acknowledged.Count} PUBACKed; {stored / perBatch} batches stored when the broker was back.");
+        Assert.True(acknowledged.Count >= 30, $"only {acknowledged.Count} publishes were acknowledged");
+
+        var expected = acknowledged.SelectMany(n => Enumerable.Range(n * perBatch, perBatch)).Select(v => (double)v).ToHashSet();
+        var tokens = await a.TokensAsync(fleet.Email, Password);
+        using var reader = b.BearerClient(tokens.AccessToken);
+        List<double> values = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            var series = await reader.GetFromJsonAsync<JsonElement>(
+                $"/api/v1/vehicles/{fleet.VehicleId}/telemetry?pid=0C&from={Stamp(t0.AddMinutes(-1))}&to={Stamp(t0.AddHours(1))}&limit=10000");
+            values = series.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("value").GetDouble()).ToList();
+            return expected.IsSubsetOf(values);
+        }, TimeSpan.FromSeconds(90), "every PUBACKed batch is stored after the broker restart");
+        // Exactly once: no sample twice, and nothing but whole batches (a publish may be stored without its PUBACK).
+        Assert.Equal(values.Count, values.Distinct().Count());
+        Assert.All(values.GroupBy(v => (int)v / perBatch), g => Assert.Equal(perBatch, g.Count()));
+    }
+
+    private async Task<bool> TryMosquittoPublishAsync(string vhost, string topic, string body)
+    {
+        var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in MosquittoArguments(vhost, topic, body))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            return false;
+        }
+        await Task.WhenAll(stdout, stderr);
+        return process.ExitCode == 0;
+    }
+
     private static Task<long> StoredAsync(PitlaneApp app, Guid vehicleId) =>
         app.Services.GetRequiredService<TelemetryStore>().CountSamplesAsync(vehicleId, CancellationToken.None);
 
     /// <summary>The real store, with injected write failures taken from a queue shared by both instances.</summary>
-    private sealed class FaultyStore(TelemetryStore inner, ConcurrentQueue<Exception> faults) : TelemetryStore
+    private sealed class FaultyStore(TelemetryStore inner, ConcurrentQueue<Exception> faults, TimeSpan writeDelay = default) : TelemetryStore
     {
-        public override Task<bool> WriteBatchAsync(DeviceIdentity device, ParsedBatch batch, DateTime receivedAt, CancellationToken ct) =>
-            faults.TryDequeue(out var fault) ? Task.FromException<bool>(fault) : inner.WriteBatchAsync(device, batch, receivedAt, ct);
+        public override async Task<bool> WriteBatchAsync(DeviceIdentity device, ParsedBatch batch, DateTime receivedAt, CancellationToken ct)
+        {
+            if (faults.TryDequeue(out var fault))
+            {
+                throw fault;
+            }
+            if (writeDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(writeDelay, CancellationToken.None);
+            }
+            return await inner.WriteBatchAsync(device, batch, receivedAt, ct);
+        }
 
         public override Task<IReadOnlyList<RawPoint>> ReadRawAsync(Guid vehicleId, string pid, DateTime from, DateTime to, int limit, CancellationToken ct) =>
             inner.ReadRawAsync(vehicleId, pid, from, to, limit, ct);
@@ -279,11 +375,7 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
     private async Task MosquittoPublishAsync(string vhost, string topic, string body)
     {
         var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            "-h", "127.0.0.1", "-p", rabbit.MqttPort.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311",
-            "-u", $"{vhost}:guest", "-P", "guest", "-q", "1", "-i", $"pitlane-test-{Guid.NewGuid():N}"[..23], "-t", topic, "-m", body,
-        })
+        foreach (var argument in MosquittoArguments(vhost, topic, body))
         {
             start.ArgumentList.Add(argument);
         }
@@ -293,6 +385,12 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(process.ExitCode == 0, $"mosquitto_pub to {topic} exited with {process.ExitCode}: {await stderr}");
     }
+
+    private string[] MosquittoArguments(string vhost, string topic, string body) =>
+    [
+        "-h", "127.0.0.1", "-p", rabbit.MqttPort.ToString(CultureInfo.InvariantCulture), "-V", "mqttv311",
+        "-u", $"{vhost}:guest", "-P", "guest", "-q", "1", "-i", $"pitlane-test-{Guid.NewGuid():N}"[..23], "-t", topic, "-m", body,
+    ];
 
     private static string? MosquittoMissingReason()
     {
