@@ -58,36 +58,8 @@ public sealed class MqttIngestConsumer(
     /// <summary>Completes once this instance consumes the MQTT ingest queue (tests wait for it before devices publish).</summary>
     public Task Started => _started.Task;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StartConsumingAsync(stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or IOException or TimeoutException)
-            {
-                logger.LogWarning("Declaring the MQTT ingest queue failed ({Reason}); retrying in {Delay}.", e.Message, delay);
-                await CloseChannelAsync();
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RabbitMqStart.WithRetriesAsync(StartConsumingAsync, CloseChannelAsync, "Declaring the MQTT ingest queue", logger, time, stoppingToken);
 
     private async Task StartConsumingAsync(CancellationToken ct)
     {

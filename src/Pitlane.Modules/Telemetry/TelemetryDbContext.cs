@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Pitlane.Telemetry;
 
@@ -32,18 +31,8 @@ public abstract class TelemetryDbContext(DbContextOptions options) : DbContext(o
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // Every timestamp is UTC; SQLite returns DateTime without a kind, so the kind is restored on read.
-        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
-        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        Pitlane.Platform.Persistence.UtcTimestamps.Apply(configurationBuilder);
     }
-
-    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
-        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
-        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-
-    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
-        v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v.Value : v.Value.ToUniversalTime()) : v,
-        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
 }
 
 public sealed class SqliteTelemetryDbContext(DbContextOptions<SqliteTelemetryDbContext> options) : TelemetryDbContext(options);

@@ -64,17 +64,7 @@ public static class TelemetryModule
         return services;
     }
 
-    public static string SqliteConnectionString(PitlaneOptions options)
-    {
-        var folder = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(folder);
-        return new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(folder, "telemetry.db"),
-            DefaultTimeout = 30,
-            Pooling = true,
-        }.ToString();
-    }
+    public static string SqliteConnectionString(PitlaneOptions options) => DatabaseSetup.SqliteFileConnectionString(options, "telemetry.db");
 
     public static Microsoft.AspNetCore.Routing.IEndpointRouteBuilder MapTelemetryEndpoints(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder routes)
     {

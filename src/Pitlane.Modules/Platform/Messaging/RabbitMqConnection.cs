@@ -158,3 +158,41 @@ public sealed class MessagingInstance
 {
     public string Id { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 }
+
+/// <summary>Starts a RabbitMQ consumer, retrying with exponential back-off (250 ms to 30 s) while the broker is unreachable.</summary>
+public static class RabbitMqStart
+{
+    public static async Task WithRetriesAsync(
+        Func<CancellationToken, Task> start, Func<Task> cleanUp, string what, Microsoft.Extensions.Logging.ILogger logger,
+        TimeProvider time, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await start(stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException
+                or RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or TimeoutException)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "{What} failed ({Reason}); retrying in {Delay}.", what, e.Message, delay);
+                await cleanUp();
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+}

@@ -33,36 +33,8 @@ public sealed class RabbitMqConsumers(
 
     public string LiveQueue => $"pitlane.live.{instance.Id}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await StartConsumingAsync(stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or IOException or TimeoutException)
-            {
-                logger.LogWarning("Declaring the RabbitMQ topology failed ({Reason}); retrying in {Delay}.", e.Message, delay);
-                await CloseChannelsAsync();
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RabbitMqStart.WithRetriesAsync(StartConsumingAsync, CloseChannelsAsync, "Declaring the RabbitMQ topology", logger, time, stoppingToken);
 
     /// <summary>Completes once this instance consumes every queue (tests and start-up probes wait for it).</summary>
     public Task Started => _started.Task;

@@ -28,11 +28,17 @@ public static class DatabaseSetup
         {
             return connectionString;
         }
+        return SqliteFileConnectionString(options, "pitlane.db");
+    }
+
+    /// <summary>A pooled connection to a SQLite file in the data directory (created if missing).</summary>
+    public static string SqliteFileConnectionString(PitlaneOptions options, string fileName)
+    {
         var folder = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(folder);
         return new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(folder, "pitlane.db"),
+            DataSource = Path.Combine(folder, fileName),
             DefaultTimeout = 30,
             Pooling = true,
         }.ToString();

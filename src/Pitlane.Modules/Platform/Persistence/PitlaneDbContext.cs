@@ -38,9 +38,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // Every timestamp is UTC; SQLite returns DateTime without a kind, so the kind is restored on read.
-        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
-        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+        UtcTimestamps.Apply(configurationBuilder);
     }
 
     private static void ConfigureIdentity(ModelBuilder builder)
@@ -109,6 +107,17 @@ public abstract class PitlaneDbContext(DbContextOptions options)
             cache.Property(c => c.Vin).HasMaxLength(17);
             cache.Property(c => c.Payload).HasMaxLength(8000);
         });
+    }
+
+}
+
+/// <summary>Every timestamp is UTC; SQLite returns DateTime without a kind, so the kind is restored on read.</summary>
+public static class UtcTimestamps
+{
+    public static void Apply(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
