@@ -40,6 +40,9 @@ public sealed class PitlaneOptions
     /// <summary>Vehicle telemetry ingest, storage and retention (the Telemetry module).</summary>
     public TelemetryOptions VehicleTelemetry { get; set; } = new();
 
+    /// <summary>The diagnostics lane: adapters, scans, the AI gateway and report links.</summary>
+    public Pitlane.Diagnostics.Lane.DiagnosticsOptions Diagnostics { get; set; } = new();
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
@@ -99,6 +102,7 @@ public sealed class PitlaneOptions
         faults.AddRange(VehicleTelemetry.Validate(MaxRequestBodyBytes));
         Messaging.Validate(faults);
         Jobs.Validate(faults);
+        Diagnostics.Validate(faults);
         return faults;
     }
 }

@@ -1,3 +1,4 @@
+using Pitlane.Diagnostics.Lane;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,14 @@ public abstract class PitlaneDbContext(DbContextOptions options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboxEntry> Inbox => Set<InboxEntry>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ScanAdapter> ScanAdapters => Set<ScanAdapter>();
+    public DbSet<ScanAgent> ScanAgents => Set<ScanAgent>();
+    public DbSet<Scan> Scans => Set<Scan>();
+    public DbSet<DiagnosticReport> DiagnosticReports => Set<DiagnosticReport>();
+    public DbSet<ShopProfile> ShopProfiles => Set<ShopProfile>();
+    public DbSet<LaborOperation> LaborOperations => Set<LaborOperation>();
+    public DbSet<PartPrice> PartPrices => Set<PartPrice>();
+    public DbSet<InterpretationRecord> Interpretations => Set<InterpretationRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -34,6 +43,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
         ConfigureOrganizations(builder);
         ConfigureVehicles(builder);
         builder.ConfigureMessaging();
+        builder.ConfigureDiagnostics();
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
