@@ -1,3 +1,4 @@
+using Pitlane.Diagnostics.Lane;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -62,6 +63,7 @@ public static class PlatformServices
         services.AddScoped<OrganizationMembers>();
         services.AddScoped<DemoSeeder>();
         services.AddTelemetry(options, connectionString);
+        services.AddDiagnostics();
         services.AddSingleton<VpicCircuit>();
         services.AddHttpClient<VpicClient>(http =>
         {
@@ -187,6 +189,7 @@ public static class PlatformServices
         routes.MapVehicleEndpoints();
         routes.MapJobEndpoints();
         routes.MapTelemetryEndpoints();
+        routes.MapDiagnosticsEndpoints();
         return routes;
     }
 

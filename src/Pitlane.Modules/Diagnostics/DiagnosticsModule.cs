@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Platform.Jobs;
+
+namespace Pitlane.Diagnostics.Lane;
+
+/// <summary>The diagnostics lane: adapters, scans run as jobs, vehicle health, interpretation and reports.</summary>
+public static class DiagnosticsModule
+{
+    public static IServiceCollection AddDiagnostics(this IServiceCollection services)
+    {
+        services.AddScoped<AdapterPolicy>();
+        services.AddScoped<HealthService>();
+        services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDiagnosticsEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapAdapterEndpoints();
+        routes.MapScanEndpoints();
+        return routes;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pitlane.Obd.Simulator;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests.Diagnostics;
+
+/// <summary>What the diagnostics tests share: a shop with a simulator adapter, scans started and awaited over HTTP.</summary>
+public abstract class DiagnosticsTestBase(PitlaneApp app)
+{
+    protected PitlaneApp App => app;
+
+    protected const string Vin = SimulatorOptions.DefaultVin;
+
+    protected virtual void RequireServer()
+    {
+    }
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh person whose personal organisation has the simulator registered as an adapter.</summary>
+    protected async Task<Shop> ShopAsync(ElmSimulatorServer sim, string name = "Lane")
+    {
+        RequireServer();
+        var (client, email) = await app.NewUserAsync(name);
+        var adapter = await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Bay 1", uri = $"tcp://127.0.0.1:{sim.Port}" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, adapter.StatusCode);
+        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        return new Shop(client, email, adapterId);
+    }
+
+    protected sealed record Shop(HttpClient Client, string Email, Guid AdapterId);
+
+    protected static async Task<ElmSimulatorServer> SimulatorAsync(string scenario, string vin = Vin)
+    {
+        var sim = new ElmSimulatorServer(new SimulatorOptions { Scenario = scenario, Port = 0, Seed = 7, Vin = vin });
+        await sim.StartAsync(Ct);
+        return sim;
+    }
+
+    /// <summary>POST /api/v1/scans, then polls GET /api/v1/scans/{id} until it completed or failed.</summary>
+    protected static async Task<JsonElement> ScanAsync(HttpClient client, object request)
+    {
+        var started = await client.PostAsJsonAsync("/api/v1/scans", request, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/scans/{id}", started.Headers.Location?.OriginalString);
+        return await AwaitScanAsync(client, id);
+    }
+
+    protected static async Task<JsonElement> AwaitScanAsync(HttpClient client, Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var scan = await client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{id}", Ct);
+            var status = scan.GetProperty("status").GetString();
+            if (status is "completed" or "failed")
+            {
+                return scan;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"scan {id} still {status} after 60 s");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    protected static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+    }
+
+    protected static string[] Codes(JsonElement scan) =>
+        [.. scan.GetProperty("dtcs").EnumerateArray().Select(d => d.GetProperty("code").GetString()!)];
+}
+
+/// <summary>Adapters, scans as jobs and vehicle health over HTTP, on SQLite and PostgreSQL.</summary>
+public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
+{
+    [Fact]
+    public async Task Given_misfire_simulator_When_scanned_by_VIN_Then_P0300_found_vehicle_registered_and_health_lowered()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim);
+
+        var scan = await ScanAsync(shop.Client, new { vin = Vin, adapterId = shop.AdapterId });
+
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.Equal(100, scan.GetProperty("progress").GetInt32());
+        Assert.Contains("P0300", Codes(scan));
+        var p0300 = scan.GetProperty("dtcs").EnumerateArray().First(d => d.GetProperty("code").GetString() == "P0300");
+        Assert.Contains("misfire", p0300.GetProperty("description").GetString()!, StringComparison.OrdinalIgnoreCase);
+        Assert.False(string.IsNullOrEmpty(p0300.GetProperty("severity").GetString()));
+        Assert.Equal(Vin, scan.GetProperty("vin").GetString());
+        Assert.False(scan.GetProperty("vinMismatch").GetBoolean());
+        Assert.True(scan.GetProperty("milOn").GetBoolean());
+        Assert.NotEmpty(scan.GetProperty("ecus").EnumerateArray());
+        Assert.NotEmpty(scan.GetProperty("readiness").EnumerateArray());
+        Assert.NotEmpty(scan.GetProperty("snapshot").EnumerateArray());
+        Assert.False(string.IsNullOrEmpty(scan.GetProperty("protocol").GetString()));
+
+        // The VIN was new to the shop: the vehicle was registered and the scan is in its history.
+        var vehicleId = scan.GetProperty("vehicleId").GetGuid();
+        var history = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/scans", Ct);
+        Assert.Equal(1, history.GetProperty("total").GetInt32());
+        Assert.Equal(scan.GetProperty("id").GetGuid(), history.GetProperty("items")[0].GetProperty("id").GetGuid());
+
+        var health = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
+        var score = health.GetProperty("score").GetInt32();
+        Assert.InRange(score, 0, 84);
+        var findings = health.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Contains(findings, f => f.GetProperty("codes").EnumerateArray().Any(c => c.GetString() == "P0300"));
+        Assert.All(findings, f =>
+        {
+            Assert.False(string.IsNullOrEmpty(f.GetProperty("rule").GetString()));
+            Assert.False(string.IsNullOrEmpty(f.GetProperty("seen").GetString()));
+            Assert.False(string.IsNullOrEmpty(f.GetProperty("whyItMatters").GetString()));
+        });
+        Assert.Equal(100 - findings.Sum(f => f.GetProperty("points").GetInt32()), score);
+
+        // The job behind the scan ended too, with its progress at 100.
+        var job = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{scan.GetProperty("jobId").GetGuid()}", Ct);
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        Assert.Equal(100, job.GetProperty("progress").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_healthy_car_Then_health_is_high_and_no_codes()
+    {
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        var scan = await ScanAsync(shop.Client, new { vin = Vin, adapterId = shop.AdapterId });
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.Empty(Codes(scan));
+        var health = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{scan.GetProperty("vehicleId").GetGuid()}/health", Ct);
+        Assert.InRange(health.GetProperty("score").GetInt32(), 85, 100);
+    }
+
+    [Fact]
+    public async Task Given_car_with_other_VIN_Then_mismatch_is_flagged_not_accepted()
+    {
+        await using var sim = await SimulatorAsync("healthy", vin: "1FTFW1ET5DFC10312");
+        var shop = await ShopAsync(sim);
+        var created = await shop.Client.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin }, Ct);
+        var vehicleId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var scan = await ScanAsync(shop.Client, new { vehicleId, adapterId = shop.AdapterId });
+
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
+        Assert.Equal("1FTFW1ET5DFC10312", scan.GetProperty("vin").GetString());
+        Assert.Equal(Vin, scan.GetProperty("expectedVin").GetString());
+        Assert.Equal(vehicleId, scan.GetProperty("vehicleId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Given_no_vehicle_When_scanned_Then_VIN_is_read_from_the_car_and_linked()
+    {
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        var scan = await ScanAsync(shop.Client, new { adapterId = shop.AdapterId });
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        var vehicle = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{scan.GetProperty("vehicleId").GetGuid()}", Ct);
+        Assert.Equal(Vin, vehicle.GetProperty("vin").GetString());
+    }
+
+    [Fact]
+    public async Task Given_adapter_that_does_not_answer_Then_scan_fails_with_reason()
+    {
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        // A loopback port nobody listens on: connection refused.
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var adapter = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Dead", uri = $"tcp://127.0.0.1:{port}" }, Ct);
+        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var scan = await ScanAsync(shop.Client, new { vin = Vin, adapterId });
+
+        Assert.Equal("failed", scan.GetProperty("status").GetString());
+        Assert.Contains("Dead", scan.GetProperty("error").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tcp://8.8.8.8:35000")]
+    [InlineData("tcp://[2001:4860:4860::8888]:35000")]
+    [InlineData("tcp://100.64.0.1:35000")]
+    [InlineData("http://127.0.0.1:35000")]
+    [InlineData("tcp://127.0.0.1")]
+    [InlineData("serial:///etc/passwd")]
+    [InlineData("serial:///dev/sda")]
+    [InlineData("serial:///dev/../etc/shadow")]
+    [InlineData("agent://not-a-guid")]
+    [InlineData("agent://5f0c6f55-8c59-4a3e-9d7e-1f6c7e9a0b11")]
+    public async Task Given_adapter_URI_outside_allowed_hosts_or_malformed_Then_400_and_nothing_stored(string uri)
+    {
+        RequireServer();
+        var (client, _) = await App.NewUserAsync("Adapters");
+        var response = await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Outside", uri }, Ct);
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("uri", out _));
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct);
+        Assert.Empty(list.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Given_other_organisation_Then_scans_adapters_health_are_404()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim);
+        var scan = await ScanAsync(shop.Client, new { vin = Vin, adapterId = shop.AdapterId });
+        var scanId = scan.GetProperty("id").GetGuid();
+        var vehicleId = scan.GetProperty("vehicleId").GetGuid();
+
+        var (stranger, _) = await App.NewUserAsync("Stranger");
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/scans/{scanId}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{vehicleId}/scans", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{vehicleId}/health", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.DeleteAsync($"/api/v1/diagnostics/adapters/{shop.AdapterId}", Ct), HttpStatusCode.NotFound);
+        var list = await stranger.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct);
+        Assert.Equal(0, list.GetProperty("total").GetInt32());
+        // Starting a scan on someone else's adapter or vehicle changes nothing.
+        await ProblemAsync(await stranger.PostAsJsonAsync("/api/v1/scans", new { adapterId = shop.AdapterId }, Ct), HttpStatusCode.BadRequest);
+        var count = (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32();
+        Assert.Equal(1, count);
+    }
+
+    [Fact]
+    public async Task Given_bad_scan_requests_Then_problem_details()
+    {
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        await ProblemAsync(await shop.Client.PostAsJsonAsync("/api/v1/scans", new { vin = Vin }, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await shop.Client.PostAsJsonAsync("/api/v1/scans", new { vin = "ABC", adapterId = shop.AdapterId }, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await shop.Client.PostAsJsonAsync("/api/v1/scans", new { vehicleId = Guid.NewGuid(), adapterId = shop.AdapterId }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await shop.Client.GetAsync("/api/v1/scans?pageSize=1000", Ct), HttpStatusCode.BadRequest);
+        var raw = new StringContent("{\"adapterId\": 12", System.Text.Encoding.UTF8, "application/json");
+        await ProblemAsync(await shop.Client.PostAsync("/api/v1/scans", raw, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+    }
+}
+
+public sealed class ScanTestsOnSqlite(SqliteApp app) : ScanTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ScanTestsOnPostgres(PostgresApp app) : ScanTests(app), IClassFixture<PostgresApp>
+{
+    protected override void RequireServer() => app.EnsureAvailable();
+}
