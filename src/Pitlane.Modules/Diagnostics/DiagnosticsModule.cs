@@ -11,6 +11,8 @@ public static class DiagnosticsModule
     {
         services.AddScoped<AdapterPolicy>();
         services.AddScoped<HealthService>();
+        services.AddScoped<InterpretationService>();
+        services.AddSingleton<IDiagnosisInterpreter, RuleDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
         return services;
     }
@@ -19,6 +21,7 @@ public static class DiagnosticsModule
     {
         routes.MapAdapterEndpoints();
         routes.MapScanEndpoints();
+        routes.MapInterpretationEndpoints();
         return routes;
     }
 }
