@@ -14,6 +14,7 @@ public static class DiagnosticsModule
         services.AddScoped<InterpretationService>();
         services.AddSingleton<IDiagnosisInterpreter, RuleDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
+        services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1);
         return services;
     }
 
@@ -22,6 +23,7 @@ public static class DiagnosticsModule
         routes.MapAdapterEndpoints();
         routes.MapScanEndpoints();
         routes.MapInterpretationEndpoints();
+        routes.MapClearCodesEndpoints();
         return routes;
     }
 }

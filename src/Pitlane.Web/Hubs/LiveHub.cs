@@ -25,6 +25,14 @@ public sealed class LiveHub(PitlaneDbContext db, MembershipCache memberships) : 
         return organizationId is { } org && await JoinAsync(LiveGroup.Vehicle(org, vehicleId));
     }
 
+    /// <summary>Progress of one job (a scan, a report); the job must belong to an organisation the caller is in.</summary>
+    public async Task<bool> JoinJob(Guid jobId)
+    {
+        var organizationId = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => (Guid?)j.OrganizationId).FirstOrDefaultAsync(Context.ConnectionAborted);
+        return organizationId is { } org && await JoinAsync(LiveGroup.Job(org, jobId));
+    }
+
     public Task Leave(string group) => Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
 
     private async Task<bool> JoinAsync(LiveGroup group)

@@ -244,6 +244,79 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
     }
 }
 
+
+/// <summary>Clearing trouble codes: confirmation, the right car only, other organisations refused.</summary>
+public abstract class ClearCodesTests(PitlaneApp app) : DiagnosticsTestBase(app)
+{
+    private static async Task<JsonElement> AwaitJobAsync(HttpClient client, Guid jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}", Ct);
+            if (job.GetProperty("state").GetString() is "succeeded" or "dead" or "cancelled")
+            {
+                return job;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} did not end");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    private static async Task<Guid> VehicleAsync(HttpClient client, string vin)
+    {
+        var created = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Given_confirmation_Then_codes_are_cleared_on_the_right_car_only()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim);
+        var vehicleId = await VehicleAsync(shop.Client, Vin);
+
+        var unconfirmed = await shop.Client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId }, Ct);
+        var problem = await ProblemAsync(unconfirmed, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("confirm", out _));
+
+        var (stranger, _) = await App.NewUserAsync("Stranger");
+        await ProblemAsync(await stranger.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId, confirm = true }, Ct), HttpStatusCode.NotFound);
+
+        var accepted = await shop.Client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId, confirm = true }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var job = await AwaitJobAsync(shop.Client, (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("jobId").GetGuid());
+        Assert.Equal("succeeded", job.GetProperty("state").GetString());
+        Assert.NotEmpty(job.GetProperty("result").GetProperty("clearedBy").EnumerateArray());
+        Assert.Empty(sim.Vehicle.Dtcs(EcuRole.Engine, DtcKind.Stored));
+    }
+
+    [Fact]
+    public async Task Given_other_car_on_the_adapter_Then_codes_are_not_cleared()
+    {
+        await using var sim = await SimulatorAsync("misfire", vin: "1FTFW1ET5DFC10312");
+        var shop = await ShopAsync(sim);
+        var vehicleId = await VehicleAsync(shop.Client, Vin);
+        var before = sim.Vehicle.Dtcs(EcuRole.Engine, DtcKind.Stored).Count;
+
+        var accepted = await shop.Client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId, confirm = true }, Ct);
+        var job = await AwaitJobAsync(shop.Client, (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("jobId").GetGuid());
+
+        Assert.Equal("dead", job.GetProperty("state").GetString());
+        Assert.Contains("1FTFW1ET5DFC10312", job.GetProperty("error").GetString()!, StringComparison.Ordinal);
+        Assert.True(before > 0);
+        Assert.Equal(before, sim.Vehicle.Dtcs(EcuRole.Engine, DtcKind.Stored).Count);
+    }
+}
+
+public sealed class ClearCodesTestsOnSqlite(SqliteApp app) : ClearCodesTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ClearCodesTestsOnPostgres(PostgresApp app) : ClearCodesTests(app), IClassFixture<PostgresApp>
+{
+    protected override void RequireServer() => app.EnsureAvailable();
+}
+
 public sealed class ScanTestsOnSqlite(SqliteApp app) : ScanTests(app), IClassFixture<SqliteApp>;
 
 public sealed class ScanTestsOnPostgres(PostgresApp app) : ScanTests(app), IClassFixture<PostgresApp>
