@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Pitlane.Platform.Jobs;
 
 namespace Pitlane.Diagnostics.Lane;
@@ -10,6 +11,8 @@ public static class DiagnosticsModule
     public static IServiceCollection AddDiagnostics(this IServiceCollection services)
     {
         services.AddScoped<AdapterPolicy>();
+        services.AddSingleton<BuiltInVehicleSimulator>();
+        services.AddHostedService(provider => provider.GetRequiredService<BuiltInVehicleSimulator>());
         services.AddScoped<HealthService>();
         services.AddScoped<InterpretationService>();
         services.AddSingleton<IDiagnosisInterpreter, RuleDiagnosisInterpreter>();

@@ -31,6 +31,9 @@ public sealed class DiagnosticsOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>The built-in vehicle simulator (embedded profile).</summary>
+    public VehicleSimulatorOptions Simulator { get; set; } = new();
+
     /// <summary>The AI gateway: an OpenAI-compatible chat completions server. Empty BaseUrl: the built-in rule engine only.</summary>
     public AiGatewayOptions Ai { get; set; } = new();
 
@@ -47,6 +50,14 @@ public sealed class DiagnosticsOptions
         if (AgentPickupSeconds is < 5 or > 3600)
         {
             faults.Add("Pitlane:Diagnostics:AgentPickupSeconds must be between 5 and 3600.");
+        }
+        if (Simulator.Enabled && !Pitlane.Obd.Simulator.SimulatorScenarios.Names.Contains(Simulator.Scenario))
+        {
+            faults.Add($"Pitlane:Diagnostics:Simulator:Scenario must be one of {string.Join(", ", Pitlane.Obd.Simulator.SimulatorScenarios.Names)}, not '{Simulator.Scenario}'.");
+        }
+        if (Simulator.Port is < 0 or > 65535)
+        {
+            faults.Add("Pitlane:Diagnostics:Simulator:Port must be between 0 and 65535.");
         }
         if (ShareLinkDays is < 1 or > 3650)
         {
