@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pitlane.Obd.J1979;
+using Pitlane.Vehicles;
+using R = Pitlane.Reports;
+
+namespace Pitlane.Diagnostics.Lane;
+
+/// <summary>
+/// What one health report shows, stored as <see cref="DiagnosticReport.Content"/>. The PDF is rendered from it
+/// (<see cref="ToHealthReport"/>) and the public page shows it, with the estimate computed by the same
+/// <see cref="R.CostEstimate"/>, so both always state the same facts and amounts.
+/// </summary>
+/// <param name="BaseUrl">Where the share link points (Pitlane:Diagnostics:PublicBaseUrl or the address the report was requested on).</param>
+public sealed record ReportContent(
+    string BaseUrl,
+    DateTimeOffset GeneratedAt,
+    ReportContent.ShopPart Shop,
+    ReportContent.VehiclePart Vehicle,
+    ReportContent.ScanPart Scan,
+    int Score,
+    string Band,
+    IReadOnlyList<R.TroubleCode> TroubleCodes,
+    IReadOnlyList<R.ReadinessMonitor> Readiness,
+    IReadOnlyList<R.LiveValue> LiveValues,
+    IReadOnlyList<R.Finding> Findings,
+    IReadOnlyList<ReportContent.Item> Recommendations)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <param name="LaborRateMinor">Minor units of <paramref name="Currency"/> per hour.</param>
+    public sealed record ShopPart(string Name, string Address, string Phone, string Currency, long LaborRateMinor, decimal TaxRatePercent);
+
+    public sealed record VehiclePart(string Vin, int? Year, string Make, string Model, long? OdometerKm, string? Plate);
+
+    public sealed record ScanPart(DateTimeOffset ScannedAt, string Adapter, string Protocol);
+
+    /// <param name="LaborSource">"shop" (the shop's table), "default" (the built-in generic book time) or "none" (no time known).</param>
+    public sealed record Item(string Title, string Detail, R.Severity Priority, string? LaborOperation, string? LaborName, decimal LaborHours,
+        string LaborSource, IReadOnlyList<R.PartLine> Parts);
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static ReportContent Read(string json) =>
+        JsonSerializer.Deserialize<ReportContent>(json, Json) ?? throw new InvalidDataException("The report content is empty.");
+
+    public R.HealthBand HealthBand => Band switch
+    {
+        "good" => R.HealthBand.Good,
+        "fair" => R.HealthBand.Fair,
+        "poor" => R.HealthBand.Poor,
+        _ => R.HealthBand.Critical,
+    };
+
+    public R.HealthReport ToHealthReport(Uri shareUrl) => new(
+        new R.ShopHeader(Shop.Name, Shop.Address, Shop.Phone, new R.Money(Shop.LaborRateMinor, Shop.Currency)),
+        new R.VehicleInfo(Vehicle.Vin, Vehicle.Year, Vehicle.Make, Vehicle.Model, Vehicle.OdometerKm, Vehicle.Plate),
+        new R.ScanInfo(Scan.ScannedAt, Scan.Adapter, Scan.Protocol),
+        new R.HealthScore(Score, HealthBand, CultureInfo.InvariantCulture.TextInfo.ToTitleCase(Band)),
+        TroubleCodes, Readiness, LiveValues, Findings,
+        [.. Recommendations.Select(r => new R.Recommendation(r.Title, r.Detail, r.Priority, r.LaborHours, r.Parts))],
+        Shop.TaxRatePercent, shareUrl, GeneratedAt);
+
+    /// <summary>The estimate both the PDF and the page print.</summary>
+    public R.CostEstimate Estimate() => R.CostEstimate.Calculate(
+        [.. Recommendations.Select(r => new R.Recommendation(r.Title, r.Detail, r.Priority, r.LaborHours, r.Parts))],
+        new R.Money(Shop.LaborRateMinor, Shop.Currency), Shop.TaxRatePercent);
+
+    /// <summary>The values a technician reads first, in this order (SAE J1979 service 01 PIDs).</summary>
+    private static readonly string[] KeyPids = ["0C", "0D", "04", "05", "0F", "10", "11", "06", "07", "08", "09", "0B", "2F", "42"];
+
+    /// <summary>Warm-engine normal ranges for the PIDs where one exists; speed, rpm and load depend on how the car is driven.</summary>
+    private static readonly Dictionary<string, (double Min, double Max, string Text)> NormalRanges = new(StringComparer.Ordinal)
+    {
+        ["05"] = (75, 105, "75–105"),
+        ["06"] = (-10, 10, "−10–10"),
+        ["07"] = (-10, 10, "−10–10"),
+        ["08"] = (-10, 10, "−10–10"),
+        ["09"] = (-10, 10, "−10–10"),
+        ["42"] = (12.0, 14.8, "12.0–14.8"),
+    };
+
+    /// <summary>Assembles the report of one completed scan from its health, interpretation and the shop's prices.</summary>
+    internal static ReportContent Build(
+        string baseUrl, DateTimeOffset now, Scan scan, ScanDocument document, Vehicle? vehicle, string shopName, ShopProfile shop,
+        VehicleHealth health, Interpretation interpretation, IReadOnlyList<LaborTimeResponse> laborTable, IReadOnlyList<PartPrice> parts)
+    {
+        var labor = laborTable.ToDictionary(l => l.Key, StringComparer.Ordinal);
+        var codes = document.Dtcs.Select(d => new R.TroubleCode(
+            d.Code, d.Ecu, KindOf(d.Kind), d.Description, Enum.Parse<R.Severity>(d.Severity.ToString()),
+            interpretation.Recommendations.FirstOrDefault(r => r.Codes.Contains(d.Code, StringComparer.Ordinal))?.Why is { Length: > 0 } why ? why : d.Description))
+            .ToList();
+        var multipleEcus = document.ReadinessByEcu.Count > 1;
+        var readiness = document.ReadinessByEcu.SelectMany(r => r.Monitors.Select(m => new R.ReadinessMonitor(
+            multipleEcus ? $"{m.Name} ({r.Ecu})" : m.Name,
+            !m.Supported ? R.MonitorStatus.NotSupported : m.Complete ? R.MonitorStatus.Complete : R.MonitorStatus.Incomplete)))
+            .ToList();
+        var byPid = document.Snapshot.GroupBy(v => v.Pid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var chosen = KeyPids.Where(byPid.ContainsKey).Select(p => byPid[p]).ToList();
+        if (chosen.Count == 0)
+        {
+            chosen = [.. document.Snapshot.Take(12)];
+        }
+        var live = chosen.Select(v =>
+        {
+            var reading = v.Reading.ToString("0.##", CultureInfo.InvariantCulture);
+            return NormalRanges.TryGetValue(v.Pid, out var range)
+                ? new R.LiveValue(v.Name, reading, v.Unit, range.Text, v.Reading >= range.Min && v.Reading <= range.Max)
+                : new R.LiveValue(v.Name, reading, v.Unit, "");
+        }).ToList();
+        var findings = health.Assessment.Findings
+            .Select(f => new R.Finding(f.Seen, f.WhyItMatters, Enum.Parse<R.Severity>(f.Severity.ToString()))).ToList();
+        var items = interpretation.Recommendations.Select(r => ItemOf(r, labor, parts)).ToList();
+        var score = health.Assessment.Score;
+        return new ReportContent(
+            baseUrl, now,
+            new ShopPart(shopName, shop.Address ?? "", shop.Phone ?? "", shop.Currency, shop.LaborRateMinor, shop.TaxRatePercent),
+            new VehiclePart(vehicle?.Vin ?? scan.Vin ?? scan.ExpectedVin ?? "unknown", vehicle?.ModelYear, vehicle?.Make ?? "", vehicle?.Model ?? "",
+                vehicle?.OdometerKm, vehicle?.Plate),
+            new ScanPart(new DateTimeOffset(DateTime.SpecifyKind(scan.CompletedAt ?? scan.CreatedAt, DateTimeKind.Utc)), scan.AdapterName, scan.Protocol ?? ""),
+            score, HealthService.BandOf(score), codes, readiness, live, findings, items);
+    }
+
+    private static Item ItemOf(Recommendation r, Dictionary<string, LaborTimeResponse> labor, IReadOnlyList<PartPrice> parts)
+    {
+        var priority = r.Urgency switch
+        {
+            RecommendationUrgency.Immediate => R.Severity.Critical,
+            RecommendationUrgency.Soon => R.Severity.High,
+            RecommendationUrgency.Scheduled => R.Severity.Medium,
+            _ => R.Severity.Low,
+        };
+        if (r.LaborOperation is not { } key)
+        {
+            return new Item(r.Title, r.Why, priority, null, null, 0, "none", []);
+        }
+        var lines = parts.Where(p => string.Equals(p.LaborOperationKey, key, StringComparison.Ordinal))
+            .OrderBy(p => p.PartNumber, StringComparer.Ordinal)
+            .Select(p => new R.PartLine(p.Description, p.PartNumber, p.Quantity, p.UnitPriceMinor)).ToList();
+        if (!labor.TryGetValue(key, out var time))
+        {
+            return new Item(r.Title, $"{r.Why} Labor not priced: the shop has no labor time for {key}.", priority, key, null, 0, "none", lines);
+        }
+        var hours = time.Hours.ToString("0.##", CultureInfo.InvariantCulture);
+        var note = time.Source == "shop"
+            ? $"Labor: {time.Name}, {hours} h (shop book time)."
+            : $"Labor: {time.Name}, {hours} h (default generic book time; the shop has not set its own).";
+        return new Item(r.Title, $"{r.Why} {note}", priority, key, time.Name, time.Hours, time.Source, lines);
+    }
+
+    private static R.DtcKind KindOf(DtcKind kind) => kind switch
+    {
+        DtcKind.Pending => R.DtcKind.Pending,
+        DtcKind.Permanent => R.DtcKind.Permanent,
+        _ => R.DtcKind.Stored,
+    };
+}
