@@ -18,6 +18,7 @@ public static class DiagnosticsModule
         services.AddSingleton<IDiagnosisInterpreter, RuleDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
         services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1);
+        services.AddDiagnosticReports();
         return services;
     }
 
@@ -27,6 +28,7 @@ public static class DiagnosticsModule
         routes.MapScanEndpoints();
         routes.MapInterpretationEndpoints();
         routes.MapClearCodesEndpoints();
+        routes.MapDiagnosticReportEndpoints();
         return routes;
     }
 }
