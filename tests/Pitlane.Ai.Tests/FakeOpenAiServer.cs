@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Pitlane.Ai.Tests;
 
 /// <summary>What the fake server does with the next chat-completions request.</summary>
-internal enum FakeMode
+public enum FakeMode
 {
     /// <summary>Answers <see cref="FakeOpenAiServer.Content"/> as the assistant message.</summary>
     Answer,

@@ -15,10 +15,11 @@ public static class DiagnosticsModule
         services.AddHostedService(provider => provider.GetRequiredService<BuiltInVehicleSimulator>());
         services.AddScoped<HealthService>();
         services.AddScoped<InterpretationService>();
-        services.AddSingleton<IDiagnosisInterpreter, RuleDiagnosisInterpreter>();
+        services.AddSingleton<IDiagnosisInterpreter, AiDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
         services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1);
         services.AddDiagnosticReports();
+        services.AddScanAgents();
         return services;
     }
 
@@ -29,6 +30,7 @@ public static class DiagnosticsModule
         routes.MapInterpretationEndpoints();
         routes.MapClearCodesEndpoints();
         routes.MapDiagnosticReportEndpoints();
+        routes.MapScanAgentEndpoints();
         return routes;
     }
 }
