@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pitlane.Diagnostics.Lane;
 using Pitlane.Identity;
 using Pitlane.Organizations;
 using Pitlane.Platform;
@@ -46,12 +47,16 @@ public sealed class DemoSeeder(
 
     public async Task<bool> SeedAsync(CancellationToken ct)
     {
-        if (await db.Organizations.AnyAsync(o => o.Name == OrganizationName && o.Kind == OrganizationKind.Shop, ct))
+        var now = time.GetUtcNow().UtcDateTime;
+        var existing = await db.Organizations.AsNoTracking()
+            .Where(o => o.Name == OrganizationName && o.Kind == OrganizationKind.Shop).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        if (existing is { } seeded)
         {
+            // A demo seeded before shop prices existed gets them too; a garage that has a profile keeps its own.
+            await ShopPrices.SeedDemoAsync(db, seeded, now, ct);
             return false;
         }
         var password = options.Value.Demo.Password;
-        var now = time.GetUtcNow().UtcDateTime;
         var shop = Organization.Create(OrganizationName, OrganizationKind.Shop, now);
         db.Organizations.Add(shop);
         await db.SaveChangesAsync(ct);
@@ -72,6 +77,7 @@ public sealed class DemoSeeder(
         {
             await vehicles.RegisterAsync(shop.Id, new CreateVehicleRequest(vin, km, plate, nickname), ct);
         }
+        await ShopPrices.SeedDemoAsync(db, shop.Id, now, ct);
         logger.LogInformation("Seeded the demo organisation {Organization} with {Users} users and {Vehicles} vehicles", OrganizationName, Logins.Count, DemoVehicles.Length);
         return true;
     }
