@@ -116,6 +116,11 @@ public static class PitlaneHost
         Console.WriteLine($"Pitlane is running: open {url}");
         Console.WriteLine($"  database: {options.Database.Provider}, data directory: {Path.GetFullPath(options.DataDirectory)}");
         Console.WriteLine($"  API docs: {url.TrimEnd('/')}/docs");
+        if (app.Services.GetRequiredService<Pitlane.Diagnostics.Lane.BuiltInVehicleSimulator>().Port is { } simulator)
+        {
+            Console.WriteLine($"  vehicle simulator ({options.Diagnostics.Simulator.Scenario}): tcp://127.0.0.1:{simulator}, adapter '{Pitlane.Diagnostics.Lane.BuiltInVehicleSimulator.AdapterName}' of the demo shop");
+            Console.WriteLine($"  diagnostics kiosk: {url.TrimEnd('/')}/Diagnostics/Kiosk");
+        }
         if (options.Demo.Seed)
         {
             Console.WriteLine($"  demo logins (password {options.Demo.Password}):");
