@@ -64,6 +64,13 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
     private static string Flip(string token, int index) =>
         string.Concat(token.AsSpan(0, index), token[index] == 'A' ? "B" : "A", token.AsSpan(index + 1));
 
+    /// <summary>The last of 59 characters carries 4 data bits and 2 unused ones: the next character differs only in the unused bits.</summary>
+    private static string NextSameBytes(char last)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return alphabet[alphabet.IndexOf(last, StringComparison.Ordinal) + 1].ToString();
+    }
+
     private async Task AssertDeadAsync(string token)
     {
         using var anonymous = Anonymous();
@@ -158,6 +165,12 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
 
         await AssertDeadAsync(Flip(token, token.Length / 2));
         await AssertDeadAsync(Flip(token, token.Length - 1));
+        // Every position, and the last character's unused bits in particular (a variant that decodes to the same bytes).
+        for (var i = 0; i < token.Length; i++)
+        {
+            await AssertDeadAsync(Flip(token, i));
+        }
+        await AssertDeadAsync(string.Concat(token.AsSpan(0, token.Length - 1), NextSameBytes(token[^1])));
         await AssertDeadAsync(token[..^1]);
         await AssertDeadAsync(token[..20]);
         await AssertDeadAsync(token + "A");

@@ -90,12 +90,33 @@ public sealed record ReportContent(
         VehicleHealth health, Interpretation interpretation, IReadOnlyList<LaborTimeResponse> laborTable, IReadOnlyList<PartPrice> parts)
     {
         var labor = laborTable.ToDictionary(l => l.Key, StringComparer.Ordinal);
-        var codes = document.Dtcs.Select(d => new R.TroubleCode(
-            d.Code, d.Ecu, KindOf(d.Kind), d.Description, Enum.Parse<R.Severity>(d.Severity.ToString()),
-            interpretation.Recommendations.FirstOrDefault(r => r.Codes.Contains(d.Code, StringComparer.Ordinal))?.Why is { Length: > 0 } why ? why : d.Description))
-            .ToList();
-        var multipleEcus = document.ReadinessByEcu.Count > 1;
-        var readiness = document.ReadinessByEcu.SelectMany(r => r.Monitors.Select(m => new R.ReadinessMonitor(
+        // A code's explanation is the "why" of the recommendation that addresses it, printed once: the other codes of the
+        // same recommendation (and the same code's pending or permanent copy) point back to it.
+        var explained = new Dictionary<Recommendation, string>(ReferenceEqualityComparer.Instance);
+        var codes = new List<R.TroubleCode>(document.Dtcs.Count);
+        foreach (var d in document.Dtcs)
+        {
+            var recommendation = interpretation.Recommendations.FirstOrDefault(r => r.Codes.Contains(d.Code, StringComparer.Ordinal) && r.Why.Length > 0);
+            string explanation;
+            if (recommendation is null)
+            {
+                explanation = d.Description;
+            }
+            else if (explained.TryGetValue(recommendation, out var first))
+            {
+                explanation = $"{recommendation.Title} (explained under {first} above).";
+            }
+            else
+            {
+                explanation = recommendation.Why;
+                explained[recommendation] = d.Code;
+            }
+            codes.Add(new R.TroubleCode(d.Code, d.Ecu, KindOf(d.Kind), d.Description, Enum.Parse<R.Severity>(d.Severity.ToString()), explanation));
+        }
+        // ECUs that support no monitor at all (a transmission answering service 01 PID 01) add nothing but rows.
+        var monitored = document.ReadinessByEcu.Where(r => r.Monitors.Any(m => m.Supported)).ToList();
+        var multipleEcus = monitored.Count > 1;
+        var readiness = monitored.SelectMany(r => r.Monitors.Select(m => new R.ReadinessMonitor(
             multipleEcus ? $"{m.Name} ({r.Ecu})" : m.Name,
             !m.Supported ? R.MonitorStatus.NotSupported : m.Complete ? R.MonitorStatus.Complete : R.MonitorStatus.Incomplete)))
             .ToList();
@@ -114,7 +135,23 @@ public sealed record ReportContent(
         }).ToList();
         var findings = health.Assessment.Findings
             .Select(f => new R.Finding(f.Seen, f.WhyItMatters, Enum.Parse<R.Severity>(f.Severity.ToString()))).ToList();
-        var items = interpretation.Recommendations.Select(r => ItemOf(r, labor, parts)).ToList();
+        // One operation is priced once: a misfire repair that replaces the plugs also covers the "spark plugs overdue" reminder.
+        var priced = new Dictionary<string, string>(StringComparer.Ordinal);
+        var items = new List<Item>(interpretation.Recommendations.Count);
+        foreach (var r in interpretation.Recommendations)
+        {
+            if (r.LaborOperation is { } key && priced.TryGetValue(key, out var pricedWith))
+            {
+                items.Add(new Item(r.Title, $"{r.Why} Done with \"{pricedWith}\" above; not priced again.", PriorityOf(r), key, null, 0, "none", []));
+                continue;
+            }
+            var item = ItemOf(r, labor, parts);
+            if (r.LaborOperation is { } done)
+            {
+                priced[done] = r.Title;
+            }
+            items.Add(item);
+        }
         var score = health.Assessment.Score;
         return new ReportContent(
             baseUrl, now,
@@ -127,13 +164,7 @@ public sealed record ReportContent(
 
     private static Item ItemOf(Recommendation r, Dictionary<string, LaborTimeResponse> labor, IReadOnlyList<PartPrice> parts)
     {
-        var priority = r.Urgency switch
-        {
-            RecommendationUrgency.Immediate => R.Severity.Critical,
-            RecommendationUrgency.Soon => R.Severity.High,
-            RecommendationUrgency.Scheduled => R.Severity.Medium,
-            _ => R.Severity.Low,
-        };
+        var priority = PriorityOf(r);
         if (r.LaborOperation is not { } key)
         {
             return new Item(r.Title, r.Why, priority, null, null, 0, "none", []);
@@ -151,6 +182,14 @@ public sealed record ReportContent(
             : $"Labor: {time.Name}, {hours} h (default generic book time; the shop has not set its own).";
         return new Item(r.Title, $"{r.Why} {note}", priority, key, time.Name, time.Hours, time.Source, lines);
     }
+
+    private static R.Severity PriorityOf(Recommendation r) => r.Urgency switch
+    {
+        RecommendationUrgency.Immediate => R.Severity.Critical,
+        RecommendationUrgency.Soon => R.Severity.High,
+        RecommendationUrgency.Scheduled => R.Severity.Medium,
+        _ => R.Severity.Low,
+    };
 
     private static R.DtcKind KindOf(DtcKind kind) => kind switch
     {

@@ -72,7 +72,9 @@ public sealed class ReportLinks
             return null;
         }
         Span<byte> bytes = stackalloc byte[TokenLength];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != TokenLength)
+        // The status form never throws (TryDecodeFromChars throws on non-zero unused bits in the last character).
+        if (Base64Url.DecodeFromChars(token, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
+            || consumed != token.Length || written != TokenLength)
         {
             return null;
         }

@@ -38,10 +38,10 @@ public sealed class ReportModel(PitlaneDbContext db, ReportLinks links, TimeProv
 
     public static string BandClass(HealthBand band) => band switch
     {
-        HealthBand.Good => "bg-success",
+        HealthBand.Good => "bg-success text-white",
         HealthBand.Fair => "bg-warning text-dark",
-        HealthBand.Poor => "bg-danger bg-opacity-75",
-        _ => "bg-danger",
+        HealthBand.Poor => "bg-danger bg-opacity-75 text-white",
+        _ => "bg-danger text-white",
     };
 
     public static string SeverityClass(Severity severity) => severity switch
