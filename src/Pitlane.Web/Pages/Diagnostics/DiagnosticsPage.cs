@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Pitlane.Diagnostics.Lane;
+using Pitlane.Identity;
+using Pitlane.Organizations;
+using Pitlane.Platform.Persistence;
+
+namespace Pitlane.Web.Pages.Diagnostics;
+
+public sealed record AdapterChoice(Guid Id, string Name, string Kind);
+
+/// <summary>
+/// What the diagnostics pages share: the page's organisation (its id goes to the scripts as X-Organization-Id), the
+/// antiforgery request token the scripts send with every unsafe API call, and the organisation's adapters.
+/// </summary>
+public abstract class DiagnosticsPage(PageOrganization organizations, PitlaneDbContext db, IAntiforgery antiforgery) : PageModel
+{
+    protected PitlaneDbContext Db => db;
+    protected PageOrganization Organizations => organizations;
+
+    public MeOrganization? Organization { get; private set; }
+    public string Csrf { get; private set; } = "";
+    public IReadOnlyList<AdapterChoice> Adapters { get; private set; } = [];
+
+    /// <summary>Owner, Manager, Service Advisor or Technician: the roles the scan API accepts.</summary>
+    public bool CanScan => Organization is { } org && ScanEndpoints.Scanners.Contains(org.Role);
+
+    /// <summary>Null when the user has no organisation: the page answers 404 then.</summary>
+    protected async Task<MeOrganization?> LoadOrganizationAsync(CancellationToken ct)
+    {
+        Organization = await organizations.CurrentAsync(ct);
+        if (Organization is null)
+        {
+            return null;
+        }
+        Csrf = antiforgery.GetAndStoreTokens(HttpContext).RequestToken ?? "";
+        Adapters = await db.ScanAdapters.AsNoTracking().Where(a => a.OrganizationId == Organization.Id)
+            .OrderBy(a => a.Name)
+            .Select(a => new AdapterChoice(a.Id, a.Name, a.Kind.ToString().ToLowerInvariant()))
+            .ToListAsync(ct);
+        return Organization;
+    }
+}

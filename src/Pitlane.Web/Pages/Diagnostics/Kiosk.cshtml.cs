@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pitlane.Diagnostics.Lane;
+using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
+using QRCoder;
+
+namespace Pitlane.Web.Pages.Diagnostics;
+
+/// <summary>
+/// The customer kiosk in the lane: VIN (typed or read from the car), the scan's progress live, then the health score,
+/// a plain-language summary and a QR code of the shareable report. The browser drives it through the API
+/// (wwwroot/js/diagnostics-kiosk.js); the page is signed in as a shop account.
+/// </summary>
+public sealed class KioskModel(PageOrganization organizations, PitlaneDbContext db, IAntiforgery antiforgery)
+    : DiagnosticsPage(organizations, db, antiforgery)
+{
+    /// <summary>Seconds without a touch on the result (or the VIN step) before the kiosk starts over.</summary>
+    public const int IdleSeconds = 120;
+
+    /// <summary>?adapter=ID: the lane's adapter, fixed in the kiosk's start URL.</summary>
+    [BindProperty(SupportsGet = true, Name = "adapter")]
+    public Guid? AdapterId { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await LoadOrganizationAsync(ct) is null ? NotFound() : Page();
+
+    /// <summary>
+    /// ?handler=Qr&amp;reportId=ID: the report's share link as a QR code (ISO/IEC 18004, level M), drawn here so the link never
+    /// goes to a third-party QR service. A report of another organisation, or one without a live link, is a 404.
+    /// </summary>
+    public async Task<IActionResult> OnGetQrAsync(Guid reportId, [FromServices] ReportLinks links, [FromServices] IOptions<PitlaneOptions> options,
+        [FromServices] TimeProvider time, CancellationToken ct)
+    {
+        if (await Organizations.CurrentAsync(ct) is not { } org)
+        {
+            return NotFound();
+        }
+        var report = await Db.DiagnosticReports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reportId && r.OrganizationId == org.Id, ct);
+        if (report is not { Status: ReportStatus.Ready, RevokedAt: null, Content: { } json } || report.ShareExpiresAt <= time.GetUtcNow().UtcDateTime)
+        {
+            return NotFound();
+        }
+        // The same base URL GET /api/v1/reports/{id} puts in shareUrl: the configured public address, else the one the
+        // report was requested on.
+        var baseUrl = options.Value.Diagnostics.PublicBaseUrl is { Length: > 0 } configured ? configured : ReportContent.Read(json).BaseUrl;
+        var url = links.Url(baseUrl, report).AbsoluteUri;
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+        using var png = new PngByteQRCode(data);
+        Response.Headers.CacheControl = "no-store";
+        return File(png.GetGraphic(10), "image/png");
+    }
+}

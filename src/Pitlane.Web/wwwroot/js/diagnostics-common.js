@@ -1,0 +1,147 @@
+// Shared by the diagnostics pages (kiosk and technician dashboard): API calls with the page's cookie, organisation and
+// antiforgery token, job progress over /hubs/live with polling as the fallback, and small DOM helpers.
+window.PitlaneDiagnostics = (() => {
+  const context = document.getElementById('diagnostics-context');
+  const organizationId = context?.dataset.organizationId || '';
+  const csrf = context?.dataset.csrf || '';
+
+  const el = (tag, text, cls) => {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  };
+
+  /** An API failure with the problem+json detail as its message, so every caller can show what went wrong. */
+  class ApiError extends Error {
+    constructor(status, problem) {
+      const errors = problem?.errors ? Object.values(problem.errors).flat().join(' ') : '';
+      super(errors || problem?.detail || problem?.title || `The server answered ${status}.`);
+      this.status = status;
+      this.problem = problem;
+    }
+  }
+
+  async function api(method, url, body) {
+    const headers = { Accept: 'application/json', 'X-Organization-Id': organizationId };
+    if (method !== 'GET') headers.RequestVerificationToken = csrf;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, { detail: 'The server could not be reached. Check the network and try again.' });
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = { detail: text.substring(0, 200) }; }
+    }
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  }
+
+  // One hub connection per page, started on first use; joins are remembered so a reconnect re-joins them.
+  let connection = null;
+  let started = null;
+  const joinedJobs = new Set();
+  const jobListeners = new Map();
+
+  function hub() {
+    if (!window.signalR) return null;
+    if (!connection) {
+      connection = new window.signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect().build();
+      connection.on('jobProgress', message => jobListeners.get(message.id)?.forEach(listener => listener(message)));
+      connection.onreconnected(() => joinedJobs.forEach(id => connection.invoke('JoinJob', id).catch(() => {})));
+      started = connection.start();
+    }
+    return started.then(() => connection);
+  }
+
+  const TERMINAL_JOB_STATES = new Set(['succeeded', 'dead', 'cancelled']);
+
+  /**
+   * Follows a job: onProgress gets {state, progress, message} from the hub as it happens; poll() is also asked every
+   * pollMs (and after each hub message) and settles the returned promise when it returns a value, so the page finishes
+   * even when the WebSocket never connects.
+   */
+  function follow(jobId, { onProgress, poll, pollMs = 1500, timeoutMs = 180000 }) {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      let polling = false;
+      const deadline = Date.now() + timeoutMs;
+      const finish = (fn, value) => {
+        if (done) return;
+        done = true;
+        clearInterval(timer);
+        jobListeners.get(jobId)?.delete(listener);
+        fn(value);
+      };
+      const check = async () => {
+        if (done || polling) return;
+        polling = true;
+        try {
+          const result = await poll();
+          if (result !== undefined && result !== null) finish(resolve, result);
+          else if (Date.now() > deadline) finish(reject, new Error('This is taking longer than expected. Try again.'));
+        } catch (error) {
+          // A transient error while polling is retried until the deadline; a 4xx will not get better.
+          if (error instanceof ApiError && error.status >= 400 && error.status < 500) finish(reject, error);
+          else if (Date.now() > deadline) finish(reject, error);
+        } finally {
+          polling = false;
+        }
+      };
+      const listener = message => {
+        onProgress?.(message);
+        if (TERMINAL_JOB_STATES.has(message.state)) check();
+      };
+      if (!jobListeners.has(jobId)) jobListeners.set(jobId, new Set());
+      jobListeners.get(jobId).add(listener);
+      const timer = setInterval(check, pollMs);
+      const h = hub();
+      if (h) {
+        h.then(c => c.invoke('JoinJob', jobId)).then(ok => { if (ok) joinedJobs.add(jobId); }).catch(() => { /* polling carries on */ });
+      }
+      check();
+    });
+  }
+
+  /** Waits for a job to end through GET /api/v1/jobs/{id}; resolves with the job whatever its outcome. */
+  const followJob = (jobId, onProgress) => follow(jobId, {
+    onProgress,
+    poll: async () => {
+      const job = await api('GET', `/api/v1/jobs/${jobId}`);
+      onProgress?.(job);
+      return TERMINAL_JOB_STATES.has(job.state) ? job : null;
+    },
+  });
+
+  /** Waits for a scan to complete or fail; progress comes from the hub and from the scan row (stage, percent). */
+  const followScan = (scan, onProgress) => follow(scan.jobId, {
+    onProgress: message => onProgress({ progress: message.progress, stage: message.message, state: message.state }),
+    poll: async () => {
+      const current = await api('GET', `/api/v1/scans/${scan.id}`);
+      onProgress({ progress: current.progress, stage: current.stage, state: current.status });
+      return current.status === 'completed' || current.status === 'failed' ? current : null;
+    },
+  });
+
+  const bandClass = band => ({ good: 'band-good', fair: 'band-fair', poor: 'band-poor', critical: 'band-critical' }[band] || 'band-unknown');
+  const severityClass = severity => ({
+    critical: 'text-bg-danger', high: 'text-bg-danger', medium: 'text-bg-warning', moderate: 'text-bg-warning',
+    low: 'text-bg-info', info: 'text-bg-secondary', informational: 'text-bg-secondary',
+  }[severity] || 'text-bg-secondary');
+
+  /** Writes a failure where the person is looking: a red alert with the API's own words. */
+  function showError(target, error, prefix) {
+    const alert = el('div', `${prefix ? `${prefix}: ` : ''}${error?.message || error}`, 'alert alert-danger mb-2');
+    alert.setAttribute('role', 'alert');
+    target.replaceChildren(alert);
+    return alert;
+  }
+
+  const formatTime = iso => (iso ? new Date(iso).toLocaleString() : '–');
+
+  return { api, ApiError, el, follow, followJob, followScan, bandClass, severityClass, showError, formatTime, organizationId };
+})();
