@@ -32,13 +32,17 @@ public sealed record ReportContent(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
+    /// <summary>The report's header: the organisation's name and its shop profile at the time of the report.</summary>
     /// <param name="LaborRateMinor">Minor units of <paramref name="Currency"/> per hour.</param>
     public sealed record ShopPart(string Name, string Address, string Phone, string Currency, long LaborRateMinor, decimal TaxRatePercent);
 
+    /// <summary>The vehicle as registered, or the VIN the car reported when the scan is not linked to one.</summary>
     public sealed record VehiclePart(string Vin, int? Year, string Make, string Model, long? OdometerKm, string? Plate);
 
+    /// <summary>When and through what the scan was made.</summary>
     public sealed record ScanPart(DateTimeOffset ScannedAt, string Adapter, string Protocol);
 
+    /// <summary>One recommendation with its labor time and the parts the shop's price list ties to its operation.</summary>
     /// <param name="LaborSource">"shop" (the shop's table), "default" (the built-in generic book time) or "none" (no time known).</param>
     public sealed record Item(string Title, string Detail, R.Severity Priority, string? LaborOperation, string? LaborName, decimal LaborHours,
         string LaborSource, IReadOnlyList<R.PartLine> Parts);

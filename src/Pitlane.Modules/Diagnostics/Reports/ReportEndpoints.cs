@@ -13,16 +13,20 @@ using Pitlane.Reports;
 
 namespace Pitlane.Diagnostics.Lane;
 
+/// <summary>202 of POST /api/v1/scans/{id}/report; follow Location (GET /api/v1/reports/{id}) or the job.</summary>
 public sealed record ReportAccepted(Guid Id, Guid JobId, string Status);
 
+/// <summary>GET /api/v1/reports/{id}. Status: queued, ready or failed (with <see cref="Error"/>).</summary>
 /// <param name="ShareUrl">The public link; null unless the report is ready, not revoked and the link has not expired.</param>
 public sealed record ReportResponse(
     Guid Id, Guid ScanId, Guid? VehicleId, Guid JobId, string Status, string? ShareUrl, DateTime ShareExpiresAt, DateTime? RevokedAt,
     string? Error, DateTime CreatedAt, DateTime? CompletedAt);
 
+/// <summary>POST /api/v1/reports/{id}/share.</summary>
 /// <param name="Days">How long the new link lives; default Pitlane:Diagnostics:ShareLinkDays.</param>
 public sealed record ShareRequest(int? Days);
 
+/// <summary>The new share link; every earlier one is dead.</summary>
 public sealed record ShareResponse(string ShareUrl, DateTime ShareExpiresAt);
 
 /// <summary>

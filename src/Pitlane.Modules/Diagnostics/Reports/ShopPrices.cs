@@ -12,7 +12,10 @@ using Pitlane.Reports;
 
 namespace Pitlane.Diagnostics.Lane;
 
+/// <summary>PUT /api/v1/diagnostics/shop: the shop's header and rates; the whole profile is replaced.</summary>
+/// <param name="Currency">ISO 4217 code, three letters (upper-cased on save).</param>
 /// <param name="LaborRate">Price of one labor hour in major units of <paramref name="Currency"/> (120.50 = 120 dollars 50 cents).</param>
+/// <param name="TaxRatePercent">0–100, at most two decimals; default 0.</param>
 public sealed record ShopRequest(string? Address, string? Phone, string? Currency, decimal? LaborRate, decimal? TaxRatePercent);
 
 /// <summary>GET/PUT /api/v1/diagnostics/shop. <see cref="LaborRate"/> is in major units; <see cref="LaborRateMinor"/> is what is stored.</summary>
@@ -20,14 +23,19 @@ public sealed record ShopRequest(string? Address, string? Phone, string? Currenc
 public sealed record ShopResponse(string Name, string? Address, string? Phone, string Currency, decimal LaborRate, long LaborRateMinor,
     decimal TaxRatePercent, bool IsDefault, DateTime? UpdatedAt);
 
+/// <summary>PUT /api/v1/diagnostics/labor-times/{key}: the shop's book time for one operation (0–100 h, two decimals).</summary>
 public sealed record LaborTimeRequest(string? Name, decimal? Hours);
 
+/// <summary>One row of the effective labor-time table.</summary>
 /// <param name="Source">"shop" for the shop's own book time, "default" for the built-in generic table.</param>
 public sealed record LaborTimeResponse(string Key, string Name, decimal Hours, string Source);
 
+/// <summary>POST /api/v1/diagnostics/parts: a part on the price list, optionally tied to the operation it is used in.</summary>
 /// <param name="UnitPrice">Major units of the shop's currency.</param>
+/// <param name="Quantity">How many one operation uses (default 1, at most three decimals: 4.5 litres).</param>
 public sealed record PartRequest(string? PartNumber, string? Description, decimal? UnitPrice, string? LaborOperationKey, decimal? Quantity);
 
+/// <summary>A part on the price list; <see cref="UnitPriceMinor"/> is what is stored.</summary>
 public sealed record PartResponse(Guid Id, string PartNumber, string Description, decimal UnitPrice, long UnitPriceMinor, string? LaborOperationKey, decimal Quantity)
 {
     public static PartResponse From(PartPrice p, string currency) =>
