@@ -54,7 +54,37 @@ public class HealthBenchmarks
         _assessment = HealthEngine.Evaluate(_input);
     }
 
+    /// <summary>
+    /// The reference: the data work the rules need, written with LINQ as such code commonly is and evaluated afresh on
+    /// every call: codes grouped, monitors counted, every telemetry series (and the resting battery) filtered for
+    /// finite values, ordered by time, fitted by least squares over all of it and summarised over the last 30 days,
+    /// misfires summed, service records looked up by key. It draws no findings and scores nothing, so it is a floor
+    /// for the data work, not a second engine.
+    /// </summary>
     [Benchmark(Baseline = true)]
+    public double Linq_reference()
+    {
+        var scan = _input.Scan!;
+        double result = scan.Dtcs.GroupBy(d => d.Code).Select(g => g.Max(d => (int)d.Severity)).Sum();
+        result += scan.Readiness.SelectMany(r => r.Monitors).Count(m => m.Supported && !m.Complete);
+        result += scan.LiveValues.ToDictionary(v => v.Pid, v => v.Value).Values.Sum();
+        foreach (var series in _input.Telemetry.Values.Append(_input.RestingBattery))
+        {
+            var clean = series.Where(x => double.IsFinite(x.Value)).OrderBy(x => x.At).ToList();
+            var origin = clean[0].At;
+            var days = clean.Select(x => (x.At - origin).TotalDays).ToList();
+            var meanX = days.Average();
+            var meanY = clean.Average(x => x.Value);
+            var slope = days.Zip(clean, (d, x) => (d - meanX) * (x.Value - meanY)).Sum() / days.Sum(d => (d - meanX) * (d - meanX));
+            var recent = clean.Where(x => x.At >= _input.Now.AddDays(-30)).Select(x => x.Value).ToList();
+            result += slope + recent.Min() + recent.Max() + recent.Average();
+        }
+        result += _input.MisfireCounts.Sum(m => m.Count) / _input.MisfireCounts.Count;
+        result += MaintenanceSchedule.Default.Count(item => _input.ServiceHistory.Where(r => r.Key == item.Key).OrderByDescending(r => r.Date).FirstOrDefault() is null);
+        return result;
+    }
+
+    [Benchmark]
     public int Evaluate() => HealthEngine.Evaluate(_input).Score;
 
     [Benchmark]

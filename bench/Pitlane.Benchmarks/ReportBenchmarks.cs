@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
 using Pitlane.Reports;
 
 namespace Pitlane.Benchmarks;
@@ -22,7 +24,33 @@ public class ReportBenchmarks
         HealthReportRenderer.Render(_typical);
     }
 
+    /// <summary>
+    /// The reference: the least a PDFsharp report costs: one A4 page with a title and ten lines of text in the report's
+    /// fonts (DejaVu Sans regular and bold, Unicode encoding, so both faces are subset and embedded), saved to bytes.
+    /// </summary>
     [Benchmark(Baseline = true)]
+    public byte[] Minimal_pdfsharp_page()
+    {
+        var unicode = new XPdfFontOptions(PdfFontEncoding.Unicode);
+        var title = new XFont(DejaVuFontResolver.FamilyName, 16, XFontStyleEx.Bold, unicode);
+        var body = new XFont(DejaVuFontResolver.FamilyName, 8, XFontStyleEx.Regular, unicode);
+        using var document = new PdfDocument();
+        var page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        using (var g = XGraphics.FromPdfPage(page))
+        {
+            g.DrawString("Vehicle health report WVWZZZ1KZAW000001", title, XBrushes.Black, 40, 60, XStringFormats.TopLeft);
+            for (var i = 0; i < 10; i++)
+            {
+                g.DrawString($"P{300 + i:D4} Cylinder {i % 8 + 1} misfire detected — Hauptstraße 12, 10115 Berlin", body, XBrushes.Black, 40, 100 + (12 * i), XStringFormats.TopLeft);
+            }
+        }
+        using var output = new MemoryStream();
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    [Benchmark]
     public byte[] Typical_5_codes() => HealthReportRenderer.Render(_typical);
 
     [Benchmark]

@@ -32,6 +32,10 @@ internal static class Program
             await Console.Error.WriteLineAsync($"pitlane-load: {e.Message}\n\n{LoadOptions.Usage}");
             return 2;
         }
+        if (options.Scans > 0)
+        {
+            return await ScanLoad.RunAsync(options);
+        }
         Console.WriteLine($"pitlane-load: {options.Devices} devices × batches of {options.BatchSize} samples, {options.Seconds} s per phase, " +
             $"at most {options.MaxBatches} batches, {Environment.ProcessorCount} logical CPUs");
         if (options.Url is not null && options.Fanout == 0)
@@ -452,6 +456,13 @@ internal sealed class LoadOptions
           the same process: M writers, one INSERT per sample, for S seconds or B×N samples. --fanout D opens D live
           dashboards on /hubs/live for one vehicle and measures ingest-to-dashboard latency of one-sample batches sent
           every 100 ms for S seconds, instead of the throughput phase. Loopback targets only.
+               pitlane-load --url http://127.0.0.1:5080 --scans N [--scan-concurrency C] [--vin VIN]
+                            [--organization NAME] [--adapter NAME] [--adapter-uri tcp://127.0.0.1:PORT]
+          Scan wall time: N scans through the API one after another (then N more, C at a time, when C > 1), each
+          POST /api/v1/scans then GET every 20 ms until completed; then the same number of direct ObdScanner scans
+          from this process against the adapter's address (the reference). Signs in as E (default for scans:
+          advisor@demo.pitlane.test); the adapter (default "Lane 1 (vehicle simulator)") is created from
+          --adapter-uri when missing.
         """;
 
     public Uri? Url { get; private set; }
@@ -465,6 +476,13 @@ internal sealed class LoadOptions
     public string? NaiveSqlite { get; private set; }
     public string? NaivePostgres { get; private set; }
     public int Fanout { get; private set; }
+    public int Scans { get; private set; }
+    public int ScanConcurrency { get; private set; } = 1;
+    public string Vin { get; private set; } = "1HGCM82633A004352";
+    public string Organization { get; private set; } = "Pitlane Demo Garage";
+    public string AdapterName { get; private set; } = "Lane 1 (vehicle simulator)";
+    public string? AdapterUri { get; private set; }
+    private bool _emailGiven;
 
     public static LoadOptions Parse(string[] args)
     {
@@ -487,7 +505,13 @@ internal sealed class LoadOptions
                         throw new ArgumentException("--url must be a loopback address (127.0.0.1, ::1 or localhost).");
                     }
                     break;
-                case "--email": o.Email = Next(); break;
+                case "--email": o.Email = Next(); o._emailGiven = true; break;
+                case "--scans": o.Scans = Number(1, 1000); break;
+                case "--scan-concurrency": o.ScanConcurrency = Number(1, 64); break;
+                case "--vin": o.Vin = Next(); break;
+                case "--organization": o.Organization = Next(); break;
+                case "--adapter": o.AdapterName = Next(); break;
+                case "--adapter-uri": o.AdapterUri = Next(); break;
                 case "--password": o.Password = Next(); break;
                 case "--transport":
                     o.Transport = Next() is "http" or "ws" ? args[i] : throw new ArgumentException("--transport is http or ws.");
@@ -508,6 +532,14 @@ internal sealed class LoadOptions
                     break;
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
+        }
+        if (o.Scans > 0 && o.Url is null)
+        {
+            throw new ArgumentException("--scans needs --url.");
+        }
+        if (o.Scans > 0 && !o._emailGiven)
+        {
+            o.Email = "advisor@demo.pitlane.test";
         }
         if (o.Fanout > 0 && o.Url is null)
         {
