@@ -132,6 +132,7 @@ public static class ScanEndpoints
         db.Scans.Add(scan);
         scan.JobId = jobs.Enqueue(scope.OrganizationId, new ScanJob(scan.Id));
         await db.SaveChangesAsync(ct);
+        jobs.WakeLocal(scan.JobId);
         return TypedResults.Accepted($"/api/v1/scans/{scan.Id}", ScanResponse.From(scan));
     }
 

@@ -123,6 +123,7 @@ public static class ReportEndpoints
         db.DiagnosticReports.Add(report);
         report.JobId = jobs.Enqueue(scope.OrganizationId, new ReportJob(report.Id, BaseUrlOf(request, settings)));
         await db.SaveChangesAsync(ct);
+        jobs.WakeLocal(report.JobId);
         return TypedResults.Accepted($"/api/v1/reports/{report.Id}", new ReportAccepted(report.Id, report.JobId, StatusName(report.Status)));
     }
 

@@ -10,7 +10,7 @@ namespace Pitlane.Platform.Jobs;
 /// (<see cref="JobQueued"/>, through the outbox) are written by the same SaveChanges as the caller's own change, so a
 /// job exists exactly when the change that asked for it committed.
 /// </summary>
-public sealed class JobQueue(PitlaneDbContext db, JobRegistry registry, TimeProvider time, IOptions<PitlaneOptions> options)
+public sealed class JobQueue(PitlaneDbContext db, JobRegistry registry, TimeProvider time, IOptions<PitlaneOptions> options, JobWorker worker)
 {
     /// <summary>Adds the job to the context; the caller's next SaveChanges stores it. Returns the job id.</summary>
     public Guid Enqueue<TPayload>(Guid organizationId, TPayload payload) where TPayload : notnull
@@ -33,6 +33,20 @@ public sealed class JobQueue(PitlaneDbContext db, JobRegistry registry, TimeProv
     {
         var id = Enqueue(organizationId, payload);
         await db.SaveChangesAsync(ct);
+        WakeLocal(id);
         return id;
+    }
+
+    /// <summary>
+    /// Call after the SaveChanges that stored the job committed: this instance's worker tries to claim it at once instead
+    /// of waiting for the outbox wake-up (which still goes out and reaches the other instances; a claim is conditional, so
+    /// the job runs once). Before the commit it is harmless: the claim finds no row and the outbox wake-up follows.
+    /// </summary>
+    public void WakeLocal(Guid jobId)
+    {
+        if (options.Value.Jobs.Concurrency > 0)
+        {
+            worker.Nudge(jobId);
+        }
     }
 }
