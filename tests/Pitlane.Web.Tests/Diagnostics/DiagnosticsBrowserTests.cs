@@ -68,6 +68,7 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
 
         Click(browser, browser.FindElement(By.Id("kiosk-restart")));
         wait.Until(d => d.FindElement(By.Id("kiosk-vin")).Displayed && d.FindElement(By.Id("kiosk-vin")).GetAttribute("value") == "");
+        AssertNoCspViolations(browser);
     }
 
     [Fact]
@@ -89,6 +90,22 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         var mismatch = Wait(browser, 60).Until(d => d.FindElements(By.Id("kiosk-mismatch")).FirstOrDefault(e => e.Displayed));
         Assert.Contains("1FTFW1ET5DFC10312", mismatch!.Text, StringComparison.Ordinal);
         Assert.Contains(Vin, mismatch.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_kiosk_When_VIN_is_read_from_a_healthy_car_Then_no_codes_and_a_good_score()
+    {
+        var browser = Browser(1080, 1920);
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        SignIn(browser, shop.Email);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Diagnostics/Kiosk?adapter={shop.AdapterId}");
+        var wait = Wait(browser, 20);
+        wait.Until(d => d.FindElements(By.Id("kiosk-read-vin")).FirstOrDefault(e => e.Displayed))!.Click();
+        Wait(browser, 60).Until(d => d.FindElements(By.CssSelector("#kiosk-dtcs .kiosk-no-dtcs")).FirstOrDefault(e => e.Displayed));
+        Assert.Equal("good", wait.Until(d => d.FindElement(By.Id("kiosk-band")).GetAttribute("data-band") is { Length: > 0 } b ? b : null));
+        Assert.InRange(int.Parse(browser.FindElement(By.Id("kiosk-score")).Text, System.Globalization.CultureInfo.InvariantCulture), 85, 100);
+        AssertNoCspViolations(browser);
     }
 
     [Fact]
@@ -143,6 +160,7 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         browser.FindElement(By.Id("clear-confirm")).Click();
         var cleared = Wait(browser, 60).Until(d => d.FindElements(By.Id("clear-success")).FirstOrDefault());
         Assert.Contains("Codes cleared", cleared!.Text, StringComparison.Ordinal);
+        AssertNoCspViolations(browser);
     }
 
     [Fact]
@@ -205,6 +223,7 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
             ServerRequirement.Unavailable("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver).");
         }
         var options = new ChromeOptions { BinaryLocation = chromium };
+        options.SetLoggingPreference(LogType.Browser, OpenQA.Selenium.LogLevel.All);
         // The closed network here: no background services, sync or component updates, or Chromium stalls on them.
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={_profile}", $"--window-size={width},{height}");
@@ -223,6 +242,14 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
     {
         ((IJavaScriptExecutor)browser).ExecuteScript("arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' });", element);
         element.Click();
+    }
+
+    /// <summary>The pages run under a strict CSP (no inline script or style): a violation shows in the console.</summary>
+    private static void AssertNoCspViolations(IWebDriver browser)
+    {
+        var violations = browser.Manage().Logs.GetLog(LogType.Browser)
+            .Where(e => e.Message.Contains("Content Security Policy", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
     private static bool NoHorizontalScroll(IWebDriver browser) =>

@@ -45,7 +45,7 @@ public sealed class VehicleModel(PageOrganization organizations, PitlaneDbContex
         Choices = Signals.Known.Values
             .OrderBy(s => s.Pid.Length == 2 ? 0 : 1).ThenBy(s => s.Pid, StringComparer.Ordinal)
             .ToList();
-        SignalsJson = JsonSerializer.Serialize(Signals.Known.Values.ToDictionary(s => s.Pid, s => new { s.Name, s.Unit }));
+        SignalsJson = JsonSerializer.Serialize(Signals.Known.Values.ToDictionary(s => s.Pid, s => new { s.Name, s.Unit }), JsonSerializerOptions.Web);
         return Page();
     }
 }

@@ -47,7 +47,7 @@ public sealed class VehicleLiveModel(PageOrganization organizations, PitlaneDbCo
             .OrderBy(s => s.Pid.Length == 2 ? 0 : 1).ThenBy(s => s.Pid, StringComparer.Ordinal)
             .ToList();
         Charted = (seen.Count > 0 ? Latest.Select(l => l.Pid).Take(4) : DefaultCharts).ToHashSet(StringComparer.Ordinal);
-        SignalsJson = JsonSerializer.Serialize(Signals.Known.Values.ToDictionary(s => s.Pid, s => new { s.Name, s.Unit }));
+        SignalsJson = JsonSerializer.Serialize(Signals.Known.Values.ToDictionary(s => s.Pid, s => new { s.Name, s.Unit }), JsonSerializerOptions.Web);
         return Page();
     }
 }

@@ -171,12 +171,18 @@
       list.append(el('li', 'No trouble codes stored. ✓', 'kiosk-no-dtcs'));
       return;
     }
+    // A code reported as stored and permanent (or by two ECUs) is one line for the customer.
+    const byCode = new Map();
     for (const d of dtcs) {
+      const seen = byCode.get(d.code);
+      if (seen) seen.kinds.add(d.kind); else byCode.set(d.code, { ...d, kinds: new Set([d.kind]) });
+    }
+    for (const d of byCode.values()) {
       const li = el('li', undefined, 'kiosk-dtc');
       li.dataset.code = d.code;
       li.append(el('span', d.code, 'kiosk-dtc-code vin'), el('span', d.severity, `badge ${D.severityClass(d.severity)}`),
         el('span', d.description || 'No description for this code', 'kiosk-dtc-text'));
-      if (d.kind !== 'stored') li.append(el('span', d.kind, 'badge text-bg-light border'));
+      if (d.kinds.has('pending') && d.kinds.size === 1) li.append(el('span', 'not confirmed yet', 'badge text-bg-light border'));
       list.append(li);
     }
   }
@@ -209,8 +215,9 @@
       summary.textContent = interpretation.summary;
       const list = $('kiosk-recommendations');
       list.replaceChildren(...interpretation.recommendations.slice(0, 4).map(r => {
+        // The title is the plain advice; the reasoning behind it is for the technician's screen and the report.
         const li = el('li', undefined, `urgency-${r.urgency}`);
-        li.append(el('strong', r.title), el('span', ` ${r.why}`));
+        li.append(el('strong', r.title), el('span', ` (${r.urgency.replace('-', ' ')})`, 'text-body-secondary'));
         return li;
       }));
     } catch (error) {

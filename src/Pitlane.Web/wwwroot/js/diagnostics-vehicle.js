@@ -49,7 +49,7 @@
         return li;
       });
       for (const p of health.predictions || []) items.push(el('li', `Trend: ${p.text}`, 'list-group-item small'));
-      for (const r of (health.reminders || []).filter(r => r.urgency !== 'ok' && r.urgency !== 'none')) {
+      for (const r of (health.reminders || []).filter(r => ['due', 'overdue', 'soon', 'due-soon'].includes(r.urgency))) {
         items.push(el('li', `${r.name}: ${r.urgency}${r.remainingKm != null ? `, ${Math.round(r.remainingKm)} km left` : ''}`, 'list-group-item small'));
       }
       if (!items.length) { target.replaceChildren(muted('No findings: nothing lowers the score.')); return; }
@@ -173,6 +173,11 @@
       const group = el('div', undefined, 'dash-ecu');
       group.dataset.ecu = r.ecu;
       group.append(el('h4', `${ecuLabel(scan, r.ecu)} · MIL ${r.milOn ? 'on' : 'off'} · ${r.dtcCount} code(s) · ${r.ignition} ignition`, 'h6 mb-1'));
+      if (!r.monitors.some(m => m.supported)) {
+        group.append(muted('No readiness monitors supported by this ECU.'));
+        readiness.append(group);
+        continue;
+      }
       group.append(table(['Monitor', 'Status'], r.monitors.map(m => {
         const state = !m.supported ? ['not supported', 'monitor-unsupported'] : m.complete ? ['complete', 'monitor-complete'] : ['incomplete', 'monitor-incomplete'];
         const tr = row(m.name, el('span', state[0], state[1]));
@@ -441,7 +446,10 @@
         return;
       }
       selectedScanId = pick.id;
-      document.querySelector(`#scan-history tr[data-scan-id="${CSS.escape(pick.id)}"]`)?.classList.add('history-current');
+      const current = document.querySelector(`#scan-history tr[data-scan-id="${CSS.escape(pick.id)}"]`);
+      current?.classList.add('history-current');
+      const link = current?.querySelector('a');
+      if (link) { link.textContent = 'Showing'; link.setAttribute('aria-current', 'true'); }
     }
     loadScan(selectedScanId);
   });
