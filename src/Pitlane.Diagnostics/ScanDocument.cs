@@ -112,6 +112,10 @@ public sealed record ScanDocument(
         Require(RequestCount is >= 0 and <= 100_000, "requestCount", "requestCount must be between 0 and 100000.");
         Require(DurationMs is >= 0, "durationMs", "durationMs must not be negative.");
         if (faults.Count > 0) return faults;
+        for (int i = 0; i < Warnings.Count; i++)
+        {
+            Require(Warnings[i] is { Length: <= 500 }, $"warnings[{i}]", "a warning is a line of at most 500 characters.");
+        }
         for (int i = 0; i < Ecus.Count; i++)
         {
             Require(Ecus[i] is { Id.Length: > 0 and <= 8, Role.Length: <= 40 }, $"ecus[{i}]", "an ECU has an id of 1–8 characters and a role.");
@@ -122,11 +126,12 @@ public sealed record ScanDocument(
             Require(d is not null && TroubleCode.TryParse(d.Code, out _) && d.Code.Length == 5, $"dtcs[{i}].code", "a trouble code looks like P0300.");
             Require(d is { Ecu.Length: > 0 and <= 8 }, $"dtcs[{i}].ecu", "ecu is 1–8 characters.");
             Require(d is { Description.Length: <= 300, System.Length: <= 60 }, $"dtcs[{i}].description", "description is at most 300 characters.");
+            Require(d is not null && Enum.IsDefined(d.Kind) && Enum.IsDefined(d.Severity), $"dtcs[{i}].kind", "kind is stored, pending or permanent; severity is info, low, medium, high or critical.");
         }
         for (int i = 0; i < ReadinessByEcu.Count; i++)
         {
             var r = ReadinessByEcu[i];
-            Require(r is { Ecu.Length: > 0 and <= 8, Monitors.Count: <= 16 } && r.Monitors.All(m => m is { Name.Length: <= 60 }),
+            Require(r is { Ecu.Length: > 0 and <= 8, Monitors.Count: <= 16 } && Enum.IsDefined(r.Ignition) && r.Monitors.All(m => m is { Name.Length: <= 60 }),
                 $"readinessByEcu[{i}]", "a readiness entry names its ECU and at most 16 monitors.");
         }
         for (int i = 0; i < FreezeFrames.Count; i++)

@@ -452,21 +452,7 @@ public sealed class AgentProcessTests(KestrelApp app) : IClassFixture<KestrelApp
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string RequireCli()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var configuration in (string[])["Debug", "Release"])
-            {
-                var path = Path.Combine(dir.FullName, "src", "Pitlane.Cli", "bin", configuration, "net10.0", "pitlane.dll");
-                if (File.Exists(path)) return path;
-            }
-        }
-        if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
-            Assert.Fail("src/Pitlane.Cli has not been built (dotnet build src/Pitlane.Cli)");
-        Assert.Skip("src/Pitlane.Cli has not been built; run dotnet build src/Pitlane.Cli");
-        return "";
-    }
+    private static string RequireCli() => CliExecutable.Require();
 
     [Fact]
     public async Task Given_pitlane_agent_next_to_a_misfiring_car_When_a_scan_is_started_Then_it_completes_with_P0300_and_revoking_stops_the_agent()
