@@ -113,31 +113,35 @@ public static class InterpretationEndpoints
     private static async Task<Results<Ok<InterpretationResponse>, ProblemHttpResult>> Latest(
         Guid id, OrganizationScope scope, PitlaneDbContext db, HealthService health, InterpretationService interpretations, CancellationToken ct)
     {
-        var scan = await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == scope.OrganizationId, ct);
+        var (scan, refusal) = await CompletedScanAsync(id, scope, db, ct);
         if (scan is null)
         {
-            return Problems.NotFound("No such scan.");
-        }
-        if (scan.Status != ScanStatus.Completed)
-        {
-            return Problems.Conflict($"The scan is {ScanStatuses.Name(scan.Status)}; only a completed scan can be interpreted.");
+            return refusal!;
         }
         var record = await interpretations.LatestOrNewAsync(scan, await health.ForScanAsync(scan, ct), ct);
         return TypedResults.Ok(InterpretationResponse.From(record));
+    }
+
+    /// <summary>The organisation's completed scan, or the 404/409 that says why not.</summary>
+    private static async Task<(Scan? Scan, ProblemHttpResult? Refusal)> CompletedScanAsync(Guid id, OrganizationScope scope, PitlaneDbContext db, CancellationToken ct)
+    {
+        var scan = await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == scope.OrganizationId, ct);
+        return scan switch
+        {
+            null => (null, Problems.NotFound("No such scan.")),
+            { Status: not ScanStatus.Completed } => (null, Problems.Conflict($"The scan is {ScanStatuses.Name(scan.Status)}; only a completed scan can be interpreted.")),
+            _ => (scan, null),
+        };
     }
 
     /// <summary>Asks again (e.g. after the model was configured): a new audit record every time.</summary>
     private static async Task<Results<Ok<InterpretationResponse>, ProblemHttpResult>> Interpret(
         Guid id, OrganizationScope scope, PitlaneDbContext db, HealthService health, InterpretationService interpretations, CancellationToken ct)
     {
-        var scan = await db.Scans.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == scope.OrganizationId, ct);
+        var (scan, refusal) = await CompletedScanAsync(id, scope, db, ct);
         if (scan is null)
         {
-            return Problems.NotFound("No such scan.");
-        }
-        if (scan.Status != ScanStatus.Completed)
-        {
-            return Problems.Conflict($"The scan is {ScanStatuses.Name(scan.Status)}; only a completed scan can be interpreted.");
+            return refusal!;
         }
         if (!scope.HasAnyRole(ScanEndpoints.Scanners))
         {

@@ -251,12 +251,7 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
     {
         await using var sim = await SimulatorAsync("healthy");
         var shop = await ShopAsync(sim);
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var adapter = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Dead", uri = $"tcp://127.0.0.1:{port}" }, Ct);
-        var deadAdapter = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var deadAdapter = await DeadAdapterAsync(shop);
         var failed = await ScanAsync(shop.Client, new { vin = Vin, adapterId = deadAdapter });
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         await ProblemAsync(await shop.Client.PostAsync($"/api/v1/scans/{failed.GetProperty("id").GetGuid()}/report", null, Ct), HttpStatusCode.Conflict);

@@ -72,6 +72,18 @@ public abstract class DiagnosticsTestBase(PitlaneApp app)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
     }
 
+    /// <summary>An adapter named "Dead" on a loopback port nobody listens on: every connect is refused.</summary>
+    protected static async Task<Guid> DeadAdapterAsync(Shop shop)
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var adapter = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Dead", uri = $"tcp://127.0.0.1:{port}" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, adapter.StatusCode);
+        return (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
     protected static string[] Codes(JsonElement scan) =>
         [.. scan.GetProperty("dtcs").EnumerateArray().Select(d => d.GetProperty("code").GetString()!)];
 }
@@ -171,13 +183,7 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
     {
         await using var sim = await SimulatorAsync("healthy");
         var shop = await ShopAsync(sim);
-        // A loopback port nobody listens on: connection refused.
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var adapter = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Dead", uri = $"tcp://127.0.0.1:{port}" }, Ct);
-        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var adapterId = await DeadAdapterAsync(shop);
 
         var scan = await ScanAsync(shop.Client, new { vin = Vin, adapterId });
 
