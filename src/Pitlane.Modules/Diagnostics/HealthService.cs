@@ -39,6 +39,9 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
 {
     public static readonly TimeSpan TrendWindow = TimeSpan.FromDays(90);
 
+    /// <summary>The named telemetry signal of the battery's settled, engine-off voltage (volts).</summary>
+    public const string RestingBatterySignal = "battery.resting";
+
     /// <summary>Signals whose hourly averages feed the trend rules: long-term trims, module voltage, odometer.</summary>
     private static readonly string[] AveragedSignals = ["07", "09", "42", "A6"];
 
@@ -74,6 +77,7 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
         var series = new Dictionary<string, IReadOnlyList<TelemetrySample>>(StringComparer.Ordinal);
         var misfires = new List<CylinderMisfires>();
         double? odometer = null;
+        IReadOnlyList<TelemetrySample> restingBattery = [];
         if (vehicleId is { } id)
         {
             var from = (now - TrendWindow).UtcDateTime;
@@ -92,6 +96,9 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
             {
                 series["05"] = coolant.Select(b => new TelemetrySample(new DateTimeOffset(b.Start, TimeSpan.Zero), b.Max)).ToList();
             }
+            // Resting voltage is only meaningful engine-off: devices report it as its own signal (see README, telemetry).
+            var resting = await telemetry.ReadBucketsAsync(id, RestingBatterySignal, from, to, TimeSpan.FromHours(1), 24 * 91, ct);
+            restingBattery = resting.Select(b => new TelemetrySample(new DateTimeOffset(b.Start, TimeSpan.Zero), b.Avg)).ToList();
             var latest = await telemetry.ReadLatestAsync(id, ct);
             foreach (var value in latest)
             {
@@ -112,6 +119,7 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
             Scan = document?.ToFacts(),
             Telemetry = series,
             MisfireCounts = misfires,
+            RestingBattery = restingBattery,
             OdometerKm = odometer,
         };
         return new VehicleHealth(vehicleId ?? Guid.Empty, now, scan, input, HealthEngine.Evaluate(input));

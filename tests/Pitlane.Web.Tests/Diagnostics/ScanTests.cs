@@ -139,6 +139,42 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_telemetry_trends_Then_health_finds_trim_drift_with_a_prediction_and_a_weak_resting_battery()
+    {
+        RequireServer();
+        var (client, _) = await App.NewUserAsync("Trends");
+        var created = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin, odometerKm = 120_000 }, Ct);
+        var vehicleId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var device = await client.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Dongle" }, Ct);
+        var key = (await device.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString()!;
+        // 30 days: long-term trim bank 1 rising 0.3 points a day from +2 %, resting battery settling at 11.8 V.
+        var start = DateTime.UtcNow.Date.AddDays(-30);
+        var samples = Enumerable.Range(0, 30).SelectMany(d => new object[]
+        {
+            new { t = start.AddDays(d).AddHours(8).ToString("O"), pid = "07", value = 2 + 0.3 * d },
+            new { t = start.AddDays(d).AddHours(6).ToString("O"), pid = "battery.resting", value = 12.5 - 0.025 * d },
+        }).ToArray();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry/batches")
+        {
+            Content = JsonContent.Create(new { batchId = "trend-1", samples }),
+        };
+        request.Headers.Add("X-Device-Key", key);
+        var posted = await App.CreateClient().SendAsync(request, Ct);
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync(Ct));
+
+        var health = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
+
+        var rules = health.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()).ToList();
+        Assert.Contains("fueltrim.drift", rules);
+        Assert.Contains("battery.resting-low", rules);
+        var prediction = health.GetProperty("predictions").EnumerateArray().First(p => p.GetProperty("rule").GetString() == "fueltrim.drift");
+        Assert.Contains("likely within", prediction.GetProperty("text").GetString()!, StringComparison.Ordinal);
+        Assert.InRange(prediction.GetProperty("withinDays").GetInt32(), 1, 365);
+        Assert.True(health.GetProperty("score").GetInt32() < 100);
+        Assert.Null(health.GetProperty("scanId").GetString());
+    }
+
+    [Fact]
     public async Task Given_healthy_car_Then_health_is_high_and_no_codes()
     {
         await using var sim = await SimulatorAsync("healthy");
