@@ -86,14 +86,24 @@ public static class ReportEndpoints
     private static string BaseUrlOf(HttpRequest request, DiagnosticsOptions options) =>
         options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
 
+    /// <summary>
+    /// The report's live share link, or null when it has none (not ready, revoked or expired): the configured public
+    /// address (Pitlane:Diagnostics:PublicBaseUrl), else the one the report was requested on. Every caller that shows or
+    /// encodes the link (the API, the kiosk's QR code) takes it from here.
+    /// </summary>
+    public static string? ShareUrlOf(DiagnosticReport r, ReportLinks links, DiagnosticsOptions options, DateTime now)
+    {
+        if (r is not { Status: ReportStatus.Ready, RevokedAt: null, Content: { } json } || r.ShareExpiresAt <= now)
+        {
+            return null;
+        }
+        var baseUrl = options.PublicBaseUrl is { Length: > 0 } configured ? configured : ReportContent.Read(json).BaseUrl;
+        return links.Url(baseUrl, r).AbsoluteUri;
+    }
+
     private static ReportResponse ResponseOf(DiagnosticReport r, ReportLinks links, DiagnosticsOptions options, DateTime now)
     {
-        string? url = null;
-        if (r is { Status: ReportStatus.Ready, RevokedAt: null, Content: { } json } && r.ShareExpiresAt > now)
-        {
-            var baseUrl = options.PublicBaseUrl is { Length: > 0 } configured ? configured : ReportContent.Read(json).BaseUrl;
-            url = links.Url(baseUrl, r).AbsoluteUri;
-        }
+        var url = ShareUrlOf(r, links, options, now);
         return new ReportResponse(r.Id, r.ScanId, r.VehicleId, r.JobId, StatusName(r.Status), url, r.ShareExpiresAt, r.RevokedAt, r.Error, r.CreatedAt, r.CompletedAt);
     }
 

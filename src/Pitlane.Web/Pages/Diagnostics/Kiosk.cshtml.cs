@@ -39,14 +39,10 @@ public sealed class KioskModel(PageOrganization organizations, PitlaneDbContext 
             return NotFound();
         }
         var report = await Db.DiagnosticReports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reportId && r.OrganizationId == org.Id, ct);
-        if (report is not { Status: ReportStatus.Ready, RevokedAt: null, Content: { } json } || report.ShareExpiresAt <= time.GetUtcNow().UtcDateTime)
+        if (report is null || ReportEndpoints.ShareUrlOf(report, links, options.Value.Diagnostics, time.GetUtcNow().UtcDateTime) is not { } url)
         {
             return NotFound();
         }
-        // The same base URL GET /api/v1/reports/{id} puts in shareUrl: the configured public address, else the one the
-        // report was requested on.
-        var baseUrl = options.Value.Diagnostics.PublicBaseUrl is { Length: > 0 } configured ? configured : ReportContent.Read(json).BaseUrl;
-        var url = links.Url(baseUrl, report).AbsoluteUri;
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
         using var png = new PngByteQRCode(data);
