@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +82,44 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
         await Eventually.HoldsAsync(() => a.Live.Messages.Any(m => m.Group.Name == $"job:{id:N}" && ((JobProgressMessage)m.Payload).State == "succeeded"),
             Soon, "the final progress push reaches instance A");
         Assert.Contains(a.Live.Messages, m => m.Group.Name == $"job:{id:N}" && ((JobProgressMessage)m.Payload).Progress == 33);
+    }
+
+    [Fact]
+    public async Task Given_scan_started_on_a_web_only_instance_Then_the_other_runs_it_and_the_report_is_served_by_the_first()
+    {
+        var (a, b) = await StartPairAsync(new Dictionary<string, string?> { ["Pitlane:Jobs:Concurrency"] = "0" });
+        await using var _ = a;
+        await using var __ = b;
+        await using var sim = new Pitlane.Obd.Simulator.ElmSimulatorServer(new Pitlane.Obd.Simulator.SimulatorOptions { Scenario = "misfire", Port = 0, Seed = 7 });
+        await sim.StartAsync();
+        var (client, _) = await a.NewUserAsync("Lane");
+        using var ___ = client;
+        var adapter = await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Bay", uri = $"tcp://127.0.0.1:{sim.Port}" });
+        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var started = await client.PostAsJsonAsync("/api/v1/scans", new { vin = Pitlane.Obd.Simulator.SimulatorOptions.DefaultVin, adapterId });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var scanStarted = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var scanJob = await InProcessMessagingTests.WaitForStateAsync(client, scanStarted.GetProperty("jobId").GetGuid(), "succeeded");
+        var scan = await client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{scanStarted.GetProperty("id").GetGuid()}");
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.Contains(scan.GetProperty("dtcs").EnumerateArray(), d => d.GetProperty("code").GetString() == "P0300");
+        Assert.Equal(scanJob.GetProperty("id").GetGuid(), scan.GetProperty("jobId").GetGuid());
+        // B ran the scan; A holds the kiosk's SignalR connection and got the stage pushes through the fan-out.
+        await Eventually.HoldsAsync(() => a.Live.Messages.Any(m => m.Group.Name == $"job:{scan.GetProperty("jobId").GetGuid():N}"
+            && ((JobProgressMessage)m.Payload).Message == "trouble codes"), Soon, "the scan's stage pushes reach instance A");
+
+        var report = await client.PostAsync($"/api/v1/scans/{scan.GetProperty("id").GetGuid()}/report", null);
+        Assert.Equal(HttpStatusCode.Accepted, report.StatusCode);
+        var reportStarted = await report.Content.ReadFromJsonAsync<JsonElement>();
+        await InProcessMessagingTests.WaitForStateAsync(client, reportStarted.GetProperty("jobId").GetGuid(), "succeeded");
+        var pdf = await client.GetAsync($"/api/v1/reports/{reportStarted.GetProperty("id").GetGuid()}/pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var shareUrl = new Uri((await client.GetFromJsonAsync<JsonElement>($"/api/v1/reports/{reportStarted.GetProperty("id").GetGuid()}")).GetProperty("shareUrl").GetString()!);
+        // The link B signed opens on A: one key for every instance.
+        using var anonymous = a.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(shareUrl.PathAndQuery)).StatusCode);
     }
 
     [Fact]
