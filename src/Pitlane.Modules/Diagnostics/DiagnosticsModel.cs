@@ -300,6 +300,9 @@ internal static class DiagnosticsModel
             report.HasKey(r => r.Id);
             report.Property(r => r.Status).HasConversion<string>().HasMaxLength(10);
             report.Property(r => r.Error).HasMaxLength(2000);
+            // Two people re-sharing (or one sharing while another revokes) at the same moment: the second save fails
+            // instead of leaving two live versions of the link.
+            report.Property(r => r.ShareVersion).IsConcurrencyToken();
             report.HasIndex(r => new { r.OrganizationId, r.ScanId });
             report.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
             report.HasOne<Scan>().WithMany().HasForeignKey(r => r.ScanId).OnDelete(DeleteBehavior.Cascade);

@@ -220,6 +220,35 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_simultaneous_reshares_Then_exactly_one_link_is_live()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var (shop, _, report) = await PricedMisfireReportAsync(sim);
+        var id = report.GetProperty("id").GetGuid();
+
+        // Different lifetimes, so two saves of the same version would leave two different live tokens.
+        var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(days =>
+            shop.Client.PostAsJsonAsync($"/api/v1/reports/{id}/share", new { days }, Ct)));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, a.StatusCode.ToString()));
+        var urls = new List<string>();
+        foreach (var answer in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
+        {
+            urls.Add((await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("shareUrl").GetString()!);
+        }
+        Assert.NotEmpty(urls);
+        using var anonymous = Anonymous();
+        var live = 0;
+        foreach (var url in urls)
+        {
+            live += (await anonymous.GetAsync(url, Ct)).StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+        Assert.Equal(1, live);
+        var current = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/reports/{id}", Ct);
+        Assert.Contains(current.GetProperty("shareUrl").GetString(), urls);
+    }
+
+    [Fact]
     public async Task Given_another_organisations_report_Then_every_endpoint_is_404()
     {
         await using var sim = await SimulatorAsync("misfire");

@@ -184,7 +184,10 @@ public static class ReportEndpoints
             return Problems.Forbidden("Only an Owner, Manager, Service Advisor or Technician can revoke a report's link.");
         }
         report.RevokedAt ??= time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        if (!await SavedAsync(db, ct))
+        {
+            return Problems.Conflict("The report's link was changed at the same moment; look at the report again and retry.");
+        }
         return TypedResults.NoContent();
     }
 
@@ -222,8 +225,25 @@ public static class ReportEndpoints
         report.RevokedAt = null;
         var url = links.Url(baseUrl, report);
         report.Pdf = HealthReportRenderer.Render(content.ToHealthReport(url));
-        await db.SaveChangesAsync(ct);
+        if (!await SavedAsync(db, ct))
+        {
+            return Problems.Conflict("The report was shared or revoked at the same moment; look at the report again and retry.");
+        }
         return TypedResults.Ok(new ShareResponse(url.AbsoluteUri, report.ShareExpiresAt));
+    }
+
+    /// <summary>False when another request changed the report's share version since it was read (nothing is saved).</summary>
+    private static async Task<bool> SavedAsync(PitlaneDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
     }
 
     private static async Task<IResult> PublicPdf(string token, HttpContext http, PitlaneDbContext db, ReportLinks links, TimeProvider time, CancellationToken ct)
