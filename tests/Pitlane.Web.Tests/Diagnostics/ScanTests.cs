@@ -271,6 +271,35 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.Equal(1, count);
     }
 
+    [Theory]
+    [InlineData("porter@demo.pitlane.test")]
+    [InlineData("sales@demo.pitlane.test")]
+    public async Task Given_member_whose_role_does_not_scan_Then_403_and_nothing_changes(string email)
+    {
+        RequireServer();
+        using var owner = await App.SignedInClientAsync("owner@demo.pitlane.test");
+        var me = await owner.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
+        var demo = me.GetProperty("organizations").EnumerateArray().First(o => o.GetProperty("name").GetString() == "Pitlane Demo Garage").GetProperty("id").GetGuid();
+        using var shop = await App.SignedInClientAsync("owner@demo.pitlane.test", organizationId: demo);
+        var adapterId = (await shop.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct)).EnumerateArray()
+            .First(a => a.GetProperty("name").GetString() == "Lane 1 (vehicle simulator)").GetProperty("id").GetGuid();
+        var vehicleId = (await shop.GetFromJsonAsync<JsonElement>("/api/v1/vehicles?q=1HGCM82633A004352", Ct)).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var scansBefore = (await shop.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32();
+        using var member = await App.SignedInClientAsync(email, organizationId: demo);
+
+        // They may look (the lane's screens are shared), not act.
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/api/v1/diagnostics/adapters", Ct)).StatusCode);
+        await ProblemAsync(await member.PostAsJsonAsync("/api/v1/scans", new { vehicleId, adapterId }, Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await member.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Mine", uri = "tcp://127.0.0.1:35001" }, Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await member.DeleteAsync($"/api/v1/diagnostics/adapters/{adapterId}", Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await member.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId, confirm = true }, Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await member.PostAsJsonAsync("/api/v1/diagnostics/agents", new { name = "Pi" }, Ct), HttpStatusCode.Forbidden);
+
+        Assert.Equal(scansBefore, (await shop.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+        Assert.Contains((await shop.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct)).EnumerateArray(), a => a.GetProperty("id").GetGuid() == adapterId);
+        Assert.DoesNotContain((await shop.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct)).EnumerateArray(), a => a.GetProperty("name").GetString() == "Mine");
+    }
+
     [Fact]
     public async Task Given_bad_scan_requests_Then_problem_details()
     {
