@@ -72,6 +72,31 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
     }
 
     [Fact]
+    public async Task Given_slow_car_Then_kiosk_shows_each_stage_as_it_arrives_over_the_live_channel()
+    {
+        var browser = Browser(1280, 800);
+        // 120 ms per OBD answer: a scan of a few seconds, so stages arrive while the page watches.
+        var sim = new ElmSimulatorServer(new SimulatorOptions
+        {
+            Scenario = "misfire", Port = 0, Seed = 7, Quirks = SimQuirks.SlowAnswers, SlowAnswerDelay = TimeSpan.FromMilliseconds(120),
+        });
+        await using var _ = sim;
+        await sim.StartAsync(Ct);
+        var shop = await ShopAsync(sim);
+        SignIn(browser, shop.Email);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Diagnostics/Kiosk?adapter={shop.AdapterId}");
+        var wait = Wait(browser, 20);
+        wait.Until(d => d.FindElements(By.Id("kiosk-read-vin")).FirstOrDefault(e => e.Displayed && e.Enabled))!.Click();
+
+        // A later stage is marked active while the scan still runs, then the result appears.
+        wait.Until(d => d.FindElements(By.CssSelector("#kiosk-stages [data-stage='readiness'].active, #kiosk-stages [data-stage='freeze frame'].active, #kiosk-stages [data-stage='live snapshot'].active")).Count > 0);
+        Wait(browser, 60).Until(d => d.FindElements(By.CssSelector("#kiosk-dtcs li[data-code='P0300']")).Any(e => e.Displayed));
+        var live = (string?)((IJavaScriptExecutor)browser).ExecuteScript("return document.documentElement.dataset.liveMessages || '0';");
+        Assert.True(int.Parse(live!, System.Globalization.CultureInfo.InvariantCulture) >= 2, $"only {live} progress updates came over the hub");
+        AssertNoCspViolations(browser);
+    }
+
+    [Fact]
     public async Task Given_kiosk_with_car_reporting_other_VIN_Then_mismatch_is_shown()
     {
         var browser = Browser(1280, 800);

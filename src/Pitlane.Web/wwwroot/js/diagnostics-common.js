@@ -93,6 +93,9 @@ window.PitlaneDiagnostics = (() => {
         }
       };
       const listener = message => {
+        // How many updates came live over the hub (the rest of the page works without them): shown to nobody, read by
+        // the browser tests to prove the live path, not only the polling fallback, carries progress.
+        document.documentElement.dataset.liveMessages = String(Number(document.documentElement.dataset.liveMessages || 0) + 1);
         onProgress?.(message);
         if (TERMINAL_JOB_STATES.has(message.state)) check();
       };
