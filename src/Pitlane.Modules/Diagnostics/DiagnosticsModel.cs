@@ -231,6 +231,24 @@ public sealed class PartPrice
     public decimal Quantity { get; set; } = 1;
 }
 
+/// <summary>A maintenance item done on a vehicle (oil and filter, brake fluid, ...): what the reminders count from.</summary>
+public sealed class ServiceEntry
+{
+    public Guid Id { get; set; }
+    public Guid OrganizationId { get; set; }
+    public Guid VehicleId { get; set; }
+
+    /// <summary>The maintenance schedule key, e.g. "oil-filter".</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>The day it was done (UTC midnight).</summary>
+    public DateTime PerformedOn { get; set; }
+    public int? OdometerKm { get; set; }
+    public string? Note { get; set; }
+    public Guid CreatedByUserId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 /// <summary>One interpretation of a scan, kept for audit: who produced it (rules or which model), the prompt, the answer, and why a fallback happened.</summary>
 public sealed class InterpretationRecord
 {
@@ -337,6 +355,16 @@ internal static class DiagnosticsModel
             part.HasIndex(p => new { p.OrganizationId, p.PartNumber }).IsUnique();
             part.HasIndex(p => new { p.OrganizationId, p.LaborOperationKey });
             part.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<ServiceEntry>(entry =>
+        {
+            entry.ToTable("diag_service_entries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Key).HasMaxLength(40);
+            entry.Property(e => e.Note).HasMaxLength(500);
+            entry.HasIndex(e => new { e.OrganizationId, e.VehicleId, e.PerformedOn });
+            entry.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+            entry.HasOne<Vehicle>().WithMany().HasForeignKey(e => e.VehicleId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<InterpretationRecord>(record =>
         {

@@ -29,6 +29,7 @@ public static class DiagnosticsModule
         routes.MapScanEndpoints();
         routes.MapInterpretationEndpoints();
         routes.MapClearCodesEndpoints();
+        routes.MapServiceLogEndpoints();
         routes.MapDiagnosticReportEndpoints();
         routes.MapScanAgentEndpoints();
         return routes;

@@ -78,8 +78,10 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
         var misfires = new List<CylinderMisfires>();
         double? odometer = null;
         IReadOnlyList<TelemetrySample> restingBattery = [];
+        IReadOnlyList<ServiceRecord> services = [];
         if (vehicleId is { } id)
         {
+            services = await ServiceLog.HistoryAsync(db, organizationId, id, ct);
             var from = (now - TrendWindow).UtcDateTime;
             var to = now.UtcDateTime;
             foreach (var pid in AveragedSignals)
@@ -120,6 +122,7 @@ public sealed class HealthService(PitlaneDbContext db, TelemetryStore telemetry,
             Telemetry = series,
             MisfireCounts = misfires,
             RestingBattery = restingBattery,
+            ServiceHistory = services,
             OdometerKm = odometer,
         };
         return new VehicleHealth(vehicleId ?? Guid.Empty, now, scan, input, HealthEngine.Evaluate(input));

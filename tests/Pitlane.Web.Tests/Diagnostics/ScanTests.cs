@@ -175,6 +175,66 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_service_log_Then_reminders_count_from_the_latest_entry_and_other_organisations_see_nothing()
+    {
+        RequireServer();
+        var (client, _) = await App.NewUserAsync("Service");
+        var created = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin, odometerKm = 100_000 }, Ct);
+        var vehicleId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        static JsonElement Reminder(JsonElement health, string key) =>
+            health.GetProperty("reminders").EnumerateArray().First(r => r.GetProperty("key").GetString() == key);
+
+        // Never serviced at 100,000 km: the oil (15,000 km interval) counts from new and is overdue.
+        var before = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
+        Assert.Equal("overdue", Reminder(before, "oil-filter").GetProperty("urgency").GetString());
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var older = await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services",
+            new { key = "oil-filter", performedOn = today.AddMonths(-14).ToString("yyyy-MM-dd"), odometerKm = 80_000 }, Ct);
+        Assert.Equal(HttpStatusCode.Created, older.StatusCode);
+        var oil = await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services",
+            new { key = "oil-filter", performedOn = today.AddMonths(-2).ToString("yyyy-MM-dd"), odometerKm = 97_000, note = "5W-30, 4.5 l" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, oil.StatusCode);
+
+        var after = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
+        var reminder = Reminder(after, "oil-filter");
+        Assert.Equal("ok", reminder.GetProperty("urgency").GetString());
+        Assert.Equal(112_000, reminder.GetProperty("dueKm").GetDouble());
+        Assert.Equal(12_000, reminder.GetProperty("remainingKm").GetDouble());
+        var log = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/services", Ct);
+        Assert.Equal(2, log.GetArrayLength());
+        Assert.Equal("Engine oil and filter", log[0].GetProperty("name").GetString());
+
+        var (stranger, _) = await App.NewUserAsync("Stranger");
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{vehicleId}/services", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services",
+            new { key = "oil-filter", performedOn = today.ToString("yyyy-MM-dd") }, Ct), HttpStatusCode.NotFound);
+        var entryId = log[0].GetProperty("id").GetGuid();
+        await ProblemAsync(await stranger.DeleteAsync($"/api/v1/vehicles/{vehicleId}/services/{entryId}", Ct), HttpStatusCode.NotFound);
+
+        // Bad input names the field and stores nothing.
+        foreach (var (body, field) in new (object Body, string Field)[]
+        {
+            (new { key = "blinker-fluid", performedOn = today.ToString("yyyy-MM-dd") }, "key"),
+            (new { key = "coolant", performedOn = today.AddDays(10).ToString("yyyy-MM-dd") }, "performedOn"),
+            (new { key = "coolant" }, "performedOn"),
+            (new { key = "coolant", performedOn = today.ToString("yyyy-MM-dd"), odometerKm = -5 }, "odometerKm"),
+            (new { key = "coolant", performedOn = today.ToString("yyyy-MM-dd"), note = new string('x', 501) }, "note"),
+        })
+        {
+            var problem = await ProblemAsync(await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services", body, Ct), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {problem}");
+        }
+        var malformed = new StringContent("{\"key\":\"coolant\",\"performedOn\":\"yesterday\"}", System.Text.Encoding.UTF8, "application/json");
+        await ProblemAsync(await client.PostAsync($"/api/v1/vehicles/{vehicleId}/services", malformed, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/services", Ct)).GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/vehicles/{vehicleId}/services/{entryId}", Ct)).StatusCode);
+        var reverted = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
+        Assert.Equal("overdue", Reminder(reverted, "oil-filter").GetProperty("urgency").GetString());
+    }
+
+    [Fact]
     public async Task Given_healthy_car_Then_health_is_high_and_no_codes()
     {
         await using var sim = await SimulatorAsync("healthy");

@@ -35,6 +35,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
     public DbSet<LaborOperation> LaborOperations => Set<LaborOperation>();
     public DbSet<PartPrice> PartPrices => Set<PartPrice>();
     public DbSet<InterpretationRecord> Interpretations => Set<InterpretationRecord>();
+    public DbSet<ServiceEntry> ServiceEntries => Set<ServiceEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

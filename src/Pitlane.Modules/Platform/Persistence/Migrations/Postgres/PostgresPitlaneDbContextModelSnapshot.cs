@@ -505,6 +505,48 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.ToTable("diag_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.ServiceEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("OdometerKm")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("PerformedOn")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("VehicleId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VehicleId");
+
+                    b.HasIndex("OrganizationId", "VehicleId", "PerformedOn");
+
+                    b.ToTable("diag_service_entries", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Diagnostics.Lane.ShopProfile", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -1076,6 +1118,21 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.HasOne("Pitlane.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.ServiceEntry", b =>
+                {
+                    b.HasOne("Pitlane.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pitlane.Vehicles.Vehicle", null)
+                        .WithMany()
+                        .HasForeignKey("VehicleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

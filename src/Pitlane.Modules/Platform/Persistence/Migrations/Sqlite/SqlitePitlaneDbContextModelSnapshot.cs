@@ -496,6 +496,48 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
                     b.ToTable("diag_agents", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.ServiceEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OdometerKm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PerformedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VehicleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VehicleId");
+
+                    b.HasIndex("OrganizationId", "VehicleId", "PerformedOn");
+
+                    b.ToTable("diag_service_entries", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Diagnostics.Lane.ShopProfile", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -1065,6 +1107,21 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
                     b.HasOne("Pitlane.Organizations.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.ServiceEntry", b =>
+                {
+                    b.HasOne("Pitlane.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pitlane.Vehicles.Vehicle", null)
+                        .WithMany()
+                        .HasForeignKey("VehicleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
