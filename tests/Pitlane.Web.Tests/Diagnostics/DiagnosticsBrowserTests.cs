@@ -209,6 +209,31 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
     }
 
     [Fact]
+    public async Task Given_dashboard_When_a_service_is_recorded_Then_its_reminder_turns_ok_without_reload()
+    {
+        await using var sim = await SimulatorAsync("healthy");
+        var shop = await ShopAsync(sim);
+        var created = await shop.Api.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin, odometerKm = 100_000 }, Ct);
+        var vehicleId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var browser = Browser(1280, 900);
+        SignIn(browser, shop.Email);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Diagnostics/Vehicle/{vehicleId}");
+        var wait = Wait(browser, 20);
+        // Never serviced at 100,000 km: the oil counts from new and is overdue.
+        wait.Until(d => d.FindElements(By.CssSelector("#maintenance tr[data-reminder='oil-filter'][data-urgency='overdue']")).Count == 1);
+
+        new SelectElement(browser.FindElement(By.Id("service-key"))).SelectByValue("oil-filter");
+        browser.FindElement(By.Id("service-km")).SendKeys("99500");
+        Click(browser, browser.FindElement(By.Id("service-save")));
+
+        wait.Until(d => d.FindElements(By.CssSelector("#maintenance tr[data-reminder='oil-filter'][data-urgency='ok']")).Count == 1);
+        Assert.Equal("Saved.", browser.FindElement(By.Id("service-result")).Text);
+        var log = await shop.Api.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/services", Ct);
+        Assert.Equal(99_500, log[0].GetProperty("odometerKm").GetInt32());
+        AssertNoCspViolations(browser);
+    }
+
+    [Fact]
     public async Task Given_other_organisations_vehicle_or_report_Then_404()
     {
         await using var sim = await SimulatorAsync("misfire");

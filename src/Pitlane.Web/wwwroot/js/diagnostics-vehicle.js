@@ -49,9 +49,7 @@
         return li;
       });
       for (const p of health.predictions || []) items.push(el('li', `Trend: ${p.text}`, 'list-group-item small'));
-      for (const r of (health.reminders || []).filter(r => ['due', 'overdue', 'soon', 'due-soon'].includes(r.urgency))) {
-        items.push(el('li', `${r.name}: ${r.urgency}${r.remainingKm != null ? `, ${Math.round(r.remainingKm)} km left` : ''}`, 'list-group-item small'));
-      }
+      showMaintenance(health.reminders || []);
       if (!items.length) { target.replaceChildren(muted('No findings: nothing lowers the score.')); return; }
       const list = el('ul', undefined, 'list-group list-group-flush');
       list.append(...items);
@@ -59,6 +57,44 @@
     } catch (error) {
       D.showError(target, error, 'Health could not be loaded');
     }
+  }
+
+  // ---- maintenance: every reminder, and recording a service (the reminders count from the latest of each) ----
+  const urgencyClass = { overdue: 'text-bg-danger', 'due-soon': 'text-bg-warning', ok: 'text-bg-success', unknown: 'text-bg-secondary' };
+  function showMaintenance(reminders) {
+    const target = $('maintenance');
+    if (!target) return;
+    const rows = reminders.map(r => {
+      const tr = row(r.name, badge(r.urgency.replace('-', ' '), urgencyClass[r.urgency] || 'text-bg-secondary'),
+        [r.remainingKm != null ? `${Math.round(r.remainingKm).toLocaleString()} km` : null,
+         r.remainingDays != null ? `${r.remainingDays} days` : null].filter(Boolean).join(' · ') || r.basis,
+        r.lastDone ? new Date(r.lastDone).toLocaleDateString() : 'never recorded');
+      tr.dataset.reminder = r.key;
+      tr.dataset.urgency = r.urgency;
+      return tr;
+    });
+    target.replaceChildren(rows.length ? table(['Item', 'Status', 'Left', 'Last done'], rows) : muted('No maintenance schedule.'));
+  }
+
+  const serviceForm = $('service-form');
+  if (serviceForm) {
+    $('service-date').value = new Date().toISOString().slice(0, 10);
+    serviceForm.addEventListener('submit', async event => {
+      event.preventDefault();
+      const result = $('service-result');
+      result.replaceChildren();
+      const km = $('service-km').value;
+      try {
+        await api('POST', `/api/v1/vehicles/${vehicleId}/services`, {
+          key: $('service-key').value, performedOn: $('service-date').value, odometerKm: km === '' ? null : Number(km),
+        });
+        result.textContent = 'Saved.';
+        result.className = 'small ms-2 text-success';
+        await loadHealth();
+      } catch (error) {
+        D.showError(result, error, 'The service could not be saved');
+      }
+    });
   }
 
   // ---- latest telemetry (telemetry-live.js keeps the rows current from the hub) ----
