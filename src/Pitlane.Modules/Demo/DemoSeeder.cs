@@ -54,6 +54,7 @@ public sealed class DemoSeeder(
         {
             // A demo seeded before shop prices existed gets them too; a garage that has a profile keeps its own.
             await ShopPrices.SeedDemoAsync(db, seeded, now, ct);
+            await SeedServiceLogAsync(seeded, now, ct);
             return false;
         }
         var password = options.Value.Demo.Password;
@@ -78,7 +79,48 @@ public sealed class DemoSeeder(
             await vehicles.RegisterAsync(shop.Id, new CreateVehicleRequest(vin, km, plate, nickname), ct);
         }
         await ShopPrices.SeedDemoAsync(db, shop.Id, now, ct);
+        await SeedServiceLogAsync(shop.Id, now, ct);
         logger.LogInformation("Seeded the demo organisation {Organization} with {Users} users and {Vehicles} vehicles", OrganizationName, Logins.Count, DemoVehicles.Length);
         return true;
+    }
+
+    /// <summary>
+    /// The demo cars' maintenance history, so their reminders show every band: the Accord had its oil done recently but its
+    /// brake fluid is two and a half years old. Added once, to a demo whose vehicles have no service entries yet.
+    /// </summary>
+    private async Task SeedServiceLogAsync(Guid organizationId, DateTime now, CancellationToken ct)
+    {
+        var demoCars = await db.Vehicles.AsNoTracking().Where(v => v.OrganizationId == organizationId)
+            .Select(v => new { v.Id, v.Vin, v.OdometerKm }).ToListAsync(ct);
+        var ids = demoCars.Select(v => v.Id).ToList();
+        if (demoCars.Count == 0 || await db.ServiceEntries.AnyAsync(e => ids.Contains(e.VehicleId), ct))
+        {
+            return;
+        }
+        var today = now.Date;
+        void Add(string vin, string key, int monthsAgo, int kmAgo, string note)
+        {
+            if (demoCars.FirstOrDefault(v => v.Vin == vin) is not { } car) return;
+            db.ServiceEntries.Add(new ServiceEntry
+            {
+                Id = Guid.CreateVersion7(),
+                OrganizationId = organizationId,
+                VehicleId = car.Id,
+                Key = key,
+                PerformedOn = DateTime.SpecifyKind(today.AddMonths(-monthsAgo), DateTimeKind.Utc),
+                OdometerKm = car.OdometerKm is { } km ? Math.Max(0, km - kmAgo) : null,
+                Note = note,
+                CreatedAt = now,
+            });
+        }
+        Add("1HGCM82633A004352", "oil-filter", 5, 6_100, "5W-20, 4.2 l, demo entry");
+        Add("1HGCM82633A004352", "air-filter", 11, 13_000, "demo entry");
+        Add("1HGCM82633A004352", "brake-fluid", 30, 38_000, "DOT 3, demo entry");
+        Add("1FTFW1ET3EKE12345", "oil-filter", 13, 14_200, "5W-20, demo entry");
+        Add("1FTFW1ET3EKE12345", "coolant", 20, 25_000, "demo entry");
+        Add("JTDKB20UX93512345", "oil-filter", 2, 2_000, "0W-20, demo entry");
+        Add("JTDKB20UX93512345", "spark-plugs", 40, 70_000, "iridium, demo entry");
+        Add("WBA8E9G58GNT12345", "brake-fluid", 6, 7_000, "DOT 4, demo entry");
+        await db.SaveChangesAsync(ct);
     }
 }
