@@ -118,14 +118,16 @@ public sealed class JobWorker(
 
     private async Task<Guid?> ClaimNextAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         while (_nudges.Reader.TryRead(out var nudged))
         {
-            if (await store.TryClaimAsync(nudged, instance.Id, now.UtcDateTime, Lease, ct))
+            // The clock is read per wake-up: a job enqueued while an earlier wake-up was being tried is due at its own
+            // creation time, later than a clock read before it, and would otherwise wait for the next sweep.
+            if (await store.TryClaimAsync(nudged, instance.Id, time.GetUtcNow().UtcDateTime, Lease, ct))
             {
                 return nudged;
             }
         }
+        var now = time.GetUtcNow();
         if (now < _nextSweep)
         {
             return null;
