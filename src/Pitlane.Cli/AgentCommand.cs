@@ -15,7 +15,8 @@ namespace Pitlane.Cli;
 
 /// <summary>
 /// <c>pitlane agent</c>: a scan agent next to the car. It connects out to the server (no port opened here), long-polls for
-/// scans meant for it, runs each against the local adapter and uploads the result. Protocol: /api/v1/diagnostics/agent/.
+/// scans and code clearings meant for it, runs each against the local adapter and uploads the result. Protocol:
+/// /api/v1/diagnostics/agent/.
 /// </summary>
 internal static class AgentCommand
 {
@@ -127,9 +128,13 @@ internal static class AgentCommand
             {
                 try
                 {
-                    var work = await NextScanAsync(ct);
+                    var work = await NextWorkAsync(ct);
                     backoff = TimeSpan.FromSeconds(1);
-                    if (work is not null)
+                    if (work is { Kind: AgentWork.ClearCodesKind })
+                    {
+                        await RunClearingAsync(work, ct);
+                    }
+                    else if (work is not null)
                     {
                         await RunScanAsync(work, ct);
                     }
@@ -172,11 +177,11 @@ internal static class AgentCommand
             _ => e.Message,
         };
 
-        private async Task<AgentWork?> NextScanAsync(CancellationToken ct)
+        private async Task<AgentWork?> NextWorkAsync(CancellationToken ct)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(TimeSpan.FromSeconds(WaitSeconds + 20));
-            using var response = await _http.GetAsync($"work?waitSeconds={WaitSeconds}", deadline.Token);
+            using var response = await _http.GetAsync($"work?waitSeconds={WaitSeconds}&accepts={AgentWork.ScanKind},{AgentWork.ClearCodesKind}", deadline.Token);
             await EnsureAcceptedAsync(response, "asking for work", deadline.Token);
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
@@ -236,9 +241,9 @@ internal static class AgentCommand
         private async Task RunScanAsync(AgentWork work, CancellationToken ct)
         {
             var started = DateTime.UtcNow;
-            var id = work.ScanId;
+            var id = work.Id;
             using var scan = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var reporter = new ProgressReporter(this, id, scan);
+            var reporter = new ProgressReporter(this, $"scans/{id}/progress", ScanJobHandler.PercentOf, scan);
             var heartbeat = reporter.RunAsync();
             string outcome;
             try
@@ -276,18 +281,76 @@ internal static class AgentCommand
                 {
                     // Stopping anyway; the server notices the silence.
                 }
-                await LogAsync(id, started, "stopped during the scan");
+                await LogAsync("scan", id, started, "stopped during the scan");
                 throw;
             }
-            await LogAsync(id, started, outcome);
+            await LogAsync("scan", id, started, outcome);
             if (reporter.KeyRefused is { } keyRefused)
             {
                 throw keyRefused;
             }
         }
 
-        private static Task LogAsync(Guid id, DateTime started, string outcome) => Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} scan {id}: {outcome} ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)"));
+        private static Task LogAsync(string what, Guid id, DateTime started, string outcome) => Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {what} {id}: {outcome} ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)"));
+
+        /// <summary>
+        /// Clears the codes of the car on the local adapter, only after it reported the VIN the server expects: the check
+        /// happens here, next to the car, before anything is erased.
+        /// </summary>
+        private async Task RunClearingAsync(AgentWork work, CancellationToken ct)
+        {
+            var started = DateTime.UtcNow;
+            var id = work.Id;
+            using var clearing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var reporter = new ProgressReporter(this, $"clearings/{id}/progress", ClearCodesStages.PercentOf, clearing);
+            var heartbeat = reporter.RunAsync();
+            string outcome;
+            try
+            {
+                reporter.Report("connect");
+                await using var elm = await Pitlane.Obd.Elm.Elm327Adapter.ConnectAsync(adapter, cancellationToken: clearing.Token);
+                var client = new Pitlane.Obd.J1979.ObdClient(elm);
+                reporter.Report("identify");
+                var vin = (await client.ReadVinAsync(clearing.Token))?.Text?.Trim().ToUpperInvariant();
+                if (vin is null || work.ExpectedVin is null || !string.Equals(vin, work.ExpectedVin, StringComparison.Ordinal))
+                {
+                    await reporter.StopAsync(heartbeat);
+                    var why = vin is null
+                        ? $"The car did not report its VIN, so it cannot be confirmed to be {work.ExpectedVin}; codes were not cleared."
+                        : $"The car on the agent's adapter reports VIN {vin}, not {work.ExpectedVin}; codes were not cleared.";
+                    var refused = await UploadAsync($"clearings/{id}/failure", JsonContent.Create(new { error = why }), ct);
+                    outcome = $"refused: {why}{(refused is null ? "" : $" (the server refused the report: {refused})")}";
+                }
+                else
+                {
+                    reporter.Report("clear");
+                    var ecus = await client.ClearTroubleCodesAsync(Pitlane.Obd.J1979.ClearConfirmation.EraseCodesFreezeFramesAndReadiness, clearing.Token);
+                    await reporter.StopAsync(heartbeat);
+                    var refusal = await UploadAsync($"clearings/{id}/result", JsonContent.Create(new AgentClearResult(vin, [.. ecus])), ct);
+                    outcome = refusal is null
+                        ? $"codes cleared on VIN {vin} by {string.Join(' ', ecus)}"
+                        : $"codes cleared, but the server refused the report ({refusal})";
+                }
+            }
+            catch (Exception e) when (e is ObdException or IOException or SocketException or UnauthorizedAccessException or TimeoutException)
+            {
+                await reporter.StopAsync(heartbeat);
+                var refusal = await UploadAsync($"clearings/{id}/failure",
+                    JsonContent.Create(new { error = $"The agent's adapter failed; the codes may or may not have been cleared: {e.Message}" }), ct);
+                outcome = $"failed: {e.Message}{(refusal is null ? "" : $" (the server refused the report: {refusal})")}";
+            }
+            catch (OperationCanceledException) when (reporter.Refusal is { } refusal && !ct.IsCancellationRequested)
+            {
+                await reporter.StopAsync(heartbeat);
+                outcome = $"abandoned: the server no longer waits for it ({refusal})";
+            }
+            await LogAsync("code clearing", id, started, outcome);
+            if (reporter.KeyRefused is { } keyRefused)
+            {
+                throw keyRefused;
+            }
+        }
 
         /// <summary>
         /// Posts the result or failure, retrying network errors and 5xx with back-off for about as long as the server waits
@@ -324,7 +387,7 @@ internal static class AgentCommand
         /// network, and repeats the last one every <see cref="HeartbeatInterval"/> as the heartbeat. A 404 or 409 means the
         /// server gave up on the scan (timeout, agent revoked): the scan is cancelled rather than finished for nobody.
         /// </summary>
-        private sealed class ProgressReporter(Agent agent, Guid scanId, CancellationTokenSource scan) : IProgress<ScanProgress>
+        private sealed class ProgressReporter(Agent agent, string path, Func<string, int> percentOf, CancellationTokenSource scan) : IProgress<ScanProgress>
         {
             private readonly Channel<string> _stages = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -332,7 +395,9 @@ internal static class AgentCommand
 
             public KeyRefusedException? KeyRefused { get; private set; }
 
-            public void Report(ScanProgress value) => _stages.Writer.TryWrite(value.StageName);
+            public void Report(ScanProgress value) => Report(value.StageName);
+
+            public void Report(string stage) => _stages.Writer.TryWrite(stage);
 
             public async Task RunAsync()
             {
@@ -380,8 +445,7 @@ internal static class AgentCommand
                 {
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     deadline.CancelAfter(HeartbeatInterval);
-                    using var response = await agent._http.PostAsJsonAsync($"scans/{scanId}/progress",
-                        new AgentProgressRequest(stage, ScanJobHandler.PercentOf(stage)), deadline.Token);
+                    using var response = await agent._http.PostAsJsonAsync(path, new AgentProgressRequest(stage, percentOf(stage)), deadline.Token);
                     if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.Unauthorized)
                     {
                         var detail = await DetailAsync(response, ct);

@@ -55,6 +55,45 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
     }
 }
 
+/// <summary>Its own app, so the sign-in attempts of <see cref="RateLimitTests"/> do not spend this class's budgets.</summary>
+public sealed class PublicLinkRateLimitedApp : PitlaneApp
+{
+    public override Pitlane.Platform.DatabaseProvider Provider => Pitlane.Platform.DatabaseProvider.Sqlite;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Set("Pitlane:Auth:AuthRequestsPerMinute", "3");
+        Set("Pitlane:Diagnostics:PublicReportRequestsPerMinute", "3");
+        Set("Pitlane:Demo:Seed", "false");
+    }
+}
+
+public sealed class PublicLinkRateLimitTests(PublicLinkRateLimitedApp app) : IClassFixture<PublicLinkRateLimitedApp>
+{
+    [Fact]
+    public async Task Given_too_many_shared_report_requests_from_one_address_Then_429_for_page_and_pdf_with_its_own_budget()
+    {
+        using var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/r/not-a-token", "/r/not-a-token/pdf", "/r/other", "/r/not-a-token/pdf", "/r/other" })
+        {
+            statuses.Add((await anonymous.GetAsync(path)).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        var refused = await anonymous.GetAsync("/r/not-a-token");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("shared-report", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        // The sign-in budget is separate: the public links used none of it.
+        var signIn = await anonymous.PostAsync("/api/v1/auth/token",
+            new StringContent("{\"email\":\"nobody@example.test\",\"password\":\"Whatever-123\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, signIn.StatusCode);
+    }
+}
+
 public sealed class HubQueryTokenTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     [Fact]

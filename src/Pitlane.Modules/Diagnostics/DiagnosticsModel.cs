@@ -147,6 +147,60 @@ public sealed class Scan
     };
 }
 
+/// <summary>
+/// One clearing of a vehicle's trouble codes (service 04), kept as the vehicle's record: who asked, through which adapter
+/// or agent, the VIN the car confirmed before anything was erased, and the ECUs that acknowledged. Clearing also resets
+/// readiness, so "when were the codes last cleared, and by whom" is a question a shop must be able to answer.
+/// </summary>
+public sealed class CodeClearing
+{
+    private CodeClearing() { }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public Guid VehicleId { get; private set; }
+
+    /// <summary>The vehicle's VIN: the car on the adapter must report it before its codes are cleared.</summary>
+    public string ExpectedVin { get; private set; } = "";
+    public Guid AdapterId { get; private set; }
+    public string AdapterName { get; private set; } = "";
+    public Guid? AgentId { get; private set; }
+    public Guid JobId { get; set; }
+    public ScanStatus Status { get; set; }
+    public string? Stage { get; set; }
+    public int Progress { get; set; }
+
+    /// <summary>The VIN the car reported.</summary>
+    public string? Vin { get; set; }
+
+    /// <summary>The ECUs (response headers) that acknowledged the clear, space-separated.</summary>
+    public string? ClearedBy { get; set; }
+
+    /// <summary>The agent's upload (agent adapters), kept until the job has read it.</summary>
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public Guid RequestedByUserId { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+
+    /// <summary>When a scan agent took it (agent adapters only).</summary>
+    public DateTime? ClaimedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+
+    public static CodeClearing Create(Guid organizationId, Vehicle vehicle, ScanAdapter adapter, Guid userId, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        OrganizationId = organizationId,
+        VehicleId = vehicle.Id,
+        ExpectedVin = vehicle.Vin,
+        AdapterId = adapter.Id,
+        AdapterName = adapter.Name,
+        AgentId = adapter.AgentId,
+        Status = ScanStatus.Queued,
+        RequestedByUserId = userId,
+        CreatedAt = now,
+    };
+}
+
 public enum ReportStatus
 {
     Queued,
@@ -311,6 +365,23 @@ internal static class DiagnosticsModel
             scan.HasIndex(s => new { s.AgentId, s.Status });
             scan.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
             scan.HasOne<Vehicle>().WithMany().HasForeignKey(s => s.VehicleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<CodeClearing>(clearing =>
+        {
+            clearing.ToTable("diag_code_clearings");
+            clearing.HasKey(c => c.Id);
+            clearing.Property(c => c.ExpectedVin).HasMaxLength(17);
+            clearing.Property(c => c.Vin).HasMaxLength(17);
+            clearing.Property(c => c.AdapterName).HasMaxLength(80);
+            clearing.Property(c => c.Status).HasConversion<string>().HasMaxLength(10);
+            clearing.Property(c => c.Stage).HasMaxLength(40);
+            clearing.Property(c => c.ClearedBy).HasMaxLength(200);
+            clearing.Property(c => c.Result).HasMaxLength(4000);
+            clearing.Property(c => c.Error).HasMaxLength(2000);
+            clearing.HasIndex(c => new { c.OrganizationId, c.VehicleId, c.CreatedAt });
+            clearing.HasIndex(c => new { c.AgentId, c.Status });
+            clearing.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+            clearing.HasOne<Vehicle>().WithMany().HasForeignKey(c => c.VehicleId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<DiagnosticReport>(report =>
         {

@@ -26,6 +26,12 @@ public sealed class DiagnosticsOptions
     public int ShareLinkDays { get; set; } = 30;
 
     /// <summary>
+    /// Requests per minute one client address may make to shared report links (/r/{token} and its PDF), which need no
+    /// login; beyond it they get 429 with Retry-After. The tokens cannot be guessed; this bounds scraping and PDF downloads.
+    /// </summary>
+    public int PublicReportRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>
     /// The public address share links and QR codes point at, e.g. https://shop.example.com. Empty: the address the report
     /// was requested on.
     /// </summary>
@@ -62,6 +68,10 @@ public sealed class DiagnosticsOptions
         if (ShareLinkDays is < 1 or > 3650)
         {
             faults.Add("Pitlane:Diagnostics:ShareLinkDays must be between 1 and 3650.");
+        }
+        if (PublicReportRequestsPerMinute is < 1 or > 100_000)
+        {
+            faults.Add("Pitlane:Diagnostics:PublicReportRequestsPerMinute must be between 1 and 100000.");
         }
         if (PublicBaseUrl is { Length: > 0 } url
             && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))

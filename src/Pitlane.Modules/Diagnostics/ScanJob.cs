@@ -72,7 +72,8 @@ public sealed class ScanJobHandler(
             ScanDocument document;
             if (adapter.Kind == AdapterKind.Agent)
             {
-                document = await services.GetRequiredService<IAgentScans>().RunAsync(scan, progress.ReportAsync, timeout.Token);
+                // The agent's side keeps its own clocks: pickup, then ScanTimeoutSeconds from when the agent took the scan.
+                document = await services.GetRequiredService<IAgentScans>().RunAsync(scan, progress.ReportAsync, ct);
             }
             else
             {

@@ -12,7 +12,7 @@ using Pitlane.Web.Tests.Infrastructure;
 namespace Pitlane.Web.Tests.Diagnostics;
 
 /// <summary>Scan agents: their keys, the agent protocol and agent scans through the scan job, on SQLite and PostgreSQL.</summary>
-public abstract class AgentTests(PitlaneApp app) : DiagnosticsTestBase(app)
+public abstract partial class AgentTests(PitlaneApp app) : DiagnosticsTestBase(app)
 {
     /// <summary>A shop with one scan agent and an agent:// adapter for it.</summary>
     protected sealed record AgentShop(HttpClient Client, Guid AgentId, string Key, Guid AdapterId);
@@ -455,7 +455,7 @@ public sealed class AgentProcessTests(KestrelApp app) : IClassFixture<KestrelApp
     private static string RequireCli() => CliExecutable.Require();
 
     [Fact]
-    public async Task Given_pitlane_agent_next_to_a_misfiring_car_When_a_scan_is_started_Then_it_completes_with_P0300_and_revoking_stops_the_agent()
+    public async Task Given_pitlane_agent_next_to_a_misfiring_car_When_a_scan_is_started_Then_it_completes_with_P0300_codes_clear_through_it_and_revoking_stops_the_agent()
     {
         var cli = RequireCli();
         await using var sim = new Pitlane.Obd.Simulator.ElmSimulatorServer(new Pitlane.Obd.Simulator.SimulatorOptions { Scenario = "misfire", Port = 0, Seed = 7 });
@@ -503,6 +503,26 @@ public sealed class AgentProcessTests(KestrelApp app) : IClassFixture<KestrelApp
             var listed = (await client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/agents", Ct))[0];
             Assert.True(listed.GetProperty("online").GetBoolean());
 
+            // The technician clears the codes through the same agent: it checks the VIN next to the car, then clears.
+            var vehicleId = scan.GetProperty("vehicleId").GetGuid();
+            var clear = await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId, confirm = true }, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, clear.StatusCode);
+            var clearJobId = (await clear.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("jobId").GetGuid();
+            JsonElement job;
+            while (true)
+            {
+                job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{clearJobId}", Ct);
+                if (job.GetProperty("state").GetString() is "succeeded" or "dead" or "cancelled") break;
+                Assert.True(DateTime.UtcNow < deadline.AddSeconds(60), $"clearing still {job.GetProperty("state")}; agent said: {stderr}");
+                await Task.Delay(200, Ct);
+            }
+            Assert.True(job.GetProperty("state").GetString() == "succeeded", $"{job}; agent said: {stderr}");
+            Assert.Contains("7E8", job.GetProperty("result").GetProperty("clearedBy").EnumerateArray().Select(e => e.GetString()));
+            Assert.Empty(sim.Vehicle.Dtcs(Pitlane.Obd.Simulator.EcuRole.Engine, Pitlane.Obd.Simulator.DtcKind.Stored));
+            var clearing = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/code-clearings", Ct))[0];
+            Assert.Equal("completed", clearing.GetProperty("status").GetString());
+            Assert.True(clearing.GetProperty("throughAgent").GetBoolean());
+
             // Revoked: the agent's waiting poll is refused and it exits with the reason.
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/diagnostics/agents/{agentId}", Ct)).StatusCode);
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -511,6 +531,7 @@ public sealed class AgentProcessTests(KestrelApp app) : IClassFixture<KestrelApp
             var log = stderr.ToString();
             Assert.Contains($"scan {scanId}: completed", log, StringComparison.Ordinal);
             Assert.Contains("P0300", log, StringComparison.Ordinal);
+            Assert.Contains($"codes cleared on VIN {Pitlane.Obd.Simulator.SimulatorOptions.DefaultVin}", log, StringComparison.Ordinal);
             Assert.Contains("refused the agent key (wrong or revoked)", log, StringComparison.Ordinal);
             Assert.DoesNotContain(agent.GetProperty("key").GetString()!, log + await stdout, StringComparison.Ordinal);
         }

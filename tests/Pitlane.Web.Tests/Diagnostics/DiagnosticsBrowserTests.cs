@@ -177,6 +177,7 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         Assert.Contains("/r/", browser.FindElement(By.Id("report-share")).GetAttribute("href"), StringComparison.Ordinal);
 
         // Clear codes: behind a dialog that says what is erased.
+        Assert.Equal("No code clearing recorded.", wait.Until(d => d.FindElements(By.Id("last-clearing")).FirstOrDefault(e => e.Text.Length > 0))!.Text);
         Click(browser, browser.FindElement(By.Id("clear-codes")));
         var dialog = wait.Until(d => d.FindElements(By.Id("clear-dialog")).FirstOrDefault(e => e.Displayed));
         Assert.Contains("freeze frames", dialog!.Text, StringComparison.Ordinal);
@@ -185,6 +186,8 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         browser.FindElement(By.Id("clear-confirm")).Click();
         var cleared = Wait(browser, 60).Until(d => d.FindElements(By.Id("clear-success")).FirstOrDefault());
         Assert.Contains("Codes cleared", cleared!.Text, StringComparison.Ordinal);
+        var last = wait.Until(d => d.FindElements(By.Id("last-clearing")).FirstOrDefault(e => e.Text.StartsWith("Codes last cleared", StringComparison.Ordinal)));
+        Assert.Contains("7E8", last!.Text, StringComparison.Ordinal);
         AssertNoCspViolations(browser);
     }
 

@@ -65,6 +65,41 @@ public abstract class DiagnosticsTestBase(PitlaneApp app)
         }
     }
 
+    /// <summary>Polls GET /api/v1/jobs/{id} until the job ended.</summary>
+    protected static async Task<JsonElement> AwaitJobAsync(HttpClient client, Guid jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}", Ct);
+            if (job.GetProperty("state").GetString() is "succeeded" or "dead" or "cancelled")
+            {
+                return job;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} did not end");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    protected static async Task<Guid> VehicleAsync(HttpClient client, string vin)
+    {
+        var created = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>POST /api/v1/vehicles/{id}/clear-codes with the confirmation; returns the 202 body.</summary>
+    protected static async Task<JsonElement> StartClearingAsync(HttpClient client, Guid vehicleId, Guid adapterId)
+    {
+        var accepted = await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId, confirm = true }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        return await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    /// <summary>The vehicle's code clearings, newest first.</summary>
+    protected static async Task<JsonElement[]> ClearingsAsync(HttpClient client, Guid vehicleId) =>
+        [.. (await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/code-clearings", Ct)).EnumerateArray()];
+
     protected static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
@@ -379,28 +414,6 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
 /// <summary>Clearing trouble codes: confirmation, the right car only, other organisations refused.</summary>
 public abstract class ClearCodesTests(PitlaneApp app) : DiagnosticsTestBase(app)
 {
-    private static async Task<JsonElement> AwaitJobAsync(HttpClient client, Guid jobId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}", Ct);
-            if (job.GetProperty("state").GetString() is "succeeded" or "dead" or "cancelled")
-            {
-                return job;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} did not end");
-            await Task.Delay(100, Ct);
-        }
-    }
-
-    private static async Task<Guid> VehicleAsync(HttpClient client, string vin)
-    {
-        var created = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-    }
-
     [Fact]
     public async Task Given_confirmation_Then_codes_are_cleared_on_the_right_car_only()
     {
@@ -415,12 +428,25 @@ public abstract class ClearCodesTests(PitlaneApp app) : DiagnosticsTestBase(app)
         var (stranger, _) = await App.NewUserAsync("Stranger");
         await ProblemAsync(await stranger.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId, confirm = true }, Ct), HttpStatusCode.NotFound);
 
-        var accepted = await shop.Client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/clear-codes", new { adapterId = shop.AdapterId, confirm = true }, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var job = await AwaitJobAsync(shop.Client, (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("jobId").GetGuid());
+        Assert.Empty(await ClearingsAsync(shop.Client, vehicleId));
+
+        var accepted = await StartClearingAsync(shop.Client, vehicleId, shop.AdapterId);
+        var job = await AwaitJobAsync(shop.Client, accepted.GetProperty("jobId").GetGuid());
         Assert.Equal("succeeded", job.GetProperty("state").GetString());
         Assert.NotEmpty(job.GetProperty("result").GetProperty("clearedBy").EnumerateArray());
         Assert.Empty(sim.Vehicle.Dtcs(EcuRole.Engine, DtcKind.Stored));
+
+        // Kept as the vehicle's record, seen by the shop only.
+        var clearing = Assert.Single(await ClearingsAsync(shop.Client, vehicleId));
+        Assert.Equal(accepted.GetProperty("id").GetGuid(), clearing.GetProperty("id").GetGuid());
+        Assert.Equal("completed", clearing.GetProperty("status").GetString());
+        Assert.Equal(Vin, clearing.GetProperty("vin").GetString());
+        Assert.Equal(Vin, clearing.GetProperty("expectedVin").GetString());
+        Assert.Contains("7E8", clearing.GetProperty("clearedBy").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(clearing.GetProperty("throughAgent").GetBoolean());
+        Assert.Equal("Bay 1", clearing.GetProperty("adapterName").GetString());
+        Assert.NotEqual(JsonValueKind.Null, clearing.GetProperty("completedAt").ValueKind);
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/vehicles/{vehicleId}/code-clearings", Ct), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -438,6 +464,10 @@ public abstract class ClearCodesTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.Contains("1FTFW1ET5DFC10312", job.GetProperty("error").GetString()!, StringComparison.Ordinal);
         Assert.True(before > 0);
         Assert.Equal(before, sim.Vehicle.Dtcs(EcuRole.Engine, DtcKind.Stored).Count);
+        var clearing = Assert.Single(await ClearingsAsync(shop.Client, vehicleId));
+        Assert.Equal("failed", clearing.GetProperty("status").GetString());
+        Assert.Contains("reports VIN 1FTFW1ET5DFC10312", clearing.GetProperty("error").GetString()!, StringComparison.Ordinal);
+        Assert.Empty(clearing.GetProperty("clearedBy").EnumerateArray());
     }
 }
 

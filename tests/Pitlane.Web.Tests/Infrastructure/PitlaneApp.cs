@@ -28,6 +28,7 @@ public abstract class PitlaneApp : WebApplicationFactory<Program>, IAsyncLifetim
         Set("Pitlane:Database:Provider", Provider.ToString());
         Set("Pitlane:Vpic:Enabled", "false");
         Set("Pitlane:Auth:AuthRequestsPerMinute", "100000");
+        Set("Pitlane:Diagnostics:PublicReportRequestsPerMinute", "100000");
         Set("Logging:LogLevel:Default", "Warning");
         return ValueTask.CompletedTask;
     }

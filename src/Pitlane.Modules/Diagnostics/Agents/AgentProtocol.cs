@@ -10,8 +10,19 @@ using Pitlane.Platform.Persistence;
 
 namespace Pitlane.Diagnostics.Lane;
 
-/// <summary>A scan handed to an agent.</summary>
-public sealed record AgentWork(Guid ScanId, string? ExpectedVin, DateTime CreatedAt);
+/// <summary>A task handed to an agent.</summary>
+/// <param name="Kind">"scan" or "clear-codes" (only to agents that asked with accepts=...,clear-codes).</param>
+/// <param name="Id">The scan's or the code clearing's id; the paths under scans/ or clearings/ take it.</param>
+/// <param name="ScanId">The same as <paramref name="Id"/> for a scan, null otherwise (what agents before clearings read).</param>
+/// <param name="ExpectedVin">The vehicle's VIN. A clearing must not touch a car reporting another VIN.</param>
+public sealed record AgentWork(string Kind, Guid Id, Guid? ScanId, string? ExpectedVin, DateTime CreatedAt)
+{
+    public const string ScanKind = "scan";
+    public const string ClearCodesKind = "clear-codes";
+}
+
+/// <summary>What the agent read from the car and cleared: the car's VIN (checked before clearing) and the ECUs that acknowledged.</summary>
+public sealed record AgentClearResult(string? Vin, string[]? ClearedBy);
 
 /// <summary>The stage an agent's scan reached (also its heartbeat).</summary>
 /// <param name="Stage">One of the scanner's stages: connect, identify, trouble codes, readiness, freeze frame, live snapshot.</param>
@@ -61,7 +72,8 @@ public static class AgentProtocol
             .AddEndpointFilter<AgentKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         agent.MapGet("/work", Work)
-            .WithSummary("Long poll: take the oldest scan waiting for this agent (200), or 204 when none came within waitSeconds (0-30, default 25).");
+            .WithSummary("Long poll: take the next task waiting for this agent (200), or 204 when none came within waitSeconds (0-30, default 25). "
+                + "accepts=scan,clear-codes lists the kinds the agent can run (default scan); code clearings go first.");
         agent.MapPost("/scans/{id:guid}/progress", Progress)
             .WithSummary("The stage the agent's scan reached; also its heartbeat (the job fails a scan whose agent is silent for 30 s).");
         agent.MapPost("/scans/{id:guid}/result", Result)
@@ -69,11 +81,17 @@ public static class AgentProtocol
             .WithSummary("Upload the finished scan (ScanDocument JSON, enums kebab-case); checked field by field, 400 naming the fields.");
         agent.MapPost("/scans/{id:guid}/failure", Failure)
             .WithSummary("Report that the scan could not be done; the message becomes the scan's error.");
+        agent.MapPost("/clearings/{id:guid}/progress", ClearingProgress)
+            .WithSummary("The stage a code clearing reached (connect, identify, clear); also its heartbeat.");
+        agent.MapPost("/clearings/{id:guid}/result", ClearingResult)
+            .WithSummary("The car's VIN (read and compared before clearing) and the ECUs that acknowledged the clear.");
+        agent.MapPost("/clearings/{id:guid}/failure", ClearingFailure)
+            .WithSummary("Report that the codes were not cleared (wrong car, adapter failure); the message becomes the clearing's error.");
         return routes;
     }
 
     private static async Task<Results<Ok<AgentWork>, NoContent, ValidationProblem, ProblemHttpResult>> Work(
-        CurrentAgent agent, PitlaneDbContext db, TimeProvider time, HttpContext http, string? waitSeconds = null)
+        CurrentAgent agent, PitlaneDbContext db, TimeProvider time, HttpContext http, string? waitSeconds = null, string? accepts = null)
     {
         var wait = DefaultWaitSeconds;
         if (waitSeconds is not null && (!int.TryParse(waitSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out wait)
@@ -81,13 +99,25 @@ public static class AgentProtocol
         {
             return Problems.Invalid("waitSeconds", $"waitSeconds is a whole number from 0 to {MaxWaitSeconds}.");
         }
+        var kinds = (accepts ?? AgentWork.ScanKind).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (kinds.Length == 0 || kinds.Any(k => k is not (AgentWork.ScanKind or AgentWork.ClearCodesKind)))
+        {
+            return Problems.Invalid("accepts", $"accepts is a comma-separated list of {AgentWork.ScanKind} and {AgentWork.ClearCodesKind}.");
+        }
+        var takesScans = kinds.Contains(AgentWork.ScanKind);
+        var takesClearings = kinds.Contains(AgentWork.ClearCodesKind);
         var started = time.GetUtcNow().UtcDateTime;
         await AbandonUnfinishedAsync(db, agent, started);
         var ct = http.RequestAborted;
         var deadline = time.GetTimestamp() + (long)(wait * (double)time.TimestampFrequency);
         for (var round = 1; !ct.IsCancellationRequested; round++)
         {
-            if (await TryClaimAsync(db, agent, time, ct) is { } work)
+            // A technician waits behind a confirmation dialog for a clearing, which takes seconds: it goes first.
+            if ((takesClearings ? await TryClaimClearingAsync(db, agent, time, ct) : null) is { } clearing)
+            {
+                return TypedResults.Ok(clearing);
+            }
+            if ((takesScans ? await TryClaimAsync(db, agent, time, ct) : null) is { } work)
             {
                 return TypedResults.Ok(work);
             }
@@ -120,6 +150,12 @@ public static class AgentProtocol
             .Where(s => s.AgentId == agent.Id && s.Status == ScanStatus.Running && s.ClaimedAt != null && s.ClaimedAt < before
                 && s.Result == null && s.Error == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Error, error).SetProperty(x => x.Stage, FailedStage), CancellationToken.None);
+        const string clearingError = "The scan agent asked for new work without finishing this code clearing (it restarted or lost the connection); "
+            + "the codes may or may not have been cleared: scan the car to see.";
+        await db.CodeClearings
+            .Where(c => c.AgentId == agent.Id && c.Status == ScanStatus.Running && c.ClaimedAt != null && c.ClaimedAt < before
+                && c.Result == null && c.Error == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Error, clearingError).SetProperty(x => x.Stage, FailedStage), CancellationToken.None);
     }
 
     /// <summary>
@@ -149,7 +185,33 @@ public static class AgentProtocol
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now), CancellationToken.None);
             if (won == 1)
             {
-                return new AgentWork(candidate.Id, candidate.ExpectedVin, candidate.CreatedAt);
+                return new AgentWork(AgentWork.ScanKind, candidate.Id, candidate.Id, candidate.ExpectedVin, candidate.CreatedAt);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="TryClaimAsync"/>, for code clearings.</summary>
+    private static async Task<AgentWork?> TryClaimClearingAsync(PitlaneDbContext db, CurrentAgent agent, TimeProvider time, CancellationToken ct)
+    {
+        while (true)
+        {
+            var candidate = await db.CodeClearings.AsNoTracking()
+                .Where(c => c.AgentId == agent.Id && c.OrganizationId == agent.OrganizationId && c.Status == ScanStatus.Running && c.ClaimedAt == null)
+                .OrderBy(c => c.CreatedAt)
+                .Select(c => new { c.Id, c.ExpectedVin, c.CreatedAt })
+                .FirstOrDefaultAsync(ct);
+            if (candidate is null)
+            {
+                return null;
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            var won = await db.CodeClearings
+                .Where(c => c.Id == candidate.Id && c.ClaimedAt == null && c.Status == ScanStatus.Running
+                    && db.ScanAgents.Any(a => a.Id == agent.Id && a.RevokedAt == null))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now), CancellationToken.None);
+            if (won == 1)
+            {
+                return new AgentWork(AgentWork.ClearCodesKind, candidate.Id, null, candidate.ExpectedVin, candidate.CreatedAt);
             }
         }
     }
@@ -249,6 +311,73 @@ public static class AgentProtocol
         var state = scan.Status != ScanStatus.Running ? ScanStatuses.Name(scan.Status)
             : scan.Result is not null ? "uploaded" : "failed by the agent";
         return Problems.Conflict($"The scan is no longer waiting for this agent (it is {state}).");
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ClearingProgress(
+        Guid id, AgentProgressRequest request, CurrentAgent agent, PitlaneDbContext db, CancellationToken ct)
+    {
+        var check = new Validation()
+            .Require(request.Stage is { } stage && ClearCodesStages.All.Contains(stage), "stage", $"stage is one of: {string.Join(", ", ClearCodesStages.All)}.")
+            .Require(request.Percent is >= 0 and <= 100, "percent", "percent is a whole number from 0 to 100.");
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        var percent = Math.Min(request.Percent!.Value, 99);
+        var updated = await UnfinishedClearing(db, agent, id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stage, request.Stage).SetProperty(x => x.Progress, percent), ct);
+        return updated == 1 ? TypedResults.NoContent() : await ClearingRefusalAsync(db, agent, id, ct);
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ClearingResult(
+        Guid id, AgentClearResult request, CurrentAgent agent, PitlaneDbContext db, CancellationToken ct)
+    {
+        var ecus = request.ClearedBy ?? [];
+        var check = new Validation()
+            .Require(request.Vin is { Length: 17 } vin && vin.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)), "vin",
+                "vin is the 17 characters (capital letters and digits) the car reported before its codes were cleared.")
+            .Require(ecus.Length is >= 1 and <= 16 && ecus.All(e => e is { Length: >= 2 and <= 8 } && e.All(char.IsAsciiHexDigitUpper)), "clearedBy",
+                "clearedBy lists the 1 to 16 ECUs (response headers in capital hex, e.g. 7E8) that acknowledged; none acknowledging is a failure.");
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        var json = JsonSerializer.Serialize(new AgentClearResult(request.Vin, ecus), JsonSerializerOptions.Web);
+        var updated = await UnfinishedClearing(db, agent, id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Result, json).SetProperty(x => x.Stage, UploadedStage).SetProperty(x => x.Progress, 99), ct);
+        return updated == 1 ? TypedResults.NoContent() : await ClearingRefusalAsync(db, agent, id, ct);
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ClearingFailure(
+        Guid id, AgentFailureRequest request, CurrentAgent agent, PitlaneDbContext db, CancellationToken ct)
+    {
+        var error = request.Error?.Trim();
+        if (string.IsNullOrEmpty(error) || error.Length > 2000)
+        {
+            return Problems.Invalid("error", "error is 1 to 2000 characters saying why the codes were not cleared.");
+        }
+        var updated = await UnfinishedClearing(db, agent, id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Error, error).SetProperty(x => x.Stage, FailedStage), ct);
+        return updated == 1 ? TypedResults.NoContent() : await ClearingRefusalAsync(db, agent, id, ct);
+    }
+
+    private static IQueryable<CodeClearing> UnfinishedClearing(PitlaneDbContext db, CurrentAgent agent, Guid id) =>
+        db.CodeClearings.Where(c => c.Id == id && c.AgentId == agent.Id && c.OrganizationId == agent.OrganizationId && c.ClaimedAt != null
+            && c.Status == ScanStatus.Running && c.Result == null && c.Error == null);
+
+    private static async Task<ProblemHttpResult> ClearingRefusalAsync(PitlaneDbContext db, CurrentAgent agent, Guid id, CancellationToken ct)
+    {
+        var clearing = await db.CodeClearings.AsNoTracking()
+            .Where(c => c.Id == id && c.AgentId == agent.Id && c.OrganizationId == agent.OrganizationId && c.ClaimedAt != null)
+            .Select(c => new { c.Status, c.Result })
+            .FirstOrDefaultAsync(ct);
+        if (clearing is null)
+        {
+            return Problems.NotFound("No such code clearing claimed by this agent.");
+        }
+        var state = clearing.Status != ScanStatus.Running ? ScanStatuses.Name(clearing.Status)
+            : clearing.Result is not null ? "uploaded" : "failed by the agent";
+        return Problems.Conflict($"The code clearing is no longer waiting for this agent (it is {state}).");
     }
 
     private static ProblemHttpResult TooLarge() => TypedResults.Problem(

@@ -14,8 +14,8 @@ namespace Pitlane.Diagnostics.Lane;
 /// </summary>
 public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOptions> options, TimeProvider time) : IAgentScans
 {
-    /// <summary>A claimed scan whose agent sent nothing (progress, heartbeat, any request) for this long has failed.</summary>
-    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(30);
+    /// <summary>A claimed task whose agent sent nothing (progress, heartbeat, any request) for this long has failed.</summary>
+    public static readonly TimeSpan SilenceLimit = AgentWait.SilenceLimit;
 
     public async Task<ScanDocument> RunAsync(Scan scan, Func<string, int, CancellationToken, Task> progress, CancellationToken ct)
     {
@@ -25,73 +25,17 @@ public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOpti
         {
             throw new ScanFailedException($"The adapter '{scan.AdapterName}' has no scan agent.");
         }
-        var pickup = TimeSpan.FromSeconds(options.Value.Diagnostics.AgentPickupSeconds);
-        var pickupDeadline = time.GetUtcNow().UtcDateTime + pickup;
-        string? forwardedStage = null;
-        var forwardedPercent = -1;
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
-        while (true)
-        {
-            var row = await db.Scans.AsNoTracking().Where(s => s.Id == scan.Id)
-                .Select(s => new { s.Status, s.ClaimedAt, s.Stage, s.Progress, s.Result, s.Error })
-                .FirstOrDefaultAsync(ct) ?? throw new ScanFailedException("The scan was deleted while it waited for its agent.");
-            var agent = await db.ScanAgents.AsNoTracking().Where(a => a.Id == agentId)
-                .Select(a => new { a.Name, a.LastSeenAt, a.RevokedAt })
-                .FirstOrDefaultAsync(ct) ?? throw new ScanFailedException("The scan agent of this adapter was deleted.");
-            var now = time.GetUtcNow().UtcDateTime;
-
-            if (row.Result is { } json)
-            {
-                return Uploaded(json, agent.Name);
-            }
-            if (row.ClaimedAt is not null && row.Error is { } error)
-            {
-                throw new ScanFailedException(error);
-            }
-            if (agent.RevokedAt is not null)
-            {
-                throw new ScanFailedException($"The scan agent '{agent.Name}' was revoked.");
-            }
-            if (row.ClaimedAt is not { } claimedAt)
-            {
-                if (now >= pickupDeadline && await GiveUpAsync(db, scan.Id, agent.Name, pickup) is { } message)
-                {
-                    throw new ScanFailedException(message);
-                }
-            }
-            else
-            {
-                if (row.Stage is { } stage && stage != AgentProtocol.UploadedStage && stage != AgentProtocol.FailedStage
-                    && (stage != forwardedStage || row.Progress != forwardedPercent))
-                {
-                    await progress(stage, row.Progress, ct);
-                    (forwardedStage, forwardedPercent) = (stage, row.Progress);
-                }
-                var heard = agent.LastSeenAt is { } seen && seen > claimedAt ? seen : claimedAt;
-                if (now - heard > SilenceLimit)
-                {
-                    throw new ScanFailedException(
-                        $"The scan agent '{agent.Name}' went silent for more than {SilenceLimit.TotalSeconds:0} s during the scan (stopped, or lost its connection).");
-                }
-            }
-            await Task.Delay(AgentProtocol.PollInterval, time, ct);
-        }
-    }
-
-    /// <summary>
-    /// Fails the scan only if it is still unclaimed, in one conditional update, so an agent taking it at the last moment
-    /// either wins (and the job goes on waiting for its result) or finds it failed; never both.
-    /// </summary>
-    private async Task<string?> GiveUpAsync(PitlaneDbContext db, Guid scanId, string agentName, TimeSpan pickup)
-    {
-        var message = $"The scan agent '{agentName}' did not pick up the scan within {pickup.TotalSeconds:0} s: is `pitlane agent` running?";
-        var now = time.GetUtcNow().UtcDateTime;
-        var updated = await db.Scans.Where(s => s.Id == scanId && s.ClaimedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ScanStatus.Failed).SetProperty(x => x.Error, message).SetProperty(x => x.CompletedAt, now),
-                CancellationToken.None);
-        return updated == 1 ? message : null;
+        var wait = new AgentWait(db, time, options.Value.Diagnostics, "scan");
+        var (json, agentName) = await wait.ResultAsync(agentId,
+            token => db.Scans.AsNoTracking().Where(s => s.Id == scan.Id)
+                .Select(s => new AgentTaskRow(s.ClaimedAt, s.Stage, s.Progress, s.Result, s.Error)).FirstOrDefaultAsync(token),
+            (message, now) => db.Scans.Where(s => s.Id == scan.Id && s.ClaimedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ScanStatus.Failed).SetProperty(x => x.Error, message).SetProperty(x => x.CompletedAt, now),
+                    CancellationToken.None),
+            progress, ct);
+        return Uploaded(json, agentName);
     }
 
     /// <summary>The upload was checked when it arrived; checked again here because the row is the only thing in between.</summary>
@@ -111,5 +55,91 @@ public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOpti
             throw new ScanFailedException($"The result of scan agent '{agentName}' is not a valid scan.");
         }
         return document;
+    }
+}
+
+/// <summary>What the waiting job reads of a task (a scan or a code clearing) handed to an agent.</summary>
+internal sealed record AgentTaskRow(DateTime? ClaimedAt, string? Stage, int Progress, string? Result, string? Error);
+
+/// <summary>
+/// Waits, polling the task's row, until its agent takes it and uploads a result or a failure. Fails the task when no agent
+/// takes it within AgentPickupSeconds, when the agent is revoked or goes silent for <see cref="SilenceLimit"/>, and when
+/// it does not finish within ScanTimeoutSeconds of taking it (the time waiting for pickup does not count).
+/// </summary>
+internal sealed class AgentWait(PitlaneDbContext db, TimeProvider time, DiagnosticsOptions options, string what)
+{
+    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(30);
+
+    /// <param name="read">The task's row now; null when it was deleted.</param>
+    /// <param name="failIfUnclaimed">
+    /// Fails the task with the message only if it is still unclaimed, in one conditional update, so an agent taking it at
+    /// the last moment either wins (and the wait goes on) or finds it failed; never both. Returns the rows updated.
+    /// </param>
+    /// <returns>The uploaded result (JSON) and the agent's name.</returns>
+    public async Task<(string Result, string AgentName)> ResultAsync(
+        Guid agentId,
+        Func<CancellationToken, Task<AgentTaskRow?>> read,
+        Func<string, DateTime, Task<int>> failIfUnclaimed,
+        Func<string, int, CancellationToken, Task> progress,
+        CancellationToken ct)
+    {
+        var pickup = TimeSpan.FromSeconds(options.AgentPickupSeconds);
+        var runLimit = TimeSpan.FromSeconds(options.ScanTimeoutSeconds);
+        var pickupDeadline = time.GetUtcNow().UtcDateTime + pickup;
+        string? forwardedStage = null;
+        var forwardedPercent = -1;
+        while (true)
+        {
+            var row = await read(ct) ?? throw new ScanFailedException($"The {what} was deleted while it waited for its agent.");
+            var agent = await db.ScanAgents.AsNoTracking().Where(a => a.Id == agentId)
+                .Select(a => new { a.Name, a.LastSeenAt, a.RevokedAt })
+                .FirstOrDefaultAsync(ct) ?? throw new ScanFailedException("The scan agent of this adapter was deleted.");
+            var now = time.GetUtcNow().UtcDateTime;
+
+            if (row.Result is { } json)
+            {
+                return (json, agent.Name);
+            }
+            if (row.ClaimedAt is not null && row.Error is { } error)
+            {
+                throw new ScanFailedException(error);
+            }
+            if (agent.RevokedAt is not null)
+            {
+                throw new ScanFailedException($"The scan agent '{agent.Name}' was revoked.");
+            }
+            if (row.ClaimedAt is not { } claimedAt)
+            {
+                if (now >= pickupDeadline)
+                {
+                    var message = $"The scan agent '{agent.Name}' did not pick up the {what} within {pickup.TotalSeconds:0} s: is `pitlane agent` running?";
+                    if (await failIfUnclaimed(message, now) == 1)
+                    {
+                        throw new ScanFailedException(message);
+                    }
+                }
+            }
+            else
+            {
+                if (row.Stage is { } stage && stage != AgentProtocol.UploadedStage && stage != AgentProtocol.FailedStage
+                    && (stage != forwardedStage || row.Progress != forwardedPercent))
+                {
+                    await progress(stage, row.Progress, ct);
+                    (forwardedStage, forwardedPercent) = (stage, row.Progress);
+                }
+                var heard = agent.LastSeenAt is { } seen && seen > claimedAt ? seen : claimedAt;
+                if (now - heard > SilenceLimit)
+                {
+                    throw new ScanFailedException(
+                        $"The scan agent '{agent.Name}' went silent for more than {SilenceLimit.TotalSeconds:0} s during the {what} (stopped, or lost its connection).");
+                }
+                if (now - claimedAt > runLimit)
+                {
+                    throw new ScanFailedException(
+                        $"The scan agent '{agent.Name}' did not finish the {what} within {runLimit.TotalSeconds:0} s of taking it (Pitlane:Diagnostics:ScanTimeoutSeconds).");
+                }
+            }
+            await Task.Delay(AgentProtocol.PollInterval, time, ct);
+        }
     }
 }

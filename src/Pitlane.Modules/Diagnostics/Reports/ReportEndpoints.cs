@@ -35,6 +35,9 @@ public sealed record ShareResponse(string ShareUrl, DateTime ShareExpiresAt);
 /// </summary>
 public static class ReportEndpoints
 {
+    /// <summary>Per-address rate limit of the public share links (Pitlane:Diagnostics:PublicReportRequestsPerMinute).</summary>
+    public const string PublicRateLimitPolicy = "public-report";
+
     public static IServiceCollection AddDiagnosticReports(this IServiceCollection services)
     {
         services.AddSingleton<ReportLinks>();
@@ -57,7 +60,7 @@ public static class ReportEndpoints
         reports.MapGet("/{id:guid}/pdf", Pdf);
         reports.MapPost("/{id:guid}/revoke", Revoke);
         reports.MapPost("/{id:guid}/share", Share);
-        routes.MapGet("/r/{token}/pdf", PublicPdf).AllowAnonymous().ExcludeFromDescription();
+        routes.MapGet("/r/{token}/pdf", PublicPdf).AllowAnonymous().RequireRateLimiting(PublicRateLimitPolicy).ExcludeFromDescription();
         return routes;
     }
 

@@ -30,6 +30,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
     public DbSet<ScanAdapter> ScanAdapters => Set<ScanAdapter>();
     public DbSet<ScanAgent> ScanAgents => Set<ScanAgent>();
     public DbSet<Scan> Scans => Set<Scan>();
+    public DbSet<CodeClearing> CodeClearings => Set<CodeClearing>();
     public DbSet<DiagnosticReport> DiagnosticReports => Set<DiagnosticReport>();
     public DbSet<ShopProfile> ShopProfiles => Set<ShopProfile>();
     public DbSet<LaborOperation> LaborOperations => Set<LaborOperation>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Pitlane.Diagnostics.Lane;
 using Pitlane.Platform.Persistence;
 using Pitlane.Reports;
@@ -12,6 +13,7 @@ namespace Pitlane.Web.Pages.Public;
 /// expired, revoked, superseded) gets the same 404 page.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(ReportEndpoints.PublicRateLimitPolicy)]
 public sealed class ReportModel(PitlaneDbContext db, ReportLinks links, TimeProvider time) : PageModel
 {
     public ReportContent? Report { get; private set; }

@@ -443,7 +443,7 @@
     const result = $('clear-result');
     const adapterId = $('clear-adapter').value;
     if (!adapterId) {
-      D.showError(result, 'No directly connected adapter: codes cannot be cleared through a scan agent.');
+      D.showError(result, 'This shop has no adapter or scan agent to clear codes through.');
       return;
     }
     confirmButton.disabled = true;
@@ -467,11 +467,28 @@
       D.showError(result, error, 'Codes were not cleared');
     } finally {
       confirmButton.disabled = false;
+      loadLastClearing();
     }
   });
 
+  // The last successful clearing: readiness monitors restart from then, which matters before an inspection.
+  async function loadLastClearing() {
+    const line = $('last-clearing');
+    if (!line) return;
+    try {
+      const clearings = await api('GET', `/api/v1/vehicles/${vehicleId}/code-clearings`);
+      const last = clearings.find(c => c.status === 'completed');
+      line.textContent = last
+        ? `Codes last cleared ${new Date(last.completedAt).toLocaleString()} through ${last.adapterName} (${last.clearedBy.join(', ')}).`
+        : 'No code clearing recorded.';
+    } catch {
+      line.textContent = '';
+    }
+  }
+
   // ---- begin ----
   loadHealth();
+  loadLastClearing();
   loadLatestTelemetry();
   loadHistory().then(items => {
     if (!selectedScanId) {
