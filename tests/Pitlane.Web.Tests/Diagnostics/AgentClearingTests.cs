@@ -18,6 +18,39 @@ public abstract partial class AgentTests
         return await work.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
+    /// <summary>Here, not in ReportTests: only an agent upload can carry a code the simulator's scenarios never set.</summary>
+    [Fact]
+    public async Task Given_code_without_a_specific_repair_When_reported_Then_it_is_priced_as_diagnosis_time_default_then_the_shops()
+    {
+        var shop = await AgentShopAsync("Diagnosis");
+        using var agent = AgentClient(shop.Key);
+        Assert.Equal(HttpStatusCode.OK, (await shop.Client.PutAsJsonAsync("/api/v1/diagnostics/shop", new { currency = "USD", laborRate = 100m }, Ct)).StatusCode);
+        var scanId = await StartScanAsync(shop);
+        Assert.Equal(scanId, await ClaimAsync(agent));
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsync($"/api/v1/diagnostics/agent/scans/{scanId}/result", Json(Document("P0500")), Ct)).StatusCode);
+        Assert.Equal("completed", (await AwaitScanAsync(shop.Client, scanId)).GetProperty("status").GetString());
+
+        async Task<string> PdfTextAsync()
+        {
+            var report = await ReportTests.ReportAsync(shop.Client, scanId);
+            using var pdf = new PdfTools(await shop.Client.GetByteArrayAsync($"/api/v1/reports/{report.GetProperty("id").GetGuid()}/pdf", Ct));
+            return System.Text.RegularExpressions.Regex.Replace(pdf.Text(), @"\s+", " ");
+        }
+
+        // No time for this system: the built-in general diagnosis hour, 1 h × 100.00 USD, labelled as such.
+        var text = await PdfTextAsync();
+        Assert.Contains("P0500", text, StringComparison.Ordinal);
+        Assert.Contains("default general diagnosis time", text, StringComparison.Ordinal);
+        Assert.Contains("100.00 USD", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Labor not priced", text, StringComparison.Ordinal);
+
+        // The shop's own general diagnosis time wins over the default.
+        Assert.Equal(HttpStatusCode.OK, (await shop.Client.PutAsJsonAsync("/api/v1/diagnostics/labor-times/diagnosis.general", new { name = "Diagnostic hour", hours = 0.75m }, Ct)).StatusCode);
+        text = await PdfTextAsync();
+        Assert.Contains("the shop's general diagnosis time", text, StringComparison.Ordinal);
+        Assert.Contains("75.00 USD", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Given_clearing_through_an_agent_Then_only_an_agent_accepting_clearings_gets_it_and_its_result_is_recorded()
     {

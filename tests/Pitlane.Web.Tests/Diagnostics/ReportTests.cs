@@ -33,7 +33,7 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
     }
 
     /// <summary>POST /api/v1/scans/{id}/report, then polls GET /api/v1/reports/{id} until ready or failed.</summary>
-    private static async Task<JsonElement> ReportAsync(HttpClient client, Guid scanId)
+    internal static async Task<JsonElement> ReportAsync(HttpClient client, Guid scanId)
     {
         var started = await client.PostAsync($"/api/v1/scans/{scanId}/report", null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);

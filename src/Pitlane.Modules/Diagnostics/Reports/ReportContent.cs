@@ -176,14 +176,24 @@ public sealed record ReportContent(
         var lines = parts.Where(p => string.Equals(p.LaborOperationKey, key, StringComparison.Ordinal))
             .OrderBy(p => p.PartNumber, StringComparer.Ordinal)
             .Select(p => new R.PartLine(p.Description, p.PartNumber, p.Quantity, p.UnitPriceMinor)).ToList();
+        var general = false;
         if (!labor.TryGetValue(key, out var time))
         {
-            return new Item(r.Title, $"{r.Why} Labor not priced: the shop has no labor time for {key}.", priority, key, null, 0, "none", lines);
+            // A code with no more specific repair is priced as diagnosis time: the shop's time for that system, else its general one.
+            if (!key.StartsWith("diagnosis.", StringComparison.Ordinal) || !labor.TryGetValue(DefaultLaborTimes.GeneralDiagnosis, out time))
+            {
+                return new Item(r.Title, $"{r.Why} Labor not priced: the shop has no labor time for {key}.", priority, key, null, 0, "none", lines);
+            }
+            general = true;
         }
         var hours = time.Hours.ToString("0.##", CultureInfo.InvariantCulture);
-        var note = time.Source == "shop"
-            ? $"Labor: {time.Name}, {hours} h (shop book time)."
-            : $"Labor: {time.Name}, {hours} h (default generic book time; the shop has not set its own).";
+        var note = (time.Source, general) switch
+        {
+            ("shop", false) => $"Labor: {time.Name}, {hours} h (shop book time).",
+            ("shop", true) => $"Labor: {time.Name}, {hours} h (the shop's general diagnosis time; it has none for {key}).",
+            (_, false) => $"Labor: {time.Name}, {hours} h (default generic book time; the shop has not set its own).",
+            _ => $"Labor: {time.Name}, {hours} h (default general diagnosis time; the shop has none for {key}).",
+        };
         return new Item(r.Title, $"{r.Why} {note}", priority, key, time.Name, time.Hours, time.Source, lines);
     }
 

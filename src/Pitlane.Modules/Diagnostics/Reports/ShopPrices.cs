@@ -63,7 +63,14 @@ public static class DefaultLaborTimes
         ["air-filter.replace"] = ("Replace engine air filter", 0.3m),
         ["brake-fluid.replace"] = ("Flush brake fluid", 1.0m),
         ["coolant.replace"] = ("Replace engine coolant", 1.2m),
+        [GeneralDiagnosis] = ("Diagnose a fault (pinpoint tests, one system)", 1.0m),
     };
+
+    /// <summary>
+    /// The time a "diagnosis.{system}" operation (a trouble code with no more specific repair) takes when the shop has no
+    /// time for that system: the shop's own diagnosis.general, else this default.
+    /// </summary>
+    public const string GeneralDiagnosis = "diagnosis.general";
 }
 
 /// <summary>
