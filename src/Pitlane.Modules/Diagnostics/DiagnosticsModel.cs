@@ -132,8 +132,13 @@ public sealed class Scan
     /// <summary>When a scan agent took it (agent adapters only).</summary>
     public DateTime? ClaimedAt { get; set; }
 
-    public static Scan Create(Guid organizationId, Guid? vehicleId, string? expectedVin, ScanAdapter adapter, Guid userId, DateTime now) => new()
+    /// <summary>The paired kiosk screen that started it (a customer at the lane); null when staff did.</summary>
+    public Guid? KioskId { get; private set; }
+
+    public static Scan Create(Guid organizationId, Guid? vehicleId, string? expectedVin, ScanAdapter adapter, Guid userId, DateTime now,
+        Guid? kioskId = null) => new()
     {
+        KioskId = kioskId,
         Id = Guid.CreateVersion7(),
         OrganizationId = organizationId,
         VehicleId = vehicleId,
@@ -197,6 +202,39 @@ public sealed class CodeClearing
         AgentId = adapter.AgentId,
         Status = ScanStatus.Queued,
         RequestedByUserId = userId,
+        CreatedAt = now,
+    };
+}
+
+/// <summary>
+/// A customer kiosk: a touch screen in the lane paired with the shop. It can start scans on its one adapter and see only
+/// the results of its own recent scans; it holds no user's session. Pairing: a one-time code (shown to the manager,
+/// SHA-256 stored) is exchanged on the device for a secret kept in an HttpOnly cookie (SHA-256 stored).
+/// </summary>
+public sealed class Kiosk
+{
+    private Kiosk() { }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public string Name { get; private set; } = "";
+    public Guid AdapterId { get; private set; }
+    public Guid CreatedByUserId { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public byte[]? PairingCodeHash { get; set; }
+    public DateTime? PairingExpiresAt { get; set; }
+    public byte[]? SecretHash { get; set; }
+    public DateTime? PairedAt { get; set; }
+    public DateTime? LastSeenAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+
+    public static Kiosk Create(Guid organizationId, string name, Guid adapterId, Guid userId, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        OrganizationId = organizationId,
+        Name = name,
+        AdapterId = adapterId,
+        CreatedByUserId = userId,
         CreatedAt = now,
     };
 }
@@ -365,6 +403,18 @@ internal static class DiagnosticsModel
             scan.HasIndex(s => new { s.AgentId, s.Status });
             scan.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
             scan.HasOne<Vehicle>().WithMany().HasForeignKey(s => s.VehicleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Kiosk>(kiosk =>
+        {
+            kiosk.ToTable("diag_kiosks");
+            kiosk.HasKey(k => k.Id);
+            kiosk.Property(k => k.Name).HasMaxLength(80);
+            kiosk.Property(k => k.PairingCodeHash).HasMaxLength(32);
+            kiosk.Property(k => k.SecretHash).HasMaxLength(32);
+            kiosk.HasIndex(k => new { k.OrganizationId, k.Name }).IsUnique();
+            kiosk.HasIndex(k => k.PairingCodeHash);
+            kiosk.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+            kiosk.HasOne<ScanAdapter>().WithMany().HasForeignKey(k => k.AdapterId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<CodeClearing>(clearing =>
         {

@@ -20,6 +20,7 @@ public static class DiagnosticsModule
         services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1);
         services.AddDiagnosticReports();
         services.AddScanAgents();
+        services.AddKiosks();
         return services;
     }
 
@@ -32,6 +33,7 @@ public static class DiagnosticsModule
         routes.MapServiceLogEndpoints();
         routes.MapDiagnosticReportEndpoints();
         routes.MapScanAgentEndpoints();
+        routes.MapKioskEndpoints();
         return routes;
     }
 }

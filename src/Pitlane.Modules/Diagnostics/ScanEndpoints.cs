@@ -96,16 +96,28 @@ public static class ScanEndpoints
         {
             return Problems.Invalid("adapterId", "There is no such adapter in this organisation.");
         }
+        return await QueueAsync(db, jobs, registration, time, scope.OrganizationId, scope.UserId, adapter, request.VehicleId, request.Vin, null,
+            "/api/v1/scans", ct);
+    }
+
+    /// <summary>
+    /// Writes the scan row and its job in one transaction and wakes the local worker; shared by staff scans and kiosk
+    /// scans. <paramref name="adapter"/> must already be known to belong to the organisation.
+    /// </summary>
+    internal static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> QueueAsync(
+        PitlaneDbContext db, JobQueue jobs, VehicleRegistration registration, TimeProvider time, Guid organizationId, Guid userId,
+        ScanAdapter adapter, Guid? vehicleId, string? vinText, Guid? kioskId, string locationPrefix, CancellationToken ct)
+    {
         Vehicle? vehicle = null;
-        if (request.VehicleId is { } vehicleId)
+        if (vehicleId is { } id)
         {
-            vehicle = await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vehicleId && v.OrganizationId == scope.OrganizationId, ct);
+            vehicle = await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id && v.OrganizationId == organizationId, ct);
             if (vehicle is null)
             {
                 return Problems.NotFound("No such vehicle.");
             }
         }
-        if (request.Vin is { } vinText)
+        if (vinText is not null)
         {
             var vin = vinText.Trim().ToUpperInvariant();
             var decoded = VinDecoder.Decode(vin);
@@ -117,10 +129,10 @@ public static class ScanEndpoints
             {
                 return Problems.Invalid("vin", $"The vehicle's VIN is {vehicle.Vin}; send either vehicleId or vin, or the same vehicle's both.");
             }
-            vehicle ??= await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.OrganizationId == scope.OrganizationId && v.Vin == vin, ct);
+            vehicle ??= await db.Vehicles.AsNoTracking().FirstOrDefaultAsync(v => v.OrganizationId == organizationId && v.Vin == vin, ct);
             if (vehicle is null)
             {
-                var outcome = await registration.RegisterAsync(scope.OrganizationId, new CreateVehicleRequest(vin, null, null, null), ct);
+                var outcome = await registration.RegisterAsync(organizationId, new CreateVehicleRequest(vin, null, null, null), ct);
                 if (outcome.Errors is { } errors)
                 {
                     return Problems.Invalid(errors);
@@ -128,12 +140,12 @@ public static class ScanEndpoints
                 vehicle = outcome.Vehicle;
             }
         }
-        var scan = Scan.Create(scope.OrganizationId, vehicle?.Id, vehicle?.Vin, adapter, scope.UserId, time.GetUtcNow().UtcDateTime);
+        var scan = Scan.Create(organizationId, vehicle?.Id, vehicle?.Vin, adapter, userId, time.GetUtcNow().UtcDateTime, kioskId);
         db.Scans.Add(scan);
-        scan.JobId = jobs.Enqueue(scope.OrganizationId, new ScanJob(scan.Id));
+        scan.JobId = jobs.Enqueue(organizationId, new ScanJob(scan.Id));
         await db.SaveChangesAsync(ct);
         jobs.WakeLocal(scan.JobId);
-        return TypedResults.Accepted($"/api/v1/scans/{scan.Id}", ScanResponse.From(scan));
+        return TypedResults.Accepted($"{locationPrefix}/{scan.Id}", ScanResponse.From(scan));
     }
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, PitlaneDbContext db, CancellationToken ct)

@@ -86,7 +86,7 @@ public static class ReportEndpoints
         return $"health-report-{vin}-{(report.CompletedAt ?? report.CreatedAt):yyyy-MM-dd}.pdf";
     }
 
-    private static string BaseUrlOf(HttpRequest request, DiagnosticsOptions options) =>
+    internal static string BaseUrlOf(HttpRequest request, DiagnosticsOptions options) =>
         options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     /// <summary>
@@ -104,7 +104,7 @@ public static class ReportEndpoints
         return links.Url(baseUrl, r).AbsoluteUri;
     }
 
-    private static ReportResponse ResponseOf(DiagnosticReport r, ReportLinks links, DiagnosticsOptions options, DateTime now)
+    internal static ReportResponse ResponseOf(DiagnosticReport r, ReportLinks links, DiagnosticsOptions options, DateTime now)
     {
         var url = ShareUrlOf(r, links, options, now);
         return new ReportResponse(r.Id, r.ScanId, r.VehicleId, r.JobId, StatusName(r.Status), url, r.ShareExpiresAt, r.RevokedAt, r.Error, r.CreatedAt, r.CompletedAt);
@@ -130,14 +130,20 @@ public static class ReportEndpoints
         {
             return Problems.Conflict($"The scan is {ScanStatuses.Name(scan.Status)}; a report needs a completed scan.");
         }
-        var settings = options.Value.Diagnostics;
+        return await QueueAsync(db, jobs, options.Value.Diagnostics, time, request, scan, scope.UserId, "/api/v1/reports", ct);
+    }
+
+    /// <summary>Queues the report job of a completed scan; shared by staff and kiosk requests.</summary>
+    internal static async Task<Accepted<ReportAccepted>> QueueAsync(PitlaneDbContext db, JobQueue jobs, DiagnosticsOptions settings, TimeProvider time,
+        HttpRequest request, Scan scan, Guid userId, string locationPrefix, CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
-        var report = DiagnosticReport.Create(scope.OrganizationId, scan, scope.UserId, WholeSeconds(now.AddDays(settings.ShareLinkDays)), now);
+        var report = DiagnosticReport.Create(scan.OrganizationId, scan, userId, WholeSeconds(now.AddDays(settings.ShareLinkDays)), now);
         db.DiagnosticReports.Add(report);
-        report.JobId = jobs.Enqueue(scope.OrganizationId, new ReportJob(report.Id, BaseUrlOf(request, settings)));
+        report.JobId = jobs.Enqueue(scan.OrganizationId, new ReportJob(report.Id, BaseUrlOf(request, settings)));
         await db.SaveChangesAsync(ct);
         jobs.WakeLocal(report.JobId);
-        return TypedResults.Accepted($"/api/v1/reports/{report.Id}", new ReportAccepted(report.Id, report.JobId, StatusName(report.Status)));
+        return TypedResults.Accepted($"{locationPrefix}/{report.Id}", new ReportAccepted(report.Id, report.JobId, StatusName(report.Status)));
     }
 
     private static async Task<Results<Ok<List<ReportResponse>>, ProblemHttpResult>> ListOfScan(

@@ -31,6 +31,7 @@ public abstract class PitlaneDbContext(DbContextOptions options)
     public DbSet<ScanAgent> ScanAgents => Set<ScanAgent>();
     public DbSet<Scan> Scans => Set<Scan>();
     public DbSet<CodeClearing> CodeClearings => Set<CodeClearing>();
+    public DbSet<Kiosk> Kiosks => Set<Kiosk>();
     public DbSet<DiagnosticReport> DiagnosticReports => Set<DiagnosticReport>();
     public DbSet<ShopProfile> ShopProfiles => Set<ShopProfile>();
     public DbSet<LaborOperation> LaborOperations => Set<LaborOperation>();

@@ -5,32 +5,38 @@ using Microsoft.Extensions.Options;
 using Pitlane.Diagnostics.Lane;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
-using QRCoder;
+using Pitlane.Web.Pages.Shared;
 
 namespace Pitlane.Web.Pages.Diagnostics;
 
 /// <summary>
-/// The customer kiosk in the lane: VIN (typed or read from the car), the scan's progress live, then the health score,
-/// a plain-language summary and a QR code of the shareable report. The browser drives it through the API
-/// (wwwroot/js/diagnostics-kiosk.js); the page is signed in as a shop account.
+/// The customer kiosk run by a signed-in shop account (staff mode; a paired kiosk screen uses /Kiosk): VIN (typed or read
+/// from the car), the scan's progress live, then the health score, a plain-language summary and a QR code of the
+/// shareable report. The browser drives it through the API (wwwroot/js/diagnostics-kiosk.js).
 /// </summary>
 public sealed class KioskModel(PageOrganization organizations, PitlaneDbContext db, IAntiforgery antiforgery)
     : DiagnosticsPage(organizations, db, antiforgery)
 {
     /// <summary>Seconds without a touch on the result (or the VIN step) before the kiosk starts over.</summary>
-    public const int IdleSeconds = 120;
+    public const int IdleSeconds = KioskScreen.IdleSeconds;
 
     /// <summary>?adapter=ID: the lane's adapter, fixed in the kiosk's start URL.</summary>
     [BindProperty(SupportsGet = true, Name = "adapter")]
     public Guid? AdapterId { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
-        await LoadOrganizationAsync(ct) is null ? NotFound() : Page();
+    public KioskScreen? Screen { get; private set; }
 
-    /// <summary>
-    /// ?handler=Qr&amp;reportId=ID: the report's share link as a QR code (ISO/IEC 18004, level M), drawn here so the link never
-    /// goes to a third-party QR service. A report of another organisation, or one without a live link, is a 404.
-    /// </summary>
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadOrganizationAsync(ct) is not { } org)
+        {
+            return NotFound();
+        }
+        Screen = new KioskScreen("staff", org.Name, org.Id, Csrf, AdapterId, CanScan, org.Role.ToString(), Adapters, "/Diagnostics/Kiosk?handler=Qr&reportId=");
+        return Page();
+    }
+
+    /// <summary>?handler=Qr&amp;reportId=ID: the report's share link as a QR code. Another organisation's report, or one without a live link, is a 404.</summary>
     public async Task<IActionResult> OnGetQrAsync(Guid reportId, [FromServices] ReportLinks links, [FromServices] IOptions<PitlaneOptions> options,
         [FromServices] TimeProvider time, CancellationToken ct)
     {
@@ -43,10 +49,7 @@ public sealed class KioskModel(PageOrganization organizations, PitlaneDbContext 
         {
             return NotFound();
         }
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
-        using var png = new PngByteQRCode(data);
         Response.Headers.CacheControl = "no-store";
-        return File(png.GetGraphic(10), "image/png");
+        return KioskScreen.QrPng(url);
     }
 }

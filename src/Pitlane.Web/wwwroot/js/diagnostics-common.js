@@ -63,9 +63,11 @@ window.PitlaneDiagnostics = (() => {
   /**
    * Follows a job: onProgress gets {state, progress, message} from the hub as it happens; poll() is also asked every
    * pollMs (and after each hub message) and settles the returned promise when it returns a value, so the page finishes
-   * even when the WebSocket never connects.
+   * even when the WebSocket never connects. live: false follows by polling alone, every 500 ms (a kiosk screen, where
+   * nobody is signed in to the hub).
    */
-  function follow(jobId, { onProgress, poll, pollMs = 1500, timeoutMs = 180000 }) {
+  function follow(jobId, { onProgress, poll, pollMs, timeoutMs = 180000, live = true }) {
+    pollMs ??= live ? 1500 : 500;
     return new Promise((resolve, reject) => {
       let done = false;
       let polling = false;
@@ -102,7 +104,7 @@ window.PitlaneDiagnostics = (() => {
       if (!jobListeners.has(jobId)) jobListeners.set(jobId, new Set());
       jobListeners.get(jobId).add(listener);
       const timer = setInterval(check, pollMs);
-      const h = hub();
+      const h = live ? hub() : null;
       if (h) {
         h.then(c => c.invoke('JoinJob', jobId)).then(ok => { if (ok) joinedJobs.add(jobId); }).catch(() => { /* polling carries on */ });
       }
@@ -121,10 +123,11 @@ window.PitlaneDiagnostics = (() => {
   });
 
   /** Waits for a scan to complete or fail; progress comes from the hub and from the scan row (stage, percent). */
-  const followScan = (scan, onProgress) => follow(scan.jobId, {
+  const followScan = (scan, onProgress, url = `/api/v1/scans/${scan.id}`, live = true) => follow(scan.jobId, {
+    live,
     onProgress: message => onProgress({ progress: message.progress, stage: message.message, state: message.state }),
     poll: async () => {
-      const current = await api('GET', `/api/v1/scans/${scan.id}`);
+      const current = await api('GET', url);
       onProgress({ progress: current.progress, stage: current.stage, state: current.status });
       return current.status === 'completed' || current.status === 'failed' ? current : null;
     },

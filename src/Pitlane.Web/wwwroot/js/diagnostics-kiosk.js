@@ -1,12 +1,35 @@
 // The customer kiosk: VIN (typed, checked live by GET /api/v1/vin/{vin}, or read from the car), the scan's stages live
 // from /hubs/live (polling GET /api/v1/scans/{id} as the fallback), then the health score, the plain-language
 // interpretation, the trouble codes and a QR code of the shareable report. Starts over after a while without a touch.
+// Two modes (data-mode): "staff", signed in as a shop account, on the scan API; "device", a paired kiosk screen, on the
+// kiosk API (/api/v1/kiosk: its one adapter, its own recent scans) and polling only (no hub: nobody is signed in).
 (() => {
   const root = document.getElementById('kiosk');
   const D = window.PitlaneDiagnostics;
   if (!root || !D || root.dataset.canScan !== 'true') return;
   const { api, el, ApiError } = D;
   const $ = id => document.getElementById(id);
+  const device = root.dataset.mode === 'device';
+  const qrUrl = root.dataset.qrUrl;
+  const paths = device
+    ? {
+      vin: vin => `/api/v1/kiosk/vin/${encodeURIComponent(vin)}`,
+      start: () => '/api/v1/kiosk/scans',
+      scan: id => `/api/v1/kiosk/scans/${id}`,
+      health: scan => `/api/v1/kiosk/scans/${scan.id}/health`,
+      interpretation: id => `/api/v1/kiosk/scans/${id}/interpretation`,
+      report: id => `/api/v1/kiosk/scans/${id}/report`,
+      reportStatus: id => `/api/v1/kiosk/reports/${id}`,
+    }
+    : {
+      vin: vin => `/api/v1/vin/${encodeURIComponent(vin)}`,
+      start: () => '/api/v1/scans',
+      scan: id => `/api/v1/scans/${id}`,
+      health: scan => `/api/v1/vehicles/${scan.vehicleId}/health`,
+      interpretation: id => `/api/v1/scans/${id}/interpretation`,
+      report: id => `/api/v1/scans/${id}/report`,
+      reportStatus: id => `/api/v1/reports/${id}`,
+    };
   const storageKey = `pitlane.kiosk.adapter.${D.organizationId}`;
   const idleSeconds = Number(root.dataset.idleSeconds || 120);
   const steps = ['step-adapter', 'step-vin', 'step-progress', 'step-result'];
@@ -58,7 +81,7 @@
   async function checkVin(vin) {
     vinAsked = vin;
     try {
-      const decoded = await api('GET', `/api/v1/vin/${encodeURIComponent(vin)}`);
+      const decoded = await api('GET', paths.vin(vin));
       if (vin !== vinAsked) return;
       const car = [decoded.modelYear, decoded.make, decoded.model].filter(Boolean).join(' ');
       vinStatus.replaceChildren(
@@ -128,10 +151,10 @@
     $('kiosk-progress-text').textContent = 'Waiting for the adapter…';
     show('step-progress');
     try {
-      const body = { adapterId };
+      const body = device ? {} : { adapterId };
       if (vin) body.vin = vin;
-      const queued = await api('POST', '/api/v1/scans', body);
-      const scan = await D.followScan(queued, p => { if (mine === run) progress(p); });
+      const queued = await api('POST', paths.start(), body);
+      const scan = await D.followScan(queued, p => { if (mine === run) progress(p); }, paths.scan(queued.id), !device);
       if (mine !== run) return;
       if (scan.status === 'failed') {
         fail(`We could not finish the check: ${scan.error || 'the adapter stopped answering'}. Please ask a member of staff.`);
@@ -194,7 +217,7 @@
       return;
     }
     try {
-      const health = await api('GET', `/api/v1/vehicles/${scan.vehicleId}/health`);
+      const health = await api('GET', paths.health(scan));
       if (mine !== run) return;
       scoreEl.textContent = String(health.score);
       $('kiosk-gauge').className = `kiosk-gauge ${D.bandClass(health.band)}`;
@@ -210,7 +233,7 @@
   async function loadInterpretation(scan, mine) {
     const summary = $('kiosk-summary');
     try {
-      const interpretation = await api('GET', `/api/v1/scans/${scan.id}/interpretation`);
+      const interpretation = await api('GET', paths.interpretation(scan.id));
       if (mine !== run) return;
       summary.textContent = interpretation.summary;
       const list = $('kiosk-recommendations');
@@ -230,7 +253,7 @@
     target.replaceChildren(el('p', 'Preparing your report…', 'kiosk-hint'));
     let queued;
     try {
-      queued = await api('POST', `/api/v1/scans/${scan.id}/report`, {});
+      queued = await api('POST', paths.report(scan.id), {});
     } catch (error) {
       if (mine !== run) return;
       const missing = error instanceof ApiError && (error.status === 404 || error.status === 405);
@@ -241,9 +264,10 @@
     try {
       const report = await D.follow(queued.jobId, {
         poll: async () => {
-          const r = await api('GET', `/api/v1/reports/${queued.id}`);
+          const r = await api('GET', paths.reportStatus(queued.id));
           return r.status === 'ready' || r.status === 'failed' ? r : null;
         },
+        live: !device,
       });
       if (mine !== run) return;
       if (report.status !== 'ready') {
@@ -256,7 +280,7 @@
       img.width = 280;
       img.height = 280;
       img.addEventListener('error', () => target.append(el('p', 'The QR code could not be drawn. Ask staff to send you the link.', 'text-danger')));
-      img.src = `/Diagnostics/Kiosk?handler=Qr&reportId=${encodeURIComponent(queued.id)}`;
+      img.src = `${qrUrl}${encodeURIComponent(queued.id)}`;
       const hint = el('p', 'Point your phone camera at the code. The link works for a limited time.', 'kiosk-hint mt-2');
       target.replaceChildren(img, hint);
       if (report.shareUrl) {

@@ -350,6 +350,61 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.ToTable("diag_interpretations", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.Kiosk", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AdapterId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("PairedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("PairingCodeHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("PairingExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("SecretHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdapterId");
+
+                    b.HasIndex("PairingCodeHash");
+
+                    b.HasIndex("OrganizationId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("diag_kiosks", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Diagnostics.Lane.LaborOperation", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -457,6 +512,9 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(17)");
 
                     b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("KioskId")
                         .HasColumnType("uuid");
 
                     b.Property<bool>("MilOn")
@@ -1165,6 +1223,21 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.HasOne("Pitlane.Diagnostics.Lane.Scan", null)
                         .WithMany()
                         .HasForeignKey("ScanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pitlane.Diagnostics.Lane.Kiosk", b =>
+                {
+                    b.HasOne("Pitlane.Diagnostics.Lane.ScanAdapter", null)
+                        .WithMany()
+                        .HasForeignKey("AdapterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Pitlane.Organizations.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

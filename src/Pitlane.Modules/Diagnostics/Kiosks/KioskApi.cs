@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Persistence;
+using Pitlane.Vehicles;
+
+namespace Pitlane.Diagnostics.Lane;
+
+/// <summary>POST /api/v1/kiosk/scans: the VIN the customer typed, or none to read it from the car.</summary>
+public sealed record KioskScanRequest(string? Vin);
+
+/// <summary>What the kiosk screen shows about itself.</summary>
+public sealed record KioskInfoResponse(Guid Id, string Name, string OrganizationName, string AdapterName);
+
+/// <summary>The kiosk a device request came from; set by <see cref="KioskFilter"/>.</summary>
+public sealed class CurrentKiosk
+{
+    private Kiosk? _kiosk;
+
+    public Kiosk Kiosk => _kiosk ?? throw new InvalidOperationException("The kiosk was not authenticated for this request.");
+
+    internal void Set(Kiosk kiosk) => _kiosk = kiosk;
+}
+
+/// <summary>
+/// The API of a paired kiosk screen, /api/v1/kiosk: start a scan on its own adapter, follow it, and see the health,
+/// interpretation and take-home report of its own scans of the last <see cref="ResultMinutes"/> minutes. Nothing else:
+/// no vehicle list, no other scans, no earlier customers' results.
+/// </summary>
+public static class KioskApi
+{
+    public const string CookieName = "pitlane.kiosk";
+
+    /// <summary>How long a kiosk may look at a scan it started: one customer's visit, not a history of strangers' cars.</summary>
+    public const int ResultMinutes = 30;
+
+    public static IServiceCollection AddKiosks(this IServiceCollection services) => services.AddScoped<CurrentKiosk>();
+
+    public static IEndpointRouteBuilder MapKioskEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapKioskManagementEndpoints();
+        var kiosk = routes.MapGroup("/api/v1/kiosk").WithTags("Diagnostics")
+            .AllowAnonymous()
+            .AddEndpointFilter<KioskFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        kiosk.MapGet("/", Info);
+        kiosk.MapGet("/vin/{vin}", Vin);
+        kiosk.MapPost("/scans", Start);
+        kiosk.MapGet("/scans/{id:guid}", Get);
+        kiosk.MapGet("/scans/{id:guid}/health", Health);
+        kiosk.MapGet("/scans/{id:guid}/interpretation", Interpretation);
+        kiosk.MapPost("/scans/{id:guid}/report", Report);
+        kiosk.MapGet("/reports/{id:guid}", GetReport);
+        return routes;
+    }
+
+    private static async Task<Ok<KioskInfoResponse>> Info(CurrentKiosk current, PitlaneDbContext db, CancellationToken ct)
+    {
+        var k = current.Kiosk;
+        var organization = await db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.Name).FirstAsync(ct);
+        var adapter = await db.ScanAdapters.Where(a => a.Id == k.AdapterId).Select(a => a.Name).FirstAsync(ct);
+        return TypedResults.Ok(new KioskInfoResponse(k.Id, k.Name, organization, adapter));
+    }
+
+    private static async Task<Results<Ok<VinResponse>, ValidationProblem>> Vin(string vin, VinDecodingService decoder, CancellationToken ct)
+    {
+        var decoded = await decoder.DecodeAsync(vin, ct);
+        return decoded.Local.IsWellFormed ? TypedResults.Ok(VinResponse.From(decoded)) : VinEndpoints.MalformedVin(decoded);
+    }
+
+    private static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> Start(
+        KioskScanRequest request, CurrentKiosk current, PitlaneDbContext db, JobQueue jobs, VehicleRegistration registration, TimeProvider time,
+        CancellationToken ct)
+    {
+        var k = current.Kiosk;
+        var adapter = await db.ScanAdapters.AsNoTracking().FirstOrDefaultAsync(a => a.Id == k.AdapterId && a.OrganizationId == k.OrganizationId, ct);
+        if (adapter is null)
+        {
+            return Problems.Conflict("The kiosk's adapter was removed; ask staff to set the kiosk up again.");
+        }
+        // Attributed to the manager who set the kiosk up; KioskId says it was the screen.
+        return await ScanEndpoints.QueueAsync(db, jobs, registration, time, k.OrganizationId, k.CreatedByUserId, adapter, null, request.Vin, k.Id,
+            "/api/v1/kiosk/scans", ct);
+    }
+
+    private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> Get(Guid id, CurrentKiosk current, PitlaneDbContext db, TimeProvider time, CancellationToken ct) =>
+        await OwnScanAsync(id, current, db, time, ct) is { } scan ? TypedResults.Ok(ScanResponse.From(scan)) : Problems.NotFound("No such scan.");
+
+    private static async Task<Results<Ok<VehicleHealthResponse>, ProblemHttpResult>> Health(
+        Guid id, CurrentKiosk current, PitlaneDbContext db, HealthService health, TimeProvider time, CancellationToken ct)
+    {
+        var (scan, refusal) = await CompletedAsync(id, current, db, time, ct);
+        return scan is null ? refusal! : TypedResults.Ok(VehicleHealthResponse.From(await health.ForScanAsync(scan, ct)));
+    }
+
+    private static async Task<Results<Ok<InterpretationResponse>, ProblemHttpResult>> Interpretation(
+        Guid id, CurrentKiosk current, PitlaneDbContext db, HealthService health, InterpretationService interpretations, TimeProvider time, CancellationToken ct)
+    {
+        var (scan, refusal) = await CompletedAsync(id, current, db, time, ct);
+        if (scan is null)
+        {
+            return refusal!;
+        }
+        var record = await interpretations.LatestOrNewAsync(scan, await health.ForScanAsync(scan, ct), ct);
+        return TypedResults.Ok(InterpretationResponse.From(record));
+    }
+
+    private static async Task<Results<Accepted<ReportAccepted>, ProblemHttpResult>> Report(
+        Guid id, CurrentKiosk current, PitlaneDbContext db, JobQueue jobs, IOptions<PitlaneOptions> options, TimeProvider time, HttpRequest request,
+        CancellationToken ct)
+    {
+        var (scan, refusal) = await CompletedAsync(id, current, db, time, ct);
+        if (scan is null)
+        {
+            return refusal!;
+        }
+        return await ReportEndpoints.QueueAsync(db, jobs, options.Value.Diagnostics, time, request, scan, current.Kiosk.CreatedByUserId, "/api/v1/kiosk/reports", ct);
+    }
+
+    private static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> GetReport(
+        Guid id, CurrentKiosk current, PitlaneDbContext db, ReportLinks links, IOptions<PitlaneOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var report = await OwnReportAsync(id, current.Kiosk, db, time, ct);
+        return report is null
+            ? Problems.NotFound("No such report.")
+            : TypedResults.Ok(ReportEndpoints.ResponseOf(report, links, options.Value.Diagnostics, time.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>A report of one of the kiosk's own recent scans, or null.</summary>
+    public static async Task<DiagnosticReport?> OwnReportAsync(Guid reportId, Kiosk kiosk, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddMinutes(-ResultMinutes);
+        return await db.DiagnosticReports.AsNoTracking()
+            .Where(r => r.Id == reportId && r.OrganizationId == kiosk.OrganizationId
+                && db.Scans.Any(s => s.Id == r.ScanId && s.KioskId == kiosk.Id && s.CreatedAt >= since))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    private static async Task<Scan?> OwnScanAsync(Guid id, CurrentKiosk current, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var k = current.Kiosk;
+        var since = time.GetUtcNow().UtcDateTime.AddMinutes(-ResultMinutes);
+        return await db.Scans.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == k.OrganizationId && s.KioskId == k.Id && s.CreatedAt >= since, ct);
+    }
+
+    private static async Task<(Scan? Scan, ProblemHttpResult? Refusal)> CompletedAsync(
+        Guid id, CurrentKiosk current, PitlaneDbContext db, TimeProvider time, CancellationToken ct) =>
+        await OwnScanAsync(id, current, db, time, ct) switch
+        {
+            null => (null, Problems.NotFound("No such scan.")),
+            { Status: not ScanStatus.Completed } scan => (null, Problems.Conflict($"The scan is {ScanStatuses.Name(scan.Status)}.")),
+            var scan => (scan, null),
+        };
+
+    /// <summary>
+    /// The kiosk of the request's cookie ("{id:N}.{secret}"), if its secret matches and it is not revoked; null otherwise.
+    /// Also records that the kiosk was seen (at most every 30 s).
+    /// </summary>
+    public static async Task<Kiosk?> AuthenticateAsync(HttpContext http, PitlaneDbContext db, TimeProvider time)
+    {
+        var cookie = http.Request.Cookies[CookieName];
+        if (cookie is not { Length: > 33 and < 120 } || cookie[32] != '.' || !Guid.TryParseExact(cookie[..32], "N", out var id))
+        {
+            return null;
+        }
+        var kiosk = await db.Kiosks.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id && k.RevokedAt == null && k.SecretHash != null, http.RequestAborted);
+        if (kiosk is null || !CryptographicOperations.FixedTimeEquals(kiosk.SecretHash, KioskManagement.Hash(cookie[33..])))
+        {
+            return null;
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        if (kiosk.LastSeenAt is not { } seen || now - seen > TimeSpan.FromSeconds(30))
+        {
+            await db.Kiosks.Where(k => k.Id == kiosk.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastSeenAt, now), http.RequestAborted);
+        }
+        return kiosk;
+    }
+
+    /// <summary>The device cookie: HttpOnly, SameSite=Strict (no other site can make the screen act), for 400 days.</summary>
+    public static CookieOptions CookieOptions(HttpRequest request, DateTime now) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = request.IsHttps,
+        Path = "/",
+        Expires = now.AddDays(400),
+        IsEssential = true,
+    };
+}
+
+/// <summary>
+/// Authenticates /api/v1/kiosk requests by the kiosk cookie, and makes their unsafe requests carry the page's antiforgery
+/// token as the signed-in API does.
+/// </summary>
+public sealed class KioskFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var kiosk = await KioskApi.AuthenticateAsync(http, services.GetRequiredService<PitlaneDbContext>(), services.GetRequiredService<TimeProvider>());
+        if (kiosk is null)
+        {
+            return Problems.Unauthorized("This screen is not a paired kiosk (or it was unpaired): ask a manager to pair it from Diagnostics → Kiosks.");
+        }
+        if (!HttpMethods.IsGet(http.Request.Method) && !await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        {
+            return TypedResults.Problem("A kiosk request must carry the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest,
+                title: "Antiforgery token missing or invalid");
+        }
+        services.GetRequiredService<CurrentKiosk>().Set(kiosk);
+        return await next(context);
+    }
+}

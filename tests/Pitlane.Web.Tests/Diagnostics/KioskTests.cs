@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests.Diagnostics;
+
+/// <summary>Paired kiosk screens: pairing, the kiosk API's reach (its adapter, its own recent scans, nothing else) and revocation.</summary>
+public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(app)
+{
+    /// <summary>POST /api/v1/diagnostics/kiosks as the shop; returns the 201 body.</summary>
+    private static async Task<JsonElement> CreateKioskAsync(HttpClient shop, Guid adapterId, string name = "Lane 1 kiosk")
+    {
+        var created = await shop.PostAsJsonAsync("/api/v1/diagnostics/kiosks", new { name, adapterId }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
+
+    [GeneratedRegex("data-csrf=\"([^\"]+)\"")]
+    private static partial Regex PageToken();
+
+    /// <summary>A browser-like client (cookies, no redirects followed) on the device.</summary>
+    private HttpClient Device() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A client sending only this kiosk cookie: no antiforgery cookie, no token.</summary>
+    private HttpClient WithCookie(string cookie)
+    {
+        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Add("Cookie", $"pitlane.kiosk={cookie}");
+        return client;
+    }
+
+    /// <summary>Opens the pairing link on a fresh device, presses "Pair", loads /Kiosk and takes its antiforgery token.</summary>
+    private async Task<(HttpClient Device, string Cookie)> PairAsync(string pairingUrl)
+    {
+        var device = Device();
+        var path = new Uri(pairingUrl).AbsolutePath;
+        var page = await device.GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = FormToken().Match(await page.Content.ReadAsStringAsync(Ct)).Groups[1].Value;
+        var paired = await device.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, paired.StatusCode);
+        Assert.Equal("/Kiosk", paired.Headers.Location?.OriginalString);
+        var cookie = paired.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("pitlane.kiosk=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var kioskPage = await device.GetAsync("/Kiosk", Ct);
+        Assert.Equal(HttpStatusCode.OK, kioskPage.StatusCode);
+        var html = await kioskPage.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("data-mode=\"device\"", html, StringComparison.Ordinal);
+        device.DefaultRequestHeaders.Add("RequestVerificationToken", WebUtility.HtmlDecode(PageToken().Match(html).Groups[1].Value));
+        return (device, cookie["pitlane.kiosk=".Length..cookie.IndexOf(';', StringComparison.Ordinal)]);
+    }
+
+    private static async Task<JsonElement> AwaitKioskScanAsync(HttpClient device, Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var scan = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/scans/{id}", Ct);
+            if (scan.GetProperty("status").GetString() is "completed" or "failed")
+            {
+                return scan;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"kiosk scan {id} did not finish");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Given_paired_kiosk_Then_it_scans_on_its_adapter_and_reaches_only_its_own_results()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "KioskShop");
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        var pairingUrl = kiosk.GetProperty("pairingUrl").GetString()!;
+        Assert.StartsWith("http://localhost/Kiosk/Pair/", pairingUrl, StringComparison.Ordinal);
+        Assert.InRange(kiosk.GetProperty("pairingExpiresAt").GetDateTime(), DateTime.UtcNow.AddMinutes(14), DateTime.UtcNow.AddMinutes(16));
+        Assert.False(kiosk.GetProperty("paired").GetBoolean());
+
+        // Looking at the link (a chat preview, say) pairs nothing.
+        using (var preview = Device())
+        {
+            var page = await preview.GetAsync(new Uri(pairingUrl).AbsolutePath, Ct);
+            Assert.Contains("Lane 1 kiosk", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        var listed = (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct))[0];
+        Assert.False(listed.GetProperty("paired").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("pairingUrl").ValueKind);
+
+        var (device, cookie) = await PairAsync(pairingUrl);
+        using var _ = device;
+        Assert.True((await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct))[0].GetProperty("paired").GetBoolean());
+        // The code is spent.
+        using (var second = Device())
+        {
+            var again = await second.GetAsync(new Uri(pairingUrl).AbsolutePath, Ct);
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        var info = await device.GetFromJsonAsync<JsonElement>("/api/v1/kiosk", Ct);
+        Assert.Equal("Lane 1 kiosk", info.GetProperty("name").GetString());
+        Assert.Equal("Bay 1", info.GetProperty("adapterName").GetString());
+        Assert.True((await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/vin/{Vin}", Ct)).GetProperty("isValid").GetBoolean());
+        await ProblemAsync(await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = "NOT-A-VIN" }, Ct), HttpStatusCode.BadRequest);
+
+        var started = await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var scanId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/kiosk/scans/{scanId}", started.Headers.Location?.OriginalString);
+        var scan = await AwaitKioskScanAsync(device, scanId);
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.Contains("P0300", scan.GetProperty("dtcs").EnumerateArray().Select(d => d.GetProperty("code").GetString()));
+        Assert.Equal(shop.AdapterId, scan.GetProperty("adapterId").GetGuid());
+
+        var health = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/scans/{scanId}/health", Ct);
+        Assert.InRange(health.GetProperty("score").GetInt32(), 0, 99);
+        var interpretation = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/scans/{scanId}/interpretation", Ct);
+        Assert.NotEmpty(interpretation.GetProperty("recommendations").EnumerateArray());
+        var queued = await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{scanId}/report", new { }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var reportId = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        JsonElement report;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            await Task.Delay(100, Ct);
+            report = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/reports/{reportId}", Ct);
+            Assert.True(DateTime.UtcNow < deadline, "report not ready");
+        }
+        while (report.GetProperty("status").GetString() == "queued");
+        Assert.Equal("ready", report.GetProperty("status").GetString());
+        Assert.StartsWith("http://localhost/r/", report.GetProperty("shareUrl").GetString(), StringComparison.Ordinal);
+        var qr = await device.GetAsync($"/Kiosk?handler=Qr&reportId={reportId}", Ct);
+        Assert.Equal(HttpStatusCode.OK, qr.StatusCode);
+        Assert.Equal("image/png", qr.Content.Headers.ContentType?.MediaType);
+        // The shop sees the kiosk's scan like any other.
+        Assert.Equal("completed", (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{scanId}", Ct)).GetProperty("status").GetString());
+
+        // Nothing else of the shop: not staff scans, not its reports, not the staff API.
+        var staffScan = await ScanAsync(shop.Client, new { vin = Vin, adapterId = shop.AdapterId });
+        var staffScanId = staffScan.GetProperty("id").GetGuid();
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{staffScanId}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{staffScanId}/health", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{staffScanId}/report", new { }, Ct), HttpStatusCode.NotFound);
+        var staffReport = await shop.Client.PostAsync($"/api/v1/scans/{staffScanId}/report", null, Ct);
+        var staffReportId = (await staffReport.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/reports/{staffReportId}", Ct), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await device.GetAsync($"/Kiosk?handler=Qr&reportId={staffReportId}", Ct)).StatusCode);
+        foreach (var path in new[] { "/api/v1/scans", $"/api/v1/scans/{scanId}", "/api/v1/vehicles", "/api/v1/diagnostics/kiosks", "/api/v1/me" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await device.GetAsync(path, Ct)).StatusCode);
+        }
+        var staffPage = await device.GetAsync("/Diagnostics", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, staffPage.StatusCode);
+        Assert.Contains("/Account/Login", staffPage.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        // The cookie alone reads, but an unsafe request without the page's antiforgery token is refused (and starts nothing).
+        using var bare = WithCookie(cookie);
+        Assert.Equal(HttpStatusCode.OK, (await bare.GetAsync("/api/v1/kiosk", Ct)).StatusCode);
+        var before = (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32();
+        await ProblemAsync(await bare.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(before, (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_forged_malformed_replaced_or_revoked_kiosk_cookie_Then_401_and_the_screen_says_it_is_not_paired()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "KioskRevoke");
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        var kioskId = kiosk.GetProperty("id").GetGuid();
+        var (first, cookie) = await PairAsync(kiosk.GetProperty("pairingUrl").GetString()!);
+        using var _ = first;
+
+        using (var anonymous = Device())
+        {
+            await ProblemAsync(await anonymous.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
+            var page = await anonymous.GetAsync("/Kiosk", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+            Assert.Contains("not a paired kiosk", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        var secret = cookie[33..];
+        var otherSecret = string.Concat(secret.AsSpan(0, secret.Length - 1), secret[^1] == 'A' ? "B" : "A");
+        foreach (var forged in new[] { "garbage", "", $"{kioskId:N}", $"{kioskId:N}.{otherSecret}", $"{Guid.NewGuid():N}.{secret}", $"{kioskId:N}.{secret}{new string('x', 500)}", $"{kioskId}.{secret}" })
+        {
+            using var client = WithCookie(forged);
+            Assert.True((await client.GetAsync("/api/v1/kiosk", Ct)).StatusCode == HttpStatusCode.Unauthorized, forged);
+        }
+
+        // A new pairing link leaves the first screen working until a second screen uses it.
+        var again = await shop.Client.PostAsync($"/api/v1/diagnostics/kiosks/{kioskId}/pairing", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/v1/kiosk", Ct)).StatusCode);
+        var (second, _) = await PairAsync((await again.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("pairingUrl").GetString()!);
+        using var __ = second;
+        await ProblemAsync(await first.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/kiosk", Ct)).StatusCode);
+
+        // Revoked: the screen is refused at its next request.
+        Assert.Equal(HttpStatusCode.NoContent, (await shop.Client.DeleteAsync($"/api/v1/diagnostics/kiosks/{kioskId}", Ct)).StatusCode);
+        await ProblemAsync(await second.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/Kiosk", Ct)).StatusCode);
+        await ProblemAsync(await shop.Client.PostAsync($"/api/v1/diagnostics/kiosks/{kioskId}/pairing", null, Ct), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Given_wrong_role_other_organisation_or_bad_input_Then_kiosk_management_refuses_and_changes_nothing()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "KioskAdmin");
+        var (stranger, _) = await App.NewUserAsync("Stranger");
+        var strangerAdapter = await stranger.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Theirs", uri = $"tcp://127.0.0.1:{sim.Port}" }, Ct);
+        var strangerAdapterId = (await strangerAdapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { name = "", adapterId = shop.AdapterId }, "name"),
+            (new { name = new string('k', 81), adapterId = shop.AdapterId }, "name"),
+            (new { name = "No adapter" }, "adapterId"),
+            (new { name = "Their adapter", adapterId = strangerAdapterId }, "adapterId"),
+        })
+        {
+            var problem = await ProblemAsync(await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/kiosks", body, Ct), HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{field}: {problem}");
+        }
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        await ProblemAsync(await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/kiosks", new { name = "Lane 1 kiosk", adapterId = shop.AdapterId }, Ct), HttpStatusCode.BadRequest);
+        var kioskId = kiosk.GetProperty("id").GetGuid();
+
+        Assert.Empty((await stranger.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct)).EnumerateArray());
+        await ProblemAsync(await stranger.PostAsync($"/api/v1/diagnostics/kiosks/{kioskId}/pairing", null, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.DeleteAsync($"/api/v1/diagnostics/kiosks/{kioskId}", Ct), HttpStatusCode.NotFound);
+
+        // A technician of the demo garage works the lane but does not set up its screens.
+        using var owner = await App.SignedInClientAsync("owner@demo.pitlane.test");
+        var me = await owner.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
+        var demo = me.GetProperty("organizations").EnumerateArray().First(o => o.GetProperty("name").GetString() == "Pitlane Demo Garage").GetProperty("id").GetGuid();
+        using var tech = await App.SignedInClientAsync("tech@demo.pitlane.test", organizationId: demo);
+        using var demoOwner = await App.SignedInClientAsync("owner@demo.pitlane.test", organizationId: demo);
+        var demoAdapter = (await demoOwner.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct))[0].GetProperty("id").GetGuid();
+        await ProblemAsync(await tech.PostAsJsonAsync("/api/v1/diagnostics/kiosks", new { name = "Tech's kiosk", adapterId = demoAdapter }, Ct), HttpStatusCode.Forbidden);
+        Assert.DoesNotContain("Tech's kiosk", await demoOwner.GetStringAsync("/api/v1/diagnostics/kiosks", Ct), StringComparison.Ordinal);
+
+        Assert.Single((await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct)).EnumerateArray());
+        Assert.True((await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct))[0].GetProperty("revokedAt").ValueKind == JsonValueKind.Null);
+    }
+}
+
+public sealed class KioskTestsOnSqlite(SqliteApp app) : KioskTests(app), IClassFixture<SqliteApp>;
+
+public sealed class KioskTestsOnPostgres(PostgresApp app) : KioskTests(app), IClassFixture<PostgresApp>
+{
+    protected override void RequireServer() => app.EnsureAvailable();
+}
