@@ -72,6 +72,44 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
     }
 
     [Fact]
+    public async Task Given_manager_pairs_a_kiosk_screen_Then_a_customer_there_checks_a_car_without_anyone_signed_in()
+    {
+        var browser = Browser(1280, 800);
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim);
+        SignIn(browser, shop.Email);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Diagnostics");
+        var wait = Wait(browser, 20);
+        wait.Until(d => d.FindElements(By.Id("kiosk-name")).FirstOrDefault(e => e.Displayed))!.SendKeys("Lane 1 kiosk");
+        Click(browser, browser.FindElement(By.Id("kiosk-create-submit")));
+        var link = wait.Until(d => d.FindElements(By.Id("kiosk-pairing-url")).FirstOrDefault(e => e.Displayed))!.Text;
+        Assert.Contains("/Kiosk/Pair/", link, StringComparison.Ordinal);
+        Assert.Contains("not paired", browser.FindElement(By.Id("kiosk-list")).Text, StringComparison.Ordinal);
+
+        // The screen in the lane: nobody's session, only the pairing link.
+        browser.Manage().Cookies.DeleteAllCookies();
+        browser.Navigate().GoToUrl(link);
+        Assert.Equal("Lane 1 kiosk", wait.Until(d => d.FindElements(By.Id("pair-kiosk")).FirstOrDefault())!.Text);
+        Click(browser, browser.FindElement(By.Id("pair-confirm")));
+        var vin = wait.Until(d => d.FindElements(By.Id("kiosk-vin")).FirstOrDefault(e => e.Displayed));
+        Assert.EndsWith("/Kiosk", new Uri(browser.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.True(browser.FindElement(By.Id("kiosk-change-adapter")).GetAttribute("hidden") is not null, "a kiosk's adapter is fixed");
+        vin!.SendKeys(Vin);
+        wait.Until(d => d.FindElement(By.Id("kiosk-start")).Enabled);
+        browser.FindElement(By.Id("kiosk-start")).Click();
+        Wait(browser, 60).Until(d => d.FindElements(By.CssSelector("#kiosk-dtcs li[data-code='P0300']")).FirstOrDefault(e => e.Displayed));
+        wait.Until(d => d.FindElement(By.Id("kiosk-score")).Text is var t && int.TryParse(t, out _));
+        Wait(browser, 60).Until(d => (bool)((IJavaScriptExecutor)d).ExecuteScript(
+            "const i = document.getElementById('kiosk-qr'); return !!i && i.complete && i.naturalWidth > 0;")!);
+        Assert.Contains("/r/", browser.FindElement(By.Id("kiosk-share-url")).Text, StringComparison.Ordinal);
+        AssertNoCspViolations(browser);
+
+        // The shop's own pages stay shut to the screen.
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Diagnostics");
+        wait.Until(d => new Uri(d.Url).AbsolutePath == "/Account/Login");
+    }
+
+    [Fact]
     public async Task Given_slow_car_Then_kiosk_shows_each_stage_as_it_arrives_over_the_live_channel()
     {
         var browser = Browser(1280, 800);
