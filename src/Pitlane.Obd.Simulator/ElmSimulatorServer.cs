@@ -99,13 +99,24 @@ public sealed class ElmSimulatorServer : IAsyncDisposable
                 }
 
                 // Each connection draws faults from its own generator so that one client's traffic
-                // does not change another's sequence; the n-th connection is reproducible for a seed.
-                var random = new Random(HashCode.Combine(_seed, _connectionCount++));
+                // does not change another's sequence; the n-th connection is reproducible for a seed,
+                // across processes too (HashCode.Combine is randomised per process, so it is not used here).
+                var random = new Random(ConnectionSeed(_seed, _connectionCount++));
                 var task = ServeAsync(client, random, ct);
                 _clients.Add(task);
                 _ = task.ContinueWith(t => { lock (_gate) { _clients.Remove(t); } }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>The fault generator's seed for the n-th connection: a fixed mix (SplitMix64) of the seed and n.</summary>
+    internal static int ConnectionSeed(int seed, int connection)
+    {
+        var x = (((ulong)(uint)seed << 32) | (uint)connection) + 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return (int)(uint)x;
     }
 
     private async Task ServeAsync(TcpClient client, Random random, CancellationToken ct)

@@ -32,9 +32,12 @@ public sealed class ObdClient
     // Supported PIDs per ECU as discovered so far: who must answer a service 01 request.
     private readonly Dictionary<string, PidSet> _supported = [];
 
+    // Every ECU that has given a positive answer to a J1979 read so far: an emissions ECU, which must answer 03, 07 and 0A.
+    private readonly HashSet<string> _responders = new(StringComparer.Ordinal);
+
     /// <param name="retries">
     /// Extra attempts for a read whose answer arrived garbled (checksum, ISO-TP sequence, RX/CAN
-    /// errors) or lacked an ECU that answered 0100: Bluetooth clones drop and mangle frames.
+    /// errors) or lacked an ECU known to be on the bus (<see cref="KnownEcus"/>): Bluetooth clones drop and mangle frames.
     /// </param>
     public ObdClient(Elm327Adapter adapter, int retries = 2)
     {
@@ -45,6 +48,22 @@ public sealed class ObdClient
     public Elm327Adapter Adapter { get; }
 
     public bool SupportsMultiPidRequests => Adapter.Protocol.IsCan();
+
+    /// <summary>
+    /// The ECUs known to be on the bus: those in the answer to the protocol search and every ECU that has
+    /// given a positive answer to a read of this client (PIDs, VIN, trouble codes). Each of them must answer
+    /// services 03, 07 and 0A; one missing from such an answer lost its frames. Empty ids (headers off) are left out.
+    /// </summary>
+    public IReadOnlyCollection<string> KnownEcus
+    {
+        get
+        {
+            var known = new SortedSet<string>(_responders, StringComparer.Ordinal);
+            foreach (var m in Adapter.SearchAnswer?.Messages ?? []) known.Add(m.Ecu);
+            known.Remove("");
+            return known;
+        }
+    }
 
     private int PidsPerRequest => SupportsMultiPidRequests ? MaxPidsPerCanRequest : 1;
 
@@ -79,14 +98,20 @@ public sealed class ObdClient
         var sets = _supported;
         sets.Clear();
         var extra = new List<PidData>();
+        // ECUs whose 0100 bitmap arrived, ECUs seen in any answer, and the bitmap PIDs asked for so far.
+        var withBase = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var asked = new HashSet<byte> { 0x00 };
         void Apply(IEnumerable<PidData> data)
         {
             foreach (var d in data)
             {
+                seen.Add(d.Ecu);
                 if (PidTable.IsSupportBitmap(d.Pid))
                 {
                     if (!sets.TryGetValue(d.Ecu, out var set)) sets[d.Ecu] = set = new PidSet();
                     set.AddBitmap(d.Pid, d.Data);
+                    if (d.Pid == 0x00) withBase.Add(d.Ecu);
                 }
                 else
                 {
@@ -96,23 +121,57 @@ public sealed class ObdClient
         }
         bool Any(byte pid) => sets.Values.Any(s => s.Contains(pid));
 
+        // The bitmaps some ECU claims that were not asked for yet; on CAN, pending PIDs ride along.
+        async Task ReadBitmapsAsync(List<byte> pending)
+        {
+            if (SupportsMultiPidRequests)
+            {
+                var round = new List<byte>(pending);
+                pending.Clear();
+                if (Any(0x20) && !asked.Contains(0x20))
+                {
+                    // 20 to A0 together: each ECU answers those it supports.
+                    var next = SupportBitmapPids[1..6];
+                    asked.UnionWith(next);
+                    round.AddRange(next);
+                }
+                foreach (var batch in round.Chunk(MaxPidsPerCanRequest))
+                    Apply(await ReadPidDataAsync(batch, cancellationToken));
+                if (Any(0xC0) && asked.Add(0xC0))
+                {
+                    asked.Add(0xE0);
+                    Apply(await ReadPidDataAsync([0xC0, 0xE0], cancellationToken));
+                }
+            }
+            else
+            {
+                for (int i = 1; i < SupportBitmapPids.Length && Any(SupportBitmapPids[i]); i++)
+                {
+                    if (asked.Add(SupportBitmapPids[i])) Apply(await ReadPidDataAsync([SupportBitmapPids[i]], cancellationToken));
+                }
+            }
+        }
+
         Apply(await ReadPidDataAsync([0x00], cancellationToken));
         var pending = new List<byte>(alsoRead ?? []);
-        if (SupportsMultiPidRequests)
-        {
-            var round = new List<byte>(pending);
-            pending.Clear();
-            if (Any(0x20)) round.AddRange(SupportBitmapPids.Skip(1).Take(5));
-            foreach (var batch in round.Chunk(MaxPidsPerCanRequest))
-                Apply(await ReadPidDataAsync(batch, cancellationToken));
-            if (Any(0xC0)) Apply(await ReadPidDataAsync([0xC0, 0xE0], cancellationToken));
-        }
-        else
-        {
-            for (int i = 1; i < SupportBitmapPids.Length && Any(SupportBitmapPids[i]); i++)
-                Apply(await ReadPidDataAsync([SupportBitmapPids[i]], cancellationToken));
-        }
+        await ReadBitmapsAsync(pending);
         if (pending.Count > 0) Apply(await ReadPidDataAsync(pending, cancellationToken));
+
+        // An ECU that answered a later request but not 0100 lost its frames of the protocol search answer, which
+        // nothing asks again: without its bitmap its PIDs would be missing and it would not be expected in the
+        // trouble-code answers. Ask 0100 again, until every such ECU is in it, then the bitmaps it claims.
+        var late = seen.Where(e => !withBase.Contains(e)).ToList();
+        if (late.Count > 0)
+        {
+            Apply(await RequestAsync("0100", (answer, last) =>
+            {
+                var data = CollectPidData(answer, 0x41, 1, [0x00], last);
+                var silent = late.FirstOrDefault(e => !data.Any(d => d.Ecu == e && d.Pid == 0x00));
+                if (!last && silent is not null) throw new ObdMalformedAnswerException($"ECU {silent} did not answer 0100");
+                return data;
+            }, cancellationToken));
+            await ReadBitmapsAsync([]);
+        }
         return (sets.Select(kv => new EcuSupportedPids(kv.Key, kv.Value)).ToList(), extra);
     }
 
@@ -180,12 +239,16 @@ public sealed class ObdClient
     /// <summary>Services 03 (stored), 07 (pending) and 0A (permanent) trouble codes, per answering ECU.</summary>
     /// <param name="confirmedCounts">
     /// Per ECU, the confirmed-code count of PID 01 (byte A, bits 0-6). Service 03 must list that
-    /// many codes; a shorter or longer list is treated as a garbled answer and asked again.
+    /// many codes; a shorter or longer list is treated as a garbled answer and asked again. Every ECU
+    /// named here, like every one of <see cref="KnownEcus"/>, must answer: one missing is asked again too,
+    /// and after the last attempt it is left out of the result: unknown, which a caller must not read as "no codes".
     /// </param>
     public async Task<IReadOnlyList<EcuTroubleCodes>> ReadTroubleCodesAsync(DtcKind kind, IReadOnlyDictionary<string, int>? confirmedCounts = null, CancellationToken cancellationToken = default)
     {
         byte service = kind switch { DtcKind.Stored => 0x03, DtcKind.Pending => 0x07, _ => 0x0A };
-        var known = Adapter.SearchAnswer?.Messages.Select(m => m.Ecu).Where(e => e.Length > 0).ToHashSet() ?? [];
+        // Not only the ECUs of the search answer: one whose 0100 frames were lost may have answered PID 01 or the VIN since.
+        var known = KnownEcus.ToHashSet(StringComparer.Ordinal);
+        if (confirmedCounts is not null) known.UnionWith(confirmedCounts.Keys.Where(e => e.Length > 0));
         return await RequestAsync(service.ToString("X2", CultureInfo.InvariantCulture), (answer, last) =>
         {
             var codes = ParseTroubleCodes(answer.Messages, kind, service, SupportsMultiPidRequests);
@@ -352,12 +415,25 @@ public sealed class ObdClient
             bool last = attempt >= _retries;
             try
             {
-                return parse(await Adapter.QueryAsync(request, cancellationToken), last);
+                var answer = await Adapter.QueryAsync(request, cancellationToken);
+                var result = parse(answer, last);
+                Remember(answer);
+                return result;
             }
             catch (Exception e) when (!last && IsTransient(e))
             {
                 // Asked again below.
             }
+        }
+    }
+
+    // The senders of positive answers in an accepted answer (a rejected one may carry a garbled identifier).
+    private void Remember(ElmAnswer answer)
+    {
+        if (answer.Request.Length < 2 || !byte.TryParse(answer.Request.AsSpan(0, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte service)) return;
+        foreach (var m in answer.Messages)
+        {
+            if (m.Ecu.Length > 0 && m.Payload.Length > 0 && m.Payload[0] == service + 0x40) _responders.Add(m.Ecu);
         }
     }
 

@@ -76,13 +76,36 @@ public sealed class ObdScanner
         Report(ScanStage.TroubleCodes);
         var readiness = ObdClient.ToReadiness(extra);
         var confirmedCounts = readiness.ToDictionary(r => r.Ecu, r => r.DtcCount);
-        var dtcs = new List<ScannedDtc>();
-        foreach (var kind in Enum.GetValues<DtcKind>())
+        // Who must answer 03, 07 and 0A: every ECU heard so far, including one whose 0100 frames were lost
+        // but that answered PID 01 or the VIN (the client learns them as answers arrive).
+        HashSet<string> Expected() => [.. ecuIds.Concat(_client.KnownEcus).Concat(confirmedCounts.Keys).Where(id => id.Length > 0)];
+        var kinds = Enum.GetValues<DtcKind>();
+        var expected = new Dictionary<DtcKind, HashSet<string>>();
+        var answers = new Dictionary<DtcKind, IReadOnlyList<EcuTroubleCodes>>();
+        foreach (var kind in kinds)
         {
-            var answers = await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken);
-            foreach (var silent in ecuIds.Where(id => id.Length > 0 && answers.All(a => a.Ecu != id)))
-                warnings.Add($"ECU {silent} did not answer the {kind.ToString().ToLowerInvariant()} codes request");
-            foreach (var ecuCodes in answers)
+            expected[kind] = Expected();
+            answers[kind] = await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken);
+        }
+        // An ECU first heard in a later answer (07 or 0A) and missing from an earlier one lost its frames there:
+        // that list is read again, now expecting it, rather than reported empty. Never happens on a clean link.
+        foreach (var kind in kinds)
+        {
+            var now = Expected();
+            if (now.Any(id => !expected[kind].Contains(id) && answers[kind].All(a => a.Ecu != id)))
+                answers[kind] = await _client.ReadTroubleCodesAsync(kind, confirmedCounts, cancellationToken);
+        }
+        var dtcs = new List<ScannedDtc>();
+        var everyEcu = Expected();
+        foreach (var kind in kinds)
+        {
+            foreach (var silent in everyEcu.Order(StringComparer.Ordinal).Where(id => answers[kind].All(a => a.Ecu != id)))
+            {
+                // A silent ECU is not an ECU without codes: say so, with what PID 01 announced.
+                var announced = kind == DtcKind.Stored && confirmedCounts.TryGetValue(silent, out int n) && n > 0 ? $" (PID 01 reports {n} confirmed codes)" : "";
+                warnings.Add($"ECU {silent} did not answer the {kind.ToString().ToLowerInvariant()} codes request{announced}");
+            }
+            foreach (var ecuCodes in answers[kind])
             {
                 if (kind == DtcKind.Stored && confirmedCounts.TryGetValue(ecuCodes.Ecu, out int count) && count != ecuCodes.Codes.Count)
                     warnings.Add($"ECU {ecuCodes.Ecu} reports {count} confirmed codes in PID 01 but listed {ecuCodes.Codes.Count}");
