@@ -3,15 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Web.Tests.Infrastructure;
 
 namespace Pitlane.Web.Tests.Diagnostics;
 
-/// <summary>Paired kiosk screens: pairing, the kiosk API's reach (its adapter, its own recent scans, nothing else) and revocation.</summary>
-public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(app)
+/// <summary>Pairing a kiosk screen and driving it as a device over HTTP.</summary>
+public abstract partial class KioskTestBase(PitlaneApp app) : DiagnosticsTestBase(app)
 {
     /// <summary>POST /api/v1/diagnostics/kiosks as the shop; returns the 201 body.</summary>
-    private static async Task<JsonElement> CreateKioskAsync(HttpClient shop, Guid adapterId, string name = "Lane 1 kiosk")
+    protected static async Task<JsonElement> CreateKioskAsync(HttpClient shop, Guid adapterId, string name = "Lane 1 kiosk")
     {
         var created = await shop.PostAsJsonAsync("/api/v1/diagnostics/kiosks", new { name, adapterId }, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -25,10 +26,10 @@ public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(a
     private static partial Regex PageToken();
 
     /// <summary>A browser-like client (cookies, no redirects followed) on the device.</summary>
-    private HttpClient Device() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    protected HttpClient Device() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A client sending only this kiosk cookie: no antiforgery cookie, no token.</summary>
-    private HttpClient WithCookie(string cookie)
+    protected HttpClient WithCookie(string cookie)
     {
         var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         client.DefaultRequestHeaders.Add("Cookie", $"pitlane.kiosk={cookie}");
@@ -36,7 +37,7 @@ public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(a
     }
 
     /// <summary>Opens the pairing link on a fresh device, presses "Pair", loads /Kiosk and takes its antiforgery token.</summary>
-    private async Task<(HttpClient Device, string Cookie)> PairAsync(string pairingUrl)
+    protected async Task<(HttpClient Device, string Cookie)> PairAsync(string pairingUrl)
     {
         var device = Device();
         var path = new Uri(pairingUrl).AbsolutePath;
@@ -57,7 +58,7 @@ public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(a
         return (device, cookie["pitlane.kiosk=".Length..cookie.IndexOf(';', StringComparison.Ordinal)]);
     }
 
-    private static async Task<JsonElement> AwaitKioskScanAsync(HttpClient device, Guid id)
+    protected static async Task<JsonElement> AwaitKioskScanAsync(HttpClient device, Guid id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -72,6 +73,11 @@ public abstract partial class KioskTests(PitlaneApp app) : DiagnosticsTestBase(a
         }
     }
 
+}
+
+/// <summary>Paired kiosk screens: pairing, the kiosk API's reach (its adapter, its own recent scans, nothing else) and revocation.</summary>
+public abstract class KioskTests(PitlaneApp app) : KioskTestBase(app)
+{
     [Fact]
     public async Task Given_paired_kiosk_Then_it_scans_on_its_adapter_and_reaches_only_its_own_results()
     {
@@ -257,4 +263,51 @@ public sealed class KioskTestsOnSqlite(SqliteApp app) : KioskTests(app), IClassF
 public sealed class KioskTestsOnPostgres(PostgresApp app) : KioskTests(app), IClassFixture<PostgresApp>
 {
     protected override void RequireServer() => app.EnsureAvailable();
+}
+
+/// <summary>The wall clock moved forward at will (timestamps and timers stay real), to get past a kiosk's 30 minutes.</summary>
+public sealed class ShiftedTime : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
+}
+
+/// <summary>A SQLite app whose clock a test can move forward.</summary>
+public sealed class ShiftedClockApp : PitlaneApp
+{
+    public ShiftedTime Clock { get; } = new();
+
+    public override Pitlane.Platform.DatabaseProvider Provider => Pitlane.Platform.DatabaseProvider.Sqlite;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}
+
+/// <summary>A kiosk keeps a customer's results only for their visit: after 30 minutes the screen cannot open them again.</summary>
+public sealed class KioskResultWindowTests(ShiftedClockApp app) : KioskTestBase(app), IClassFixture<ShiftedClockApp>
+{
+    [Fact]
+    public async Task Given_kiosk_scan_older_than_30_minutes_Then_the_kiosk_no_longer_reaches_it_but_the_shop_does()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "KioskClock");
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        var (device, _) = await PairAsync(kiosk.GetProperty("pairingUrl").GetString()!);
+        using var __ = device;
+        var started = await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct);
+        var scanId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal("completed", (await AwaitKioskScanAsync(device, scanId)).GetProperty("status").GetString());
+
+        app.Clock.Offset = TimeSpan.FromMinutes(29);
+        Assert.Equal(HttpStatusCode.OK, (await device.GetAsync($"/api/v1/kiosk/scans/{scanId}", Ct)).StatusCode);
+        app.Clock.Offset = TimeSpan.FromMinutes(31);
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{scanId}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{scanId}/interpretation", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{scanId}/report", new { }, Ct), HttpStatusCode.NotFound);
+        app.Clock.Offset = TimeSpan.Zero;
+    }
 }
