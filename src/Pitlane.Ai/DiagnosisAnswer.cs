@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Pitlane.Diagnostics;
 
 namespace Pitlane.Ai;
@@ -7,13 +9,15 @@ namespace Pitlane.Ai;
 /// Strict reading of the model's answer. Anything that does not fit the requested shape rejects the whole answer, so a
 /// half-valid answer never reaches a customer: the caller falls back to the rules.
 /// </summary>
-internal static class DiagnosisAnswer
+internal static partial class DiagnosisAnswer
 {
     private const int MaxTitleLength = 300;
     private const int MaxWhyLength = 2000;
 
     /// <summary>The interpretation, or null with <paramref name="problem"/> saying what was wrong.</summary>
-    public static Interpretation? Parse(string? text, string source, IReadOnlySet<string> scanCodes, IReadOnlySet<string> laborOperations, out string? problem)
+    /// <param name="facts">The facts the model was given (its user message): every measurement the answer states must be among them.</param>
+    public static Interpretation? Parse(string? text, string source, IReadOnlySet<string> scanCodes, IReadOnlySet<string> laborOperations, string facts,
+        out string? problem)
     {
         problem = null;
         if (string.IsNullOrWhiteSpace(text)) return Fail("the answer is empty", out problem);
@@ -57,6 +61,8 @@ internal static class DiagnosisAnswer
                 }
                 recommendations.Add(new Recommendation(title, why, urgency, codes, Labor(item, laborOperations)));
             }
+            var prose = string.Join("\n", recommendations.SelectMany(r => new[] { r.Title, r.Why }).Prepend(summary));
+            if (Ungrounded(prose, scanCodes, facts) is { } invented) return Fail(invented, out problem);
             return new Interpretation(summary, recommendations, source);
         }
     }
@@ -95,6 +101,59 @@ internal static class DiagnosisAnswer
         item.TryGetProperty("laborOperation", out var e) && e.ValueKind == JsonValueKind.String && e.GetString()!.Trim() is var key && allowed.Contains(key)
             ? key
             : null;
+
+    // A number with a unit of measure, e.g. "14.2 V", "-7 %", "5,000 km"; a thousands comma or a decimal comma.
+    [GeneratedRegex(@"(?<![\w.,])(-?\d{1,3}(?:,\d{3})+|-?\d+(?:[.,]\d+)?)\s?(km/h|km|V|°C|%|rpm|kPa|g/s|days?)(?![\w/])", RegexOptions.CultureInvariant)]
+    private static partial Regex Measurement();
+
+    [GeneratedRegex(@"-?\d+(?:\.\d+)?", RegexOptions.CultureInvariant)]
+    private static partial Regex FactNumber();
+
+    [GeneratedRegex(@"\b[PCBU][0-3][0-9A-F]{3}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex TroubleCode();
+
+    /// <summary>
+    /// What the prose states that the facts do not: a trouble code the scan did not report, or a measurement (number with
+    /// a unit) that is none of the facts' numbers within the precision it is written with ("14 V" matches 14.17, "14.2 V"
+    /// matches 14.17, "5,000 km" matches 4,812, "91.9 °C" does not match 91). Null when everything is grounded. Numbers without a unit (cylinder
+    /// 1, 184 counts) are not checked.
+    /// </summary>
+    internal static string? Ungrounded(string prose, IReadOnlySet<string> scanCodes, string facts)
+    {
+        foreach (Match code in TroubleCode().Matches(prose))
+        {
+            if (!scanCodes.Contains(code.Value)) return $"the answer mentions {code.Value}, which the scan does not report";
+        }
+        List<double>? known = null;
+        foreach (Match m in Measurement().Matches(prose))
+        {
+            var written = m.Groups[1].Value;
+            var normal = written.Contains(',', StringComparison.Ordinal) && written.Split(',').Skip(1).All(g => g.Length == 3) && written.Length > 4
+                ? written.Replace(",", "", StringComparison.Ordinal)
+                : written.Replace(',', '.');
+            if (!double.TryParse(normal, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            known ??= [.. FactNumber().Matches(facts).Select(f => double.Parse(f.Value, CultureInfo.InvariantCulture))];
+            var tolerance = Precision(normal);
+            if (!known.Any(f => Math.Abs(value - f) <= tolerance + 1e-9))
+                return $"the answer states {m.Value}, which is not among the scan's values";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Half a unit of the last written digit: 14.2 → 0.05, 14 → 0.5; trailing zeros read as rounding, at most 10 % of the
+    /// number: 5000 → 500, 90 → 5, 100 → 10.
+    /// </summary>
+    private static double Precision(string number)
+    {
+        var dot = number.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0) return 0.5 * Math.Pow(10, -(number.Length - dot - 1));
+        var digits = number.TrimStart('-');
+        var zeros = digits.Length - digits.TrimEnd('0').Length;
+        return zeros == 0 || zeros == digits.Length
+            ? 0.5
+            : Math.Min(0.5 * Math.Pow(10, zeros), 0.1 * double.Parse(digits, CultureInfo.InvariantCulture));
+    }
 
     private static Interpretation? Fail(string reason, out string? problem)
     {

@@ -155,7 +155,7 @@ public sealed class DiagnosisGateway
 
         var model = response.ModelId ?? configuredModel ?? "unknown";
         var raw = response.Text;
-        var answer = DiagnosisAnswer.Parse(raw, AiSourcePrefix + model, DiagnosisPrompt.ScanCodes(request.Input), labor, out var problem);
+        var answer = DiagnosisAnswer.Parse(raw, AiSourcePrefix + model, DiagnosisPrompt.ScanCodes(request.Input), labor, prompt[1].Text, out var problem);
         return answer is null
             ? Fallback(AiOutcome.InvalidAnswer, model, raw, problem)
             : new DiagnosisOutcome(answer, AiOutcome.Answered, model, prompt, raw, null, _time.GetElapsedTime(started));

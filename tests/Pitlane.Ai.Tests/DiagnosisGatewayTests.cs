@@ -187,7 +187,36 @@ public sealed class DiagnosisGatewayTests : IAsyncLifetime
         { "summary too long", FakeOpenAiServer.Serialize(new { summary = new string('x', 2001), recommendations = new[] { Recommendation() } }) },
         { "code not a string", FakeOpenAiServer.Serialize(new { summary = "S.", recommendations = new[] { new { title = "T", why = "W", urgency = "soon", codes = new[] { 300 } } } }) },
         { "missing codes", FakeOpenAiServer.Serialize(new { summary = "S.", recommendations = new[] { new { title = "T", why = "W", urgency = "soon" } } }) },
+        { "invented voltage", FakeOpenAiServer.Serialize(new { summary = "Cylinder 1 misfires and the battery reads only 11.2 V.", recommendations = new[] { Recommendation() } }) },
+        { "invented coolant", FakeOpenAiServer.Serialize(new { summary = "The engine runs hot at 118 °C.", recommendations = new[] { Recommendation() } }) },
+        { "code only in prose", FakeOpenAiServer.Serialize(new { summary = "Misfire, and P0171 shows a lean mixture.", recommendations = new[] { Recommendation() } }) },
+        { "invented odometer", FakeOpenAiServer.Serialize(new { summary = "At 120,000 km the plugs are due.", recommendations = new[] { Recommendation() } }) },
     };
+
+    [Theory]
+    [InlineData("Idle is 780 rpm and coolant 91 °C: the engine is warm.")]
+    [InlineData("Idle is about 800 rpm with the engine at 90 °C.")]
+    [InlineData("At 84,000 km, cylinder 1 misfires (184 counts).")]
+    [InlineData("At 84000 km the coil on cylinder 1 is the likely cause.")]
+    public void Given_prose_whose_measurements_are_the_facts_within_their_precision_Then_grounded(string summary)
+    {
+        var request = MisfireRequest();
+        var facts = DiagnosisPrompt.Facts(request, ["ignition.coil.replace"]);
+        Assert.Null(DiagnosisAnswer.Ungrounded(summary, DiagnosisPrompt.ScanCodes(request.Input), facts));
+    }
+
+    [Theory]
+    [InlineData("Idle is 700 rpm.", "700 rpm")]
+    [InlineData("Coolant reached 91.9 °C.", "91.9 °C")]
+    [InlineData("Long-term trim is +12 %.", "12 %")]
+    [InlineData("P0420: the catalyst is worn.", "P0420")]
+    [InlineData("Charging at 14,2 V.", "14,2 V")]
+    public void Given_prose_stating_what_the_facts_do_not_Then_it_is_named(string summary, string named)
+    {
+        var request = MisfireRequest();
+        var facts = DiagnosisPrompt.Facts(request, ["ignition.coil.replace"]);
+        Assert.Contains(named, DiagnosisAnswer.Ungrounded(summary, DiagnosisPrompt.ScanCodes(request.Input), facts), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidAnswers))]
