@@ -190,8 +190,15 @@ public abstract partial class AgentTests
         using var agent = AgentClient(shop.Key);
         var vehicleId = await VehicleAsync(shop.Client, Vin);
         var scanId = await StartScanAsync(shop);
-        await Task.Delay(200, Ct);
         var accepted = await StartClearingAsync(shop.Client, vehicleId, shop.AdapterId);
+        // Both wait for the agent once their jobs run (status running): only then is either on offer.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{scanId}", Ct)).GetProperty("status").GetString() != "running"
+            || (await ClearingsAsync(shop.Client, vehicleId))[0].GetProperty("status").GetString() != "running")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the scan and the clearing did not both start waiting for the agent");
+            await Task.Delay(50, Ct);
+        }
 
         var first = await ClaimClearingAsync(agent);
         Assert.Equal("clear-codes", first.GetProperty("kind").GetString());
