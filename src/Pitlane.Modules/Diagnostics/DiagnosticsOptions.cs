@@ -32,6 +32,12 @@ public sealed class DiagnosticsOptions
     public int PublicReportRequestsPerMinute { get; set; } = 120;
 
     /// <summary>
+    /// How long a kiosk screen can open a scan it started (its health, interpretation and report): one customer's visit,
+    /// not a history of earlier customers' cars.
+    /// </summary>
+    public int KioskResultMinutes { get; set; } = 30;
+
+    /// <summary>
     /// The public address share links and QR codes point at, e.g. https://shop.example.com. Empty: the address the report
     /// was requested on.
     /// </summary>
@@ -68,6 +74,10 @@ public sealed class DiagnosticsOptions
         if (ShareLinkDays is < 1 or > 3650)
         {
             faults.Add("Pitlane:Diagnostics:ShareLinkDays must be between 1 and 3650.");
+        }
+        if (KioskResultMinutes is < 1 or > 1440)
+        {
+            faults.Add("Pitlane:Diagnostics:KioskResultMinutes must be between 1 and 1440.");
         }
         if (PublicReportRequestsPerMinute is < 1 or > 100_000)
         {

@@ -273,12 +273,18 @@ public sealed class ShiftedTime : TimeProvider
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
-/// <summary>A SQLite app whose clock a test can move forward.</summary>
+/// <summary>A SQLite app whose clock a test can move forward, and whose kiosks keep results for 10 minutes.</summary>
 public sealed class ShiftedClockApp : PitlaneApp
 {
     public ShiftedTime Clock { get; } = new();
 
     public override Pitlane.Platform.DatabaseProvider Provider => Pitlane.Platform.DatabaseProvider.Sqlite;
+
+    public override ValueTask InitializeAsync()
+    {
+        Set("Pitlane:Diagnostics:KioskResultMinutes", "10");
+        return base.InitializeAsync();
+    }
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -287,11 +293,11 @@ public sealed class ShiftedClockApp : PitlaneApp
     }
 }
 
-/// <summary>A kiosk keeps a customer's results only for their visit: after 30 minutes the screen cannot open them again.</summary>
+/// <summary>A kiosk keeps a customer's results only for their visit: after KioskResultMinutes the screen cannot open them again.</summary>
 public sealed class KioskResultWindowTests(ShiftedClockApp app) : KioskTestBase(app), IClassFixture<ShiftedClockApp>
 {
     [Fact]
-    public async Task Given_kiosk_scan_older_than_30_minutes_Then_the_kiosk_no_longer_reaches_it_but_the_shop_does()
+    public async Task Given_kiosk_scan_older_than_the_result_window_Then_the_kiosk_no_longer_reaches_it()
     {
         await using var sim = await SimulatorAsync("misfire");
         var shop = await ShopAsync(sim, "KioskClock");
@@ -302,9 +308,15 @@ public sealed class KioskResultWindowTests(ShiftedClockApp app) : KioskTestBase(
         var scanId = (await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         Assert.Equal("completed", (await AwaitKioskScanAsync(device, scanId)).GetProperty("status").GetString());
 
-        app.Clock.Offset = TimeSpan.FromMinutes(29);
+        var report = await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{scanId}/report", new { }, Ct);
+        var reportId = (await report.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        app.Clock.Offset = TimeSpan.FromMinutes(9);
         Assert.Equal(HttpStatusCode.OK, (await device.GetAsync($"/api/v1/kiosk/scans/{scanId}", Ct)).StatusCode);
-        app.Clock.Offset = TimeSpan.FromMinutes(31);
+        Assert.Equal(HttpStatusCode.OK, (await device.GetAsync($"/api/v1/kiosk/reports/{reportId}", Ct)).StatusCode);
+        app.Clock.Offset = TimeSpan.FromMinutes(11);
+        await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/reports/{reportId}", Ct), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await device.GetAsync($"/Kiosk?handler=Qr&reportId={reportId}", Ct)).StatusCode);
         await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{scanId}", Ct), HttpStatusCode.NotFound);
         await ProblemAsync(await device.GetAsync($"/api/v1/kiosk/scans/{scanId}/interpretation", Ct), HttpStatusCode.NotFound);
         await ProblemAsync(await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{scanId}/report", new { }, Ct), HttpStatusCode.NotFound);

@@ -27,20 +27,20 @@ public sealed class CurrentKiosk
 
     public Kiosk Kiosk => _kiosk ?? throw new InvalidOperationException("The kiosk was not authenticated for this request.");
 
-    internal void Set(Kiosk kiosk) => _kiosk = kiosk;
+    /// <summary>The oldest scan this request may see: now minus Pitlane:Diagnostics:KioskResultMinutes.</summary>
+    public DateTime Since { get; private set; }
+
+    internal void Set(Kiosk kiosk, DateTime since) => (_kiosk, Since) = (kiosk, since);
 }
 
 /// <summary>
 /// The API of a paired kiosk screen, /api/v1/kiosk: start a scan on its own adapter, follow it, and see the health,
-/// interpretation and take-home report of its own scans of the last <see cref="ResultMinutes"/> minutes. Nothing else:
+/// interpretation and take-home report of its own scans of the last Pitlane:Diagnostics:KioskResultMinutes (30). Nothing else:
 /// no vehicle list, no other scans, no earlier customers' results.
 /// </summary>
 public static class KioskApi
 {
     public const string CookieName = "pitlane.kiosk";
-
-    /// <summary>How long a kiosk may look at a scan it started: one customer's visit, not a history of strangers' cars.</summary>
-    public const int ResultMinutes = 30;
 
     public static IServiceCollection AddKiosks(this IServiceCollection services) => services.AddScoped<CurrentKiosk>();
 
@@ -128,16 +128,15 @@ public static class KioskApi
     private static async Task<Results<Ok<ReportResponse>, ProblemHttpResult>> GetReport(
         Guid id, CurrentKiosk current, PitlaneDbContext db, ReportLinks links, IOptions<PitlaneOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var report = await OwnReportAsync(id, current.Kiosk, db, time, ct);
+        var report = await OwnReportAsync(id, current.Kiosk, current.Since, db, ct);
         return report is null
             ? Problems.NotFound("No such report.")
             : TypedResults.Ok(ReportEndpoints.ResponseOf(report, links, options.Value.Diagnostics, time.GetUtcNow().UtcDateTime));
     }
 
-    /// <summary>A report of one of the kiosk's own recent scans, or null.</summary>
-    public static async Task<DiagnosticReport?> OwnReportAsync(Guid reportId, Kiosk kiosk, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
+    /// <summary>A report of one of the kiosk's own scans started at or after <paramref name="since"/>, or null.</summary>
+    public static async Task<DiagnosticReport?> OwnReportAsync(Guid reportId, Kiosk kiosk, DateTime since, PitlaneDbContext db, CancellationToken ct)
     {
-        var since = time.GetUtcNow().UtcDateTime.AddMinutes(-ResultMinutes);
         return await db.DiagnosticReports.AsNoTracking()
             .Where(r => r.Id == reportId && r.OrganizationId == kiosk.OrganizationId
                 && db.Scans.Any(s => s.Id == r.ScanId && s.KioskId == kiosk.Id && s.CreatedAt >= since))
@@ -147,7 +146,7 @@ public static class KioskApi
     private static async Task<Scan?> OwnScanAsync(Guid id, CurrentKiosk current, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         var k = current.Kiosk;
-        var since = time.GetUtcNow().UtcDateTime.AddMinutes(-ResultMinutes);
+        var since = current.Since;
         return await db.Scans.AsNoTracking()
             .FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == k.OrganizationId && s.KioskId == k.Id && s.CreatedAt >= since, ct);
     }
@@ -217,7 +216,8 @@ public sealed class KioskFilter : IEndpointFilter
             return TypedResults.Problem("A kiosk request must carry the page's antiforgery token.", statusCode: StatusCodes.Status400BadRequest,
                 title: "Antiforgery token missing or invalid");
         }
-        services.GetRequiredService<CurrentKiosk>().Set(kiosk);
+        var minutes = services.GetRequiredService<IOptions<PitlaneOptions>>().Value.Diagnostics.KioskResultMinutes;
+        services.GetRequiredService<CurrentKiosk>().Set(kiosk, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-minutes));
         return await next(context);
     }
 }

@@ -14,7 +14,7 @@ namespace Pitlane.Web.Pages.Kiosk;
 
 /// <summary>
 /// /Kiosk: the customer kiosk on a paired screen (device mode). No one is signed in: the kiosk cookie allows its one
-/// adapter and its own scans of the last 30 minutes (the /api/v1/kiosk API). An unpaired or revoked screen says so.
+/// adapter and its own scans of the last Pitlane:Diagnostics:KioskResultMinutes (30) (the /api/v1/kiosk API). An unpaired or revoked screen says so.
 /// </summary>
 [AllowAnonymous]
 public sealed class IndexModel(PitlaneDbContext db, IAntiforgery antiforgery, TimeProvider time) : PageModel
@@ -41,7 +41,8 @@ public sealed class IndexModel(PitlaneDbContext db, IAntiforgery antiforgery, Ti
     public async Task<IActionResult> OnGetQrAsync(Guid reportId, [FromServices] ReportLinks links, [FromServices] IOptions<PitlaneOptions> options, CancellationToken ct)
     {
         if (await KioskApi.AuthenticateAsync(HttpContext, db, time) is not { } kiosk
-            || await KioskApi.OwnReportAsync(reportId, kiosk, db, time, ct) is not { } report
+            || await KioskApi.OwnReportAsync(reportId, kiosk, time.GetUtcNow().UtcDateTime.AddMinutes(-options.Value.Diagnostics.KioskResultMinutes), db, ct)
+                is not { } report
             || ReportEndpoints.ShareUrlOf(report, links, options.Value.Diagnostics, time.GetUtcNow().UtcDateTime) is not { } url)
         {
             return NotFound();
