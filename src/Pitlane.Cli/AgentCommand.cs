@@ -114,6 +114,8 @@ internal static class AgentCommand
             // Per-request deadlines instead of one client timeout: the long poll legitimately takes 25 s.
             var client = new HttpClient { BaseAddress = new Uri(root, "api/v1/diagnostics/agent/"), Timeout = Timeout.InfiniteTimeSpan };
             client.DefaultRequestHeaders.Add(AgentKeyFilter.Header, key);
+            // This process: asking for work abandons only what this process left, not a scan of another one with the same key.
+            client.DefaultRequestHeaders.Add(AgentProtocol.InstanceHeader, Guid.NewGuid().ToString("N"));
             return client;
         }
 

@@ -131,6 +131,7 @@ public sealed class ClearCodesJobHandler(
     IServiceScopeFactory scopes,
     IOptions<PitlaneOptions> options,
     TimeProvider time,
+    JobSlot slot,
     ILogger<ClearCodesJobHandler> logger) : IJobHandler<ClearCodesJob>
 {
     public async Task<object?> RunAsync(JobContext<ClearCodesJob> job, CancellationToken ct)
@@ -225,13 +226,14 @@ public sealed class ClearCodesJobHandler(
         {
             throw new ScanFailedException($"The adapter '{clearing.AdapterName}' has no scan agent.");
         }
+        slot.Release();
         await using var scope = scopes.CreateAsyncScope();
         var watch = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
         var wait = new AgentWait(watch, time, options.Value.Diagnostics, "code clearing");
         var id = clearing.Id;
         var (json, agentName) = await wait.ResultAsync(agentId,
             token => watch.CodeClearings.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new AgentTaskRow(c.ClaimedAt, c.Stage, c.Progress, c.Result, c.Error)).FirstOrDefaultAsync(token),
+                .Select(c => new AgentTaskRow(c.ClaimedAt, c.HeardAt, c.Stage, c.Progress, c.Result, c.Error)).FirstOrDefaultAsync(token),
             (message, now) => watch.CodeClearings.Where(c => c.Id == id && c.ClaimedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ScanStatus.Failed).SetProperty(x => x.Error, message).SetProperty(x => x.CompletedAt, now),
                     CancellationToken.None),

@@ -132,6 +132,12 @@ public sealed class Scan
     /// <summary>When a scan agent took it (agent adapters only).</summary>
     public DateTime? ClaimedAt { get; set; }
 
+    /// <summary>The agent process that took it (its X-Agent-Instance), so another process with the same key does not abandon it.</summary>
+    public string? ClaimedByInstance { get; set; }
+
+    /// <summary>When its agent last reported on it (progress, heartbeat, result): the task's own sign of life.</summary>
+    public DateTime? HeardAt { get; set; }
+
     /// <summary>The paired kiosk screen that started it (a customer at the lane); null when staff did.</summary>
     public Guid? KioskId { get; private set; }
 
@@ -189,6 +195,12 @@ public sealed class CodeClearing
 
     /// <summary>When a scan agent took it (agent adapters only).</summary>
     public DateTime? ClaimedAt { get; set; }
+
+    /// <summary>The agent process that took it (its X-Agent-Instance), so another process with the same key does not abandon it.</summary>
+    public string? ClaimedByInstance { get; set; }
+
+    /// <summary>When its agent last reported on it (progress, heartbeat, result): the task's own sign of life.</summary>
+    public DateTime? HeardAt { get; set; }
     public DateTime? CompletedAt { get; set; }
 
     public static CodeClearing Create(Guid organizationId, Vehicle vehicle, ScanAdapter adapter, Guid userId, DateTime now) => new()
@@ -399,6 +411,7 @@ internal static class DiagnosticsModel
             scan.Property(s => s.Stage).HasMaxLength(40);
             scan.Property(s => s.Protocol).HasMaxLength(80);
             scan.Property(s => s.Error).HasMaxLength(2000);
+            scan.Property(s => s.ClaimedByInstance).HasMaxLength(64);
             scan.HasIndex(s => new { s.OrganizationId, s.VehicleId, s.CreatedAt });
             scan.HasIndex(s => new { s.AgentId, s.Status });
             scan.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
@@ -428,6 +441,7 @@ internal static class DiagnosticsModel
             clearing.Property(c => c.ClearedBy).HasMaxLength(200);
             clearing.Property(c => c.Result).HasMaxLength(4000);
             clearing.Property(c => c.Error).HasMaxLength(2000);
+            clearing.Property(c => c.ClaimedByInstance).HasMaxLength(64);
             clearing.HasIndex(c => new { c.OrganizationId, c.VehicleId, c.CreatedAt });
             clearing.HasIndex(c => new { c.AgentId, c.Status });
             clearing.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);

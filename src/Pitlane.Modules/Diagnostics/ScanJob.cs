@@ -30,6 +30,7 @@ public sealed class ScanJobHandler(
     VehicleRegistration registration,
     IOptions<PitlaneOptions> options,
     TimeProvider time,
+    JobSlot slot,
     ILogger<ScanJobHandler> logger) : IJobHandler<ScanJob>
 {
     /// <summary>Progress percent when each stage starts.</summary>
@@ -73,6 +74,8 @@ public sealed class ScanJobHandler(
             if (adapter.Kind == AdapterKind.Agent)
             {
                 // The agent's side keeps its own clocks: pickup, then ScanTimeoutSeconds from when the agent took the scan.
+                // Waiting for a car elsewhere is no work here: the slot goes to other jobs meanwhile.
+                slot.Release();
                 document = await services.GetRequiredService<IAgentScans>().RunAsync(scan, progress.ReportAsync, ct);
             }
             else

@@ -213,7 +213,7 @@ public abstract partial class AgentTests
     }
 }
 
-/// <summary>Scans may run 5 s; agents have a minute to take them.</summary>
+/// <summary>Scans may run 5 s; agents have a minute to take them; one job runs at a time.</summary>
 public sealed class AgentRunLimitApp : Infrastructure.PitlaneApp
 {
     public override Pitlane.Platform.DatabaseProvider Provider => Pitlane.Platform.DatabaseProvider.Sqlite;
@@ -222,13 +222,52 @@ public sealed class AgentRunLimitApp : Infrastructure.PitlaneApp
     {
         Set("Pitlane:Diagnostics:ScanTimeoutSeconds", "5");
         Set("Pitlane:Diagnostics:AgentPickupSeconds", "60");
+        Set("Pitlane:Jobs:Concurrency", "1");
         return base.InitializeAsync();
     }
 }
 
-/// <summary>The scan time limit of an agent scan counts from when the agent took it, not from when it was queued.</summary>
+/// <summary>
+/// An agent scan's time limit counts from when the agent took it, not from when it was queued; and while it waits for its
+/// agent it does not hold a job slot.
+/// </summary>
 public sealed class AgentRunLimitTests(AgentRunLimitApp app) : DiagnosticsTestBase(app), IClassFixture<AgentRunLimitApp>
 {
+    [Fact]
+    public async Task Given_one_job_slot_and_scans_waiting_for_an_offline_agent_Then_a_direct_scan_still_runs_at_once()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "Slots");
+        var created = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/agents", new { name = "Offline Pi" }, Ct);
+        var agentId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var adapter = await shop.Client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Remote bay", uri = $"agent://{agentId}" }, Ct);
+        var agentAdapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var waiting = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            var started = await shop.Client.PostAsJsonAsync("/api/v1/scans", new { vin = Vin, adapterId = agentAdapterId }, Ct);
+            waiting.Add((await started.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        foreach (var id in waiting)
+        {
+            while ((await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{id}", Ct)).GetProperty("status").GetString() != "running")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the agent scans did not both start waiting (a slot is held)");
+                await Task.Delay(50, Ct);
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        var direct = await ScanAsync(shop.Client, new { vin = Vin, adapterId = shop.AdapterId });
+        Assert.Equal("completed", direct.GetProperty("status").GetString());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"the direct scan took {watch.Elapsed} behind the waiting agent scans");
+        foreach (var id in waiting)
+        {
+            Assert.Equal("running", (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{id}", Ct)).GetProperty("status").GetString());
+        }
+    }
+
     [Fact]
     public async Task Given_agent_scan_Then_waiting_for_pickup_does_not_count_but_running_past_the_limit_fails_it()
     {

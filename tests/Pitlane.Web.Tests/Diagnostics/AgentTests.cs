@@ -37,10 +37,15 @@ public abstract partial class AgentTests(PitlaneApp app) : DiagnosticsTestBase(a
         return (body.GetProperty("id").GetGuid(), body.GetProperty("key").GetString()!);
     }
 
-    protected HttpClient AgentClient(string key)
+    /// <param name="instance">The agent process's X-Agent-Instance; none, as agents before it sent none.</param>
+    protected HttpClient AgentClient(string key, string? instance = null)
     {
         var client = App.CreateClient();
         client.DefaultRequestHeaders.Add("X-Agent-Key", key);
+        if (instance is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Agent-Instance", instance);
+        }
         return client;
     }
 
@@ -380,12 +385,32 @@ public abstract partial class AgentTests(PitlaneApp app) : DiagnosticsTestBase(a
     }
 
     [Fact]
-    public async Task Given_agent_silent_after_claiming_Then_scan_fails_after_30_s()
+    public async Task Given_agent_silent_after_claiming_Then_scan_fails_after_30_s_even_while_another_process_with_its_key_polls()
     {
         var shop = await AgentShopAsync();
         using var agent = AgentClient(shop.Key);
+        using var sibling = AgentClient(shop.Key, "second-process");
         var scanId = await StartScanAsync(shop);
         Assert.Equal(scanId, await ClaimAsync(agent));
+        // The other process keeps asking for work all along: that is no sign of life of this scan, nor does it abandon it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var polls = 0;
+        var polling = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    using var response = await sibling.GetAsync("/api/v1/diagnostics/agent/work?waitSeconds=2", stop.Token);
+                    Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+                    polls++;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Done watching.
+            }
+        }, CancellationToken.None);
         // A heartbeat keeps it alive past the first half of the limit...
         await Task.Delay(TimeSpan.FromSeconds(20), Ct);
         Assert.Equal(HttpStatusCode.NoContent,
@@ -393,10 +418,37 @@ public abstract partial class AgentTests(PitlaneApp app) : DiagnosticsTestBase(a
         await Task.Delay(TimeSpan.FromSeconds(15), Ct);
         Assert.Equal("running", (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{scanId}", Ct)).GetProperty("status").GetString());
 
-        // ...then nothing more.
+        // ...then nothing more from this scan's process.
         var scan = await AwaitScanAsync(shop.Client, scanId);
+        await stop.CancelAsync();
+        await polling;
+        Assert.True(polls >= 10, $"the other process polled only {polls} times");
         Assert.Equal("failed", scan.GetProperty("status").GetString());
         Assert.Contains("went silent", scan.GetProperty("error").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_two_agent_processes_with_one_key_Then_each_runs_its_scan_and_only_its_own_unfinished_one_is_abandoned()
+    {
+        var shop = await AgentShopAsync();
+        using var first = AgentClient(shop.Key, "process-a");
+        using var second = AgentClient(shop.Key, "process-b");
+        var one = await StartScanAsync(shop);
+        Assert.Equal(one, await ClaimAsync(first));
+        var two = await StartScanAsync(shop);
+        Assert.Equal(two, await ClaimAsync(second));
+        Assert.Equal("running", (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/scans/{one}", Ct)).GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await first.PostAsync($"/api/v1/diagnostics/agent/scans/{one}/result", Json(Document()), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await second.PostAsync($"/api/v1/diagnostics/agent/scans/{two}/result", Json(Document("P0171")), Ct)).StatusCode);
+        Assert.Equal(["P0300"], Codes(await AwaitScanAsync(shop.Client, one)));
+        Assert.Equal(["P0171"], Codes(await AwaitScanAsync(shop.Client, two)));
+
+        // A process that asks for work with its own scan unfinished restarted: that one is failed, as before.
+        var three = await StartScanAsync(shop);
+        Assert.Equal(three, await ClaimAsync(first));
+        Assert.Equal(HttpStatusCode.NoContent, (await first.GetAsync("/api/v1/diagnostics/agent/work?waitSeconds=0", Ct)).StatusCode);
+        Assert.Contains("without finishing this scan", (await AwaitScanAsync(shop.Client, three)).GetProperty("error").GetString()!, StringComparison.Ordinal);
     }
 }
 

@@ -104,20 +104,21 @@ public static class AgentProtocol
         {
             return Problems.Invalid("accepts", $"accepts is a comma-separated list of {AgentWork.ScanKind} and {AgentWork.ClearCodesKind}.");
         }
+        var instance = InstanceOf(http);
         var takesScans = kinds.Contains(AgentWork.ScanKind);
         var takesClearings = kinds.Contains(AgentWork.ClearCodesKind);
         var started = time.GetUtcNow().UtcDateTime;
-        await AbandonUnfinishedAsync(db, agent, started);
+        await AbandonUnfinishedAsync(db, agent, instance, started);
         var ct = http.RequestAborted;
         var deadline = time.GetTimestamp() + (long)(wait * (double)time.TimestampFrequency);
         for (var round = 1; !ct.IsCancellationRequested; round++)
         {
             // A technician waits behind a confirmation dialog for a clearing, which takes seconds: it goes first.
-            if ((takesClearings ? await TryClaimClearingAsync(db, agent, time, ct) : null) is { } clearing)
+            if ((takesClearings ? await TryClaimClearingAsync(db, agent, instance, time, ct) : null) is { } clearing)
             {
                 return TypedResults.Ok(clearing);
             }
-            if ((takesScans ? await TryClaimAsync(db, agent, time, ct) : null) is { } work)
+            if ((takesScans ? await TryClaimAsync(db, agent, instance, time, ct) : null) is { } work)
             {
                 return TypedResults.Ok(work);
             }
@@ -143,18 +144,32 @@ public static class AgentProtocol
         return TypedResults.NoContent();
     }
 
-    private static async Task AbandonUnfinishedAsync(PitlaneDbContext db, CurrentAgent agent, DateTime before)
+    /// <summary>
+    /// The agent process (X-Agent-Instance: up to 64 letters, digits and dashes), or null from an agent that sends none.
+    /// Each `pitlane agent` process makes one up at start.
+    /// </summary>
+    public const string InstanceHeader = "X-Agent-Instance";
+
+    private static string? InstanceOf(HttpContext http) =>
+        http.Request.Headers[InstanceHeader] is [{ Length: > 0 and <= 64 } value] && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? value : null;
+
+    /// <summary>
+    /// Fails what this agent process claimed and left unfinished. Only its own: another process running with the same
+    /// key (it should not, but it happens) keeps its scan. An agent without an instance id abandons what was claimed
+    /// without one.
+    /// </summary>
+    private static async Task AbandonUnfinishedAsync(PitlaneDbContext db, CurrentAgent agent, string? instance, DateTime before)
     {
         const string error = "The scan agent asked for new work without finishing this scan (it restarted or lost the connection).";
         await db.Scans
             .Where(s => s.AgentId == agent.Id && s.Status == ScanStatus.Running && s.ClaimedAt != null && s.ClaimedAt < before
-                && s.Result == null && s.Error == null)
+                && s.ClaimedByInstance == instance && s.Result == null && s.Error == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Error, error).SetProperty(x => x.Stage, FailedStage), CancellationToken.None);
         const string clearingError = "The scan agent asked for new work without finishing this code clearing (it restarted or lost the connection); "
             + "the codes may or may not have been cleared: scan the car to see.";
         await db.CodeClearings
             .Where(c => c.AgentId == agent.Id && c.Status == ScanStatus.Running && c.ClaimedAt != null && c.ClaimedAt < before
-                && c.Result == null && c.Error == null)
+                && c.ClaimedByInstance == instance && c.Result == null && c.Error == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Error, clearingError).SetProperty(x => x.Stage, FailedStage), CancellationToken.None);
     }
 
@@ -164,7 +179,7 @@ public static class AgentProtocol
     /// conditional on ClaimedAt still being null, so of two concurrent polls (or instances) exactly one wins; the other
     /// looks again.
     /// </summary>
-    private static async Task<AgentWork?> TryClaimAsync(PitlaneDbContext db, CurrentAgent agent, TimeProvider time, CancellationToken ct)
+    private static async Task<AgentWork?> TryClaimAsync(PitlaneDbContext db, CurrentAgent agent, string? instance, TimeProvider time, CancellationToken ct)
     {
         while (true)
         {
@@ -182,7 +197,8 @@ public static class AgentProtocol
             var won = await db.Scans
                 .Where(s => s.Id == candidate.Id && s.ClaimedAt == null && s.Status == ScanStatus.Running
                     && db.ScanAgents.Any(a => a.Id == agent.Id && a.RevokedAt == null))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now), CancellationToken.None);
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now).SetProperty(x => x.ClaimedByInstance, instance).SetProperty(x => x.HeardAt, now),
+                    CancellationToken.None);
             if (won == 1)
             {
                 return new AgentWork(AgentWork.ScanKind, candidate.Id, candidate.Id, candidate.ExpectedVin, candidate.CreatedAt);
@@ -191,7 +207,7 @@ public static class AgentProtocol
     }
 
     /// <summary>As <see cref="TryClaimAsync"/>, for code clearings.</summary>
-    private static async Task<AgentWork?> TryClaimClearingAsync(PitlaneDbContext db, CurrentAgent agent, TimeProvider time, CancellationToken ct)
+    private static async Task<AgentWork?> TryClaimClearingAsync(PitlaneDbContext db, CurrentAgent agent, string? instance, TimeProvider time, CancellationToken ct)
     {
         while (true)
         {
@@ -208,7 +224,8 @@ public static class AgentProtocol
             var won = await db.CodeClearings
                 .Where(c => c.Id == candidate.Id && c.ClaimedAt == null && c.Status == ScanStatus.Running
                     && db.ScanAgents.Any(a => a.Id == agent.Id && a.RevokedAt == null))
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now), CancellationToken.None);
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ClaimedAt, now).SetProperty(x => x.ClaimedByInstance, instance).SetProperty(x => x.HeardAt, now),
+                    CancellationToken.None);
             if (won == 1)
             {
                 return new AgentWork(AgentWork.ClearCodesKind, candidate.Id, null, candidate.ExpectedVin, candidate.CreatedAt);
@@ -217,7 +234,7 @@ public static class AgentProtocol
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Progress(
-        Guid id, AgentProgressRequest request, CurrentAgent agent, PitlaneDbContext db, CancellationToken ct)
+        Guid id, AgentProgressRequest request, CurrentAgent agent, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         var check = new Validation()
             .Require(request.Stage is { } stage && Stages.Contains(stage), "stage", $"stage is one of: {string.Join(", ", Stages)}.")
@@ -228,8 +245,9 @@ public static class AgentProtocol
         }
         // Below 100: the scan is complete only when the job has stored the result.
         var percent = Math.Min(request.Percent!.Value, 99);
+        var now = time.GetUtcNow().UtcDateTime;
         var updated = await Unfinished(db, agent, id)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stage, request.Stage).SetProperty(x => x.Progress, percent), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stage, request.Stage).SetProperty(x => x.Progress, percent).SetProperty(x => x.HeardAt, now), ct);
         return updated == 1 ? TypedResults.NoContent() : await RefusalAsync(db, agent, id, ct);
     }
 
@@ -314,7 +332,7 @@ public static class AgentProtocol
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ClearingProgress(
-        Guid id, AgentProgressRequest request, CurrentAgent agent, PitlaneDbContext db, CancellationToken ct)
+        Guid id, AgentProgressRequest request, CurrentAgent agent, PitlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         var check = new Validation()
             .Require(request.Stage is { } stage && ClearCodesStages.All.Contains(stage), "stage", $"stage is one of: {string.Join(", ", ClearCodesStages.All)}.")
@@ -324,8 +342,9 @@ public static class AgentProtocol
             return Problems.Invalid(check.Errors);
         }
         var percent = Math.Min(request.Percent!.Value, 99);
+        var now = time.GetUtcNow().UtcDateTime;
         var updated = await UnfinishedClearing(db, agent, id)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stage, request.Stage).SetProperty(x => x.Progress, percent), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stage, request.Stage).SetProperty(x => x.Progress, percent).SetProperty(x => x.HeardAt, now), ct);
         return updated == 1 ? TypedResults.NoContent() : await ClearingRefusalAsync(db, agent, id, ct);
     }
 

@@ -14,7 +14,7 @@ namespace Pitlane.Diagnostics.Lane;
 /// </summary>
 public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOptions> options, TimeProvider time) : IAgentScans
 {
-    /// <summary>A claimed task whose agent sent nothing (progress, heartbeat, any request) for this long has failed.</summary>
+    /// <summary>A claimed task whose agent reported nothing on it (progress, heartbeat) for this long has failed.</summary>
     public static readonly TimeSpan SilenceLimit = AgentWait.SilenceLimit;
 
     public async Task<ScanDocument> RunAsync(Scan scan, Func<string, int, CancellationToken, Task> progress, CancellationToken ct)
@@ -30,7 +30,7 @@ public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOpti
         var wait = new AgentWait(db, time, options.Value.Diagnostics, "scan");
         var (json, agentName) = await wait.ResultAsync(agentId,
             token => db.Scans.AsNoTracking().Where(s => s.Id == scan.Id)
-                .Select(s => new AgentTaskRow(s.ClaimedAt, s.Stage, s.Progress, s.Result, s.Error)).FirstOrDefaultAsync(token),
+                .Select(s => new AgentTaskRow(s.ClaimedAt, s.HeardAt, s.Stage, s.Progress, s.Result, s.Error)).FirstOrDefaultAsync(token),
             (message, now) => db.Scans.Where(s => s.Id == scan.Id && s.ClaimedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, ScanStatus.Failed).SetProperty(x => x.Error, message).SetProperty(x => x.CompletedAt, now),
                     CancellationToken.None),
@@ -59,7 +59,7 @@ public sealed class AgentScans(IServiceScopeFactory scopes, IOptions<PitlaneOpti
 }
 
 /// <summary>What the waiting job reads of a task (a scan or a code clearing) handed to an agent.</summary>
-internal sealed record AgentTaskRow(DateTime? ClaimedAt, string? Stage, int Progress, string? Result, string? Error);
+internal sealed record AgentTaskRow(DateTime? ClaimedAt, DateTime? HeardAt, string? Stage, int Progress, string? Result, string? Error);
 
 /// <summary>
 /// Waits, polling the task's row, until its agent takes it and uploads a result or a failure. Fails the task when no agent
@@ -92,7 +92,7 @@ internal sealed class AgentWait(PitlaneDbContext db, TimeProvider time, Diagnost
         {
             var row = await read(ct) ?? throw new ScanFailedException($"The {what} was deleted while it waited for its agent.");
             var agent = await db.ScanAgents.AsNoTracking().Where(a => a.Id == agentId)
-                .Select(a => new { a.Name, a.LastSeenAt, a.RevokedAt })
+                .Select(a => new { a.Name, a.RevokedAt })
                 .FirstOrDefaultAsync(ct) ?? throw new ScanFailedException("The scan agent of this adapter was deleted.");
             var now = time.GetUtcNow().UtcDateTime;
 
@@ -127,7 +127,8 @@ internal sealed class AgentWait(PitlaneDbContext db, TimeProvider time, Diagnost
                     await progress(stage, row.Progress, ct);
                     (forwardedStage, forwardedPercent) = (stage, row.Progress);
                 }
-                var heard = agent.LastSeenAt is { } seen && seen > claimedAt ? seen : claimedAt;
+                // The task's own heartbeat, not the agent's: another process with the same key polling says nothing about this one.
+                var heard = row.HeardAt is { } seen && seen > claimedAt ? seen : claimedAt;
                 if (now - heard > SilenceLimit)
                 {
                     throw new ScanFailedException(

@@ -37,6 +37,21 @@ public sealed class JobContext<TPayload>(Guid id, Guid organizationId, int attem
     }
 }
 
+/// <summary>
+/// The running job's place among this instance's Pitlane:Jobs:Concurrency slots, injected (scoped) into its handler. A job
+/// about to wait a long time for something outside this instance (a scan agent next to a car) gives its slot back, so
+/// reports and direct scans are not held up behind it; it keeps its lease, heartbeat and cancellation.
+/// </summary>
+public sealed class JobSlot
+{
+    private Action? _release;
+
+    internal void Bind(Action release) => _release = release;
+
+    /// <summary>Gives the slot back now instead of when the job ends; once only; nothing outside a job's run.</summary>
+    public void Release() => Interlocked.Exchange(ref _release, null)?.Invoke();
+}
+
 /// <summary>A failure that retrying cannot fix (invalid input, a missing file): the job goes dead without further attempts.</summary>
 public sealed class JobPermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -128,6 +143,7 @@ public static class JobServices
         services.AddSingleton<JobStore>();
         services.AddScoped<JobQueue>();
         services.AddSingleton<JobWorker>();
+        services.AddScoped<JobSlot>();
         services.AddHostedService(provider => provider.GetRequiredService<JobWorker>());
         services.AddIntegrationEventHandler<JobProgressed, JobProgressedHandler>(EventDelivery.FanOut, "platform.jobs.progress");
         if (options.Jobs.Concurrency > 0)

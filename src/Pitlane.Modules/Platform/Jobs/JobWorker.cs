@@ -66,16 +66,25 @@ public sealed class JobWorker(
                     await WaitForWorkAsync(stoppingToken);
                     continue;
                 }
+                // Given back when the job ends, or earlier when it waits for something outside (JobSlot.Release).
+                var released = 0;
+                void ReleaseSlot()
+                {
+                    if (Interlocked.Exchange(ref released, 1) == 0)
+                    {
+                        slots.Release();
+                    }
+                }
                 _running[id] = Task.Run(async () =>
                 {
                     try
                     {
-                        await RunAsync(id, stoppingToken);
+                        await RunAsync(id, ReleaseSlot, stoppingToken);
                     }
                     finally
                     {
                         _running.TryRemove(id, out _);
-                        slots.Release();
+                        ReleaseSlot();
                     }
                 }, CancellationToken.None);
             }
@@ -163,7 +172,7 @@ public sealed class JobWorker(
         }
     }
 
-    private async Task RunAsync(Guid id, CancellationToken stopping)
+    private async Task RunAsync(Guid id, Action releaseSlot, CancellationToken stopping)
     {
         var job = await store.FindAsync(id, CancellationToken.None);
         if (job is null)
@@ -185,6 +194,7 @@ public sealed class JobWorker(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<JobSlot>().Bind(releaseSlot);
             var result = await registration.Run(scope.ServiceProvider, job, job.Attempts,
                 (percent, message, ct) => ReportAsync(job, percent, message, ct), cancellation.Token);
             var json = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), JobRegistry.Json);

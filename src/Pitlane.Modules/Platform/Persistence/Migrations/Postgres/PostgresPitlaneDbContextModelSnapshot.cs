@@ -172,6 +172,10 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ClaimedByInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ClearedBy")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -190,6 +194,9 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(17)
                         .HasColumnType("character varying(17)");
+
+                    b.Property<DateTime?>("HeardAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid");
@@ -488,6 +495,10 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ClaimedByInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -510,6 +521,9 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
                     b.Property<string>("ExpectedVin")
                         .HasMaxLength(17)
                         .HasColumnType("character varying(17)");
+
+                    b.Property<DateTime?>("HeardAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid");

@@ -163,6 +163,10 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedByInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClearedBy")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -180,6 +184,9 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
                     b.Property<string>("ExpectedVin")
                         .IsRequired()
                         .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeardAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("JobId")
@@ -479,6 +486,10 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedByInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
@@ -500,6 +511,9 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ExpectedVin")
                         .HasMaxLength(17)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeardAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("JobId")
