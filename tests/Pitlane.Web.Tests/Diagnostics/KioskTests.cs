@@ -175,6 +175,39 @@ public abstract class KioskTests(PitlaneApp app) : KioskTestBase(app)
     }
 
     [Fact]
+    public async Task Given_kiosk_scan_still_running_Then_another_start_is_409_until_it_is_over()
+    {
+        RequireServer();
+        var (client, _) = await App.NewUserAsync("KioskBusy");
+        var created = await client.PostAsJsonAsync("/api/v1/diagnostics/agents", new { name = "Lane Pi" }, Ct);
+        var agentBody = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var adapter = await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Agent lane", uri = $"agent://{agentBody.GetProperty("id").GetGuid()}" }, Ct);
+        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var kiosk = await CreateKioskAsync(client, adapterId);
+        var (device, _) = await PairAsync(kiosk.GetProperty("pairingUrl").GetString()!);
+        using var __ = device;
+        using var agent = App.CreateClient();
+        agent.DefaultRequestHeaders.Add("X-Agent-Key", agentBody.GetProperty("key").GetString());
+
+        // The scan waits for the agent next to the car: the screen cannot queue another behind it.
+        var first = await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var scanId = (await first.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        await ProblemAsync(await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+
+        var work = await agent.GetAsync("/api/v1/diagnostics/agent/work?waitSeconds=15", Ct);
+        Assert.Equal(scanId, (await work.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await agent.PostAsJsonAsync($"/api/v1/diagnostics/agent/scans/{scanId}/failure", new { error = "Ignition off." }, Ct)).StatusCode);
+        Assert.Equal("failed", (await AwaitKioskScanAsync(device, scanId)).GetProperty("status").GetString());
+
+        // Over: the next customer can start.
+        Assert.Equal(HttpStatusCode.Accepted, (await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Given_forged_malformed_replaced_or_revoked_kiosk_cookie_Then_401_and_the_screen_says_it_is_not_paired()
     {
         await using var sim = await SimulatorAsync("misfire");

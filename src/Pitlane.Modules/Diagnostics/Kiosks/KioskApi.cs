@@ -86,6 +86,12 @@ public static class KioskApi
         {
             return Problems.Conflict("The kiosk's adapter was removed; ask staff to set the kiosk up again.");
         }
+        // One car at the lane: a screen starts a scan only when its previous one is over (a stuck screen or repeated
+        // taps cannot queue scans behind the customer's).
+        if (await db.Scans.AnyAsync(x => x.KioskId == k.Id && (x.Status == ScanStatus.Queued || x.Status == ScanStatus.Running), ct))
+        {
+            return Problems.Conflict("A check started on this screen is still running; wait for its result.");
+        }
         // Attributed to the manager who set the kiosk up; KioskId says it was the screen.
         return await ScanEndpoints.QueueAsync(db, jobs, registration, time, k.OrganizationId, k.CreatedByUserId, adapter, null, request.Vin, k.Id,
             "/api/v1/kiosk/scans", ct);
