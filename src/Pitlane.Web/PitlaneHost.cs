@@ -89,6 +89,7 @@ public static class PitlaneHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCookieApiAntiforgery();
+        Pitlane.Diagnostics.Lane.DeviceAuthentication.UseDeviceAuthentication(app);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(ui =>

@@ -111,6 +111,12 @@ public abstract partial class AgentTests(PitlaneApp app) : DiagnosticsTestBase(a
         await ProblemAsync(await wrong.PostAsync($"/api/v1/diagnostics/agent/scans/{Guid.NewGuid()}/result", Json(Document()), Ct), HttpStatusCode.Unauthorized);
         using var huge = AgentClient(new string('k', 5000));
         await ProblemAsync(await huge.GetAsync("/api/v1/diagnostics/agent/work?waitSeconds=0", Ct), HttpStatusCode.Unauthorized);
+        // Without a key the body is never read: a malformed one is still a 401, not a 400 about its contents.
+        foreach (var path in new[] { "scans", "clearings" })
+        {
+            await ProblemAsync(await anonymous.PostAsync($"/api/v1/diagnostics/agent/{path}/{Guid.NewGuid()}/progress", Json("{not json"), Ct), HttpStatusCode.Unauthorized);
+            await ProblemAsync(await wrong.PostAsync($"/api/v1/diagnostics/agent/{path}/{Guid.NewGuid()}/failure", Json("[]"), Ct), HttpStatusCode.Unauthorized);
+        }
     }
 
     [Fact]

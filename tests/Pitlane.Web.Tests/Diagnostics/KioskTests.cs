@@ -220,6 +220,9 @@ public abstract class KioskTests(PitlaneApp app) : KioskTestBase(app)
         using (var anonymous = Device())
         {
             await ProblemAsync(await anonymous.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
+            // No cookie: refused before the body is read, whatever it holds.
+            await ProblemAsync(await anonymous.PostAsync("/api/v1/kiosk/scans", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"), Ct),
+                HttpStatusCode.Unauthorized);
             var page = await anonymous.GetAsync("/Kiosk", Ct);
             Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
             Assert.Contains("not a paired kiosk", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);

@@ -69,6 +69,7 @@ public static class AgentProtocol
     {
         var agent = routes.MapGroup("/api/v1/diagnostics/agent").WithTags("Diagnostics")
             .AllowAnonymous()
+            .WithMetadata(DeviceEndpoint.Agent)
             .AddEndpointFilter<AgentKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         agent.MapGet("/work", Work)

@@ -55,6 +55,8 @@ public sealed class CurrentAgent
 
     public string Name { get; private set; } = "";
 
+    public bool IsSet => _id is not null;
+
     internal void Set(Guid id, Guid organizationId, string name)
     {
         _id = id;
@@ -76,9 +78,19 @@ public sealed class AgentKeyFilter : IEndpointFilter
     /// <summary>Keys are 43 characters; anything far longer is refused before hashing.</summary>
     private const int MaxKeyLength = 128;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// The request's agent, set on <see cref="CurrentAgent"/>; or the 401 to answer. Called by <see cref="DeviceAuthentication"/>
+    /// before the body is read (so an unauthenticated request never gets as far as a 400 about its body), and by the
+    /// filter as a guard where that middleware is not in the pipeline.
+    /// </summary>
+    public static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
-        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var current = services.GetRequiredService<CurrentAgent>();
+        if (current.IsSet)
+        {
+            return null;
+        }
         var headers = http.Request.Headers[Header];
         var key = headers.Count == 1 ? headers[0] : null;
         if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength)
@@ -86,7 +98,6 @@ public sealed class AgentKeyFilter : IEndpointFilter
             return Unauthorized();
         }
         var hash = ScanAgents.HashKey(key);
-        var services = http.RequestServices;
         var db = services.GetRequiredService<PitlaneDbContext>();
         var agent = await db.ScanAgents.AsNoTracking()
             .Where(a => a.KeyHash == hash && a.RevokedAt == null)
@@ -98,9 +109,12 @@ public sealed class AgentKeyFilter : IEndpointFilter
         }
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await db.ScanAgents.Where(a => a.Id == agent.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeenAt, now), http.RequestAborted);
-        services.GetRequiredService<CurrentAgent>().Set(agent.Id, agent.OrganizationId, agent.Name);
-        return await next(context);
+        current.Set(agent.Id, agent.OrganizationId, agent.Name);
+        return null;
     }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await AuthenticateAsync(context.HttpContext) ?? await next(context);
 
     private static IResult Unauthorized() =>
         Problems.Unauthorized($"A valid, unrevoked scan agent key is required in the {Header} header (POST /api/v1/diagnostics/agents creates one).");

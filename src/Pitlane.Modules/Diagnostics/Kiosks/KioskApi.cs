@@ -30,6 +30,8 @@ public sealed class CurrentKiosk
     /// <summary>The oldest scan this request may see: now minus Pitlane:Diagnostics:KioskResultMinutes.</summary>
     public DateTime Since { get; private set; }
 
+    public bool IsSet => _kiosk is not null;
+
     internal void Set(Kiosk kiosk, DateTime since) => (_kiosk, Since) = (kiosk, since);
 }
 
@@ -49,6 +51,7 @@ public static class KioskApi
         routes.MapKioskManagementEndpoints();
         var kiosk = routes.MapGroup("/api/v1/kiosk").WithTags("Diagnostics")
             .AllowAnonymous()
+            .WithMetadata(DeviceEndpoint.Kiosk)
             .AddEndpointFilter<KioskFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         kiosk.MapGet("/", Info);
@@ -208,11 +211,21 @@ public static class KioskApi
 /// </summary>
 public sealed class KioskFilter : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// The request's kiosk, set on <see cref="CurrentKiosk"/>; or the 401 (no paired kiosk) or 400 (an unsafe request
+    /// without the antiforgery token) to answer. Called by <see cref="DeviceAuthentication"/> before the body is read, and
+    /// by the filter as a guard where that middleware is not in the pipeline.
+    /// </summary>
+    public static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
-        var http = context.HttpContext;
         var services = http.RequestServices;
-        var kiosk = await KioskApi.AuthenticateAsync(http, services.GetRequiredService<PitlaneDbContext>(), services.GetRequiredService<TimeProvider>());
+        var current = services.GetRequiredService<CurrentKiosk>();
+        if (current.IsSet)
+        {
+            return null;
+        }
+        var time = services.GetRequiredService<TimeProvider>();
+        var kiosk = await KioskApi.AuthenticateAsync(http, services.GetRequiredService<PitlaneDbContext>(), time);
         if (kiosk is null)
         {
             return Problems.Unauthorized("This screen is not a paired kiosk (or it was unpaired): ask a manager to pair it from Diagnostics → Kiosks.");
@@ -223,7 +236,40 @@ public sealed class KioskFilter : IEndpointFilter
                 title: "Antiforgery token missing or invalid");
         }
         var minutes = services.GetRequiredService<IOptions<PitlaneOptions>>().Value.Diagnostics.KioskResultMinutes;
-        services.GetRequiredService<CurrentKiosk>().Set(kiosk, services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-minutes));
-        return await next(context);
+        current.Set(kiosk, time.GetUtcNow().UtcDateTime.AddMinutes(-minutes));
+        return null;
     }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        await AuthenticateAsync(context.HttpContext) ?? await next(context);
+}
+
+/// <summary>Marks the endpoints of scan agents (X-Agent-Key) and of kiosk screens (kiosk cookie) for <see cref="DeviceAuthentication"/>.</summary>
+public sealed record DeviceEndpoint(string Kind)
+{
+    public static readonly DeviceEndpoint Agent = new("agent");
+    public static readonly DeviceEndpoint Kiosk = new("kiosk");
+}
+
+/// <summary>
+/// Authenticates scan agents and kiosk screens after routing and before the endpoint runs, so a request without a valid
+/// key or cookie is a 401 whatever its body holds (minimal APIs read the body before endpoint filters run).
+/// </summary>
+public static class DeviceAuthentication
+{
+    public static IApplicationBuilder UseDeviceAuthentication(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var refusal = http.GetEndpoint()?.Metadata.GetMetadata<DeviceEndpoint>()?.Kind switch
+        {
+            "agent" => await AgentKeyFilter.AuthenticateAsync(http),
+            "kiosk" => await KioskFilter.AuthenticateAsync(http),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            await refusal.ExecuteAsync(http);
+            return;
+        }
+        await next(http);
+    });
 }
