@@ -414,6 +414,7 @@ internal static class DiagnosticsModel
             scan.Property(s => s.ClaimedByInstance).HasMaxLength(64);
             scan.HasIndex(s => new { s.OrganizationId, s.VehicleId, s.CreatedAt });
             scan.HasIndex(s => new { s.AgentId, s.Status });
+            scan.HasIndex(s => new { s.KioskId, s.Status });
             scan.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
             scan.HasOne<Vehicle>().WithMany().HasForeignKey(s => s.VehicleId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -578,6 +578,8 @@ namespace Pitlane.Platform.Persistence.Migrations.Postgres
 
                     b.HasIndex("AgentId", "Status");
 
+                    b.HasIndex("KioskId", "Status");
+
                     b.HasIndex("OrganizationId", "VehicleId", "CreatedAt");
 
                     b.ToTable("diag_scans", (string)null);

@@ -569,6 +569,8 @@ namespace Pitlane.Platform.Persistence.Migrations.Sqlite
 
                     b.HasIndex("AgentId", "Status");
 
+                    b.HasIndex("KioskId", "Status");
+
                     b.HasIndex("OrganizationId", "VehicleId", "CreatedAt");
 
                     b.ToTable("diag_scans", (string)null);
