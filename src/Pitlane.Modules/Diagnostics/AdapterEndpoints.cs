@@ -88,6 +88,12 @@ public static class AdapterEndpoints
         {
             return Problems.Forbidden("Only an Owner, Manager or Technician can remove scan adapters.");
         }
+        // A kiosk screen in the lane depends on it: removing the adapter would silently unpair the screen. Revoked kiosks go with it.
+        var kiosks = await db.Kiosks.AsNoTracking().Where(k => k.AdapterId == id && k.RevokedAt == null).Select(k => k.Name).ToListAsync(ct);
+        if (kiosks.Count > 0)
+        {
+            return Problems.Conflict($"The kiosk{(kiosks.Count > 1 ? "s" : "")} {string.Join(", ", kiosks.Select(k => $"'{k}'"))} use{(kiosks.Count > 1 ? "" : "s")} this adapter: revoke {(kiosks.Count > 1 ? "them" : "it")} first (Diagnostics → Kiosks).");
+        }
         db.ScanAdapters.Remove(adapter);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();

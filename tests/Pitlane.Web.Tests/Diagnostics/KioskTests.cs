@@ -244,11 +244,19 @@ public abstract class KioskTests(PitlaneApp app) : KioskTestBase(app)
         await ProblemAsync(await first.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/kiosk", Ct)).StatusCode);
 
+        // The lane's adapter cannot be removed from under a working screen.
+        var refused = await ProblemAsync(await shop.Client.DeleteAsync($"/api/v1/diagnostics/adapters/{shop.AdapterId}", Ct), HttpStatusCode.Conflict);
+        Assert.Contains("'Lane 1 kiosk'", refused.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/kiosk", Ct)).StatusCode);
+
         // Revoked: the screen is refused at its next request.
         Assert.Equal(HttpStatusCode.NoContent, (await shop.Client.DeleteAsync($"/api/v1/diagnostics/kiosks/{kioskId}", Ct)).StatusCode);
         await ProblemAsync(await second.GetAsync("/api/v1/kiosk", Ct), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/Kiosk", Ct)).StatusCode);
         await ProblemAsync(await shop.Client.PostAsync($"/api/v1/diagnostics/kiosks/{kioskId}/pairing", null, Ct), HttpStatusCode.Conflict);
+        // Then the adapter can go, and its revoked kiosk with it.
+        Assert.Equal(HttpStatusCode.NoContent, (await shop.Client.DeleteAsync($"/api/v1/diagnostics/adapters/{shop.AdapterId}", Ct)).StatusCode);
+        Assert.Empty((await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/kiosks", Ct)).EnumerateArray());
     }
 
     [Fact]
