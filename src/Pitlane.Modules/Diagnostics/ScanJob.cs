@@ -135,6 +135,8 @@ public sealed class ScanJobHandler(
     private async Task CompleteAsync(Scan scan, ScanDocument document, CancellationToken ct)
     {
         var vin = document.Vin is { Length: 17 } v ? v.ToUpperInvariant() : null;
+        // First: registering a new vehicle saves this context, and the scan must not be seen completed without its vehicle.
+        var vehicleId = scan.VehicleId ?? (vin is not null ? await VehicleOfAsync(scan.OrganizationId, vin, ct) : null);
         scan.Vin = vin;
         scan.VinMismatch = vin is not null && scan.ExpectedVin is not null && !string.Equals(vin, scan.ExpectedVin, StringComparison.Ordinal);
         scan.Protocol = document.Protocol.Length > 80 ? document.Protocol[..80] : document.Protocol;
@@ -147,10 +149,7 @@ public sealed class ScanJobHandler(
         scan.Progress = 100;
         scan.Stage = "completed";
         scan.CompletedAt = time.GetUtcNow().UtcDateTime;
-        if (scan.VehicleId is null && vin is not null)
-        {
-            scan.VehicleId = await VehicleOfAsync(scan.OrganizationId, vin, ct);
-        }
+        scan.VehicleId = vehicleId;
         await db.SaveChangesAsync(ct);
     }
 

@@ -42,9 +42,24 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         wait.Until(d => d.FindElement(By.Id("kiosk-start")).Enabled);
         Assert.Equal(Vin, vin.GetAttribute("value"));
         Assert.Equal("valid", browser.FindElement(By.Id("kiosk-vin-status")).GetAttribute("data-state"));
-        browser.FindElement(By.Id("kiosk-start")).Click();
-
-        var progress = wait.Until(d => d.FindElements(By.Id("kiosk-progress")).FirstOrDefault(e => e.Displayed));
+        // One CI run saw the progress step never appear after the click (not reproduced in dozens of runs): a tap the
+        // page did not get is tapped again while the button is still enabled; a started check disables it.
+        IWebElement? progress = null;
+        for (var attempt = 0; attempt < 3 && progress is null; attempt++)
+        {
+            if (browser.FindElement(By.Id("kiosk-start")) is { Enabled: true, Displayed: true } start)
+            {
+                Click(browser, start);
+            }
+            try
+            {
+                progress = Wait(browser, 10).Until(d => d.FindElements(By.Id("kiosk-progress")).FirstOrDefault(e => e.Displayed));
+            }
+            catch (WebDriverTimeoutException) when (attempt < 2)
+            {
+                // Tap again.
+            }
+        }
         Assert.NotNull(progress);
         wait.Until(d => int.Parse(d.FindElement(By.Id("kiosk-progress")).GetAttribute("data-progress")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
 

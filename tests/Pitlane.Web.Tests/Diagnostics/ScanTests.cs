@@ -305,6 +305,7 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         var shop = await ShopAsync(sim);
         var scan = await ScanAsync(shop.Client, new { adapterId = shop.AdapterId });
         Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.True(scan.GetProperty("vehicleId").ValueKind == JsonValueKind.String, scan.ToString());
         var vehicle = await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{scan.GetProperty("vehicleId").GetGuid()}", Ct);
         Assert.Equal(Vin, vehicle.GetProperty("vin").GetString());
     }
