@@ -70,7 +70,7 @@ public static class VinEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<VinResponse>, ValidationProblem>> Decode(string vin, VinDecodingService decoder, CancellationToken ct)
+    internal static async Task<Results<Ok<VinResponse>, ValidationProblem>> Decode(string vin, VinDecodingService decoder, CancellationToken ct)
     {
         var decoded = await decoder.DecodeAsync(vin, ct);
         if (!decoded.Local.IsWellFormed)

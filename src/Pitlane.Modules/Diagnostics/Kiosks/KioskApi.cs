@@ -55,7 +55,7 @@ public static class KioskApi
             .AddEndpointFilter<KioskFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         kiosk.MapGet("/", Info);
-        kiosk.MapGet("/vin/{vin}", Vin);
+        kiosk.MapGet("/vin/{vin}", VinEndpoints.Decode);
         kiosk.MapPost("/scans", Start);
         kiosk.MapGet("/scans/{id:guid}", Get);
         kiosk.MapGet("/scans/{id:guid}/health", Health);
@@ -71,12 +71,6 @@ public static class KioskApi
         var organization = await db.Organizations.Where(o => o.Id == k.OrganizationId).Select(o => o.Name).FirstAsync(ct);
         var adapter = await db.ScanAdapters.Where(a => a.Id == k.AdapterId).Select(a => a.Name).FirstAsync(ct);
         return TypedResults.Ok(new KioskInfoResponse(k.Id, k.Name, organization, adapter));
-    }
-
-    private static async Task<Results<Ok<VinResponse>, ValidationProblem>> Vin(string vin, VinDecodingService decoder, CancellationToken ct)
-    {
-        var decoded = await decoder.DecodeAsync(vin, ct);
-        return decoded.Local.IsWellFormed ? TypedResults.Ok(VinResponse.From(decoded)) : VinEndpoints.MalformedVin(decoded);
     }
 
     private static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> Start(

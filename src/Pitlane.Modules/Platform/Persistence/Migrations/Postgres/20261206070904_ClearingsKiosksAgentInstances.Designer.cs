@@ -12,8 +12,8 @@ using Pitlane.Platform.Persistence;
 namespace Pitlane.Platform.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPitlaneDbContext))]
-    [Migration("20261206062318_KioskScanIndex")]
-    partial class KioskScanIndex
+    [Migration("20261206070904_ClearingsKiosksAgentInstances")]
+    partial class ClearingsKiosksAgentInstances
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
