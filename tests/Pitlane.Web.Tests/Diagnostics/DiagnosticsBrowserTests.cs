@@ -42,25 +42,13 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         wait.Until(d => d.FindElement(By.Id("kiosk-start")).Enabled);
         Assert.Equal(Vin, vin.GetAttribute("value"));
         Assert.Equal("valid", browser.FindElement(By.Id("kiosk-vin-status")).GetAttribute("data-state"));
-        // One CI run saw the progress step never appear after the click (not reproduced in dozens of runs): a tap the
-        // page did not get is tapped again while the button is still enabled; a started check disables it.
-        IWebElement? progress = null;
-        for (var attempt = 0; attempt < 3 && progress is null; attempt++)
-        {
-            if (browser.FindElement(By.Id("kiosk-start")) is { Enabled: true, Displayed: true } start)
-            {
-                Click(browser, start);
-            }
-            try
-            {
-                progress = Wait(browser, 10).Until(d => d.FindElements(By.Id("kiosk-progress")).FirstOrDefault(e => e.Displayed));
-            }
-            catch (WebDriverTimeoutException) when (attempt < 2)
-            {
-                // Tap again.
-            }
-        }
-        Assert.NotNull(progress);
+        browser.FindElement(By.Id("kiosk-start")).Click();
+
+        // The simulator answers in milliseconds: the progress step may already have given way to the result when the
+        // driver looks (two CI runs waited for the progress step after the result had replaced it). Either shows the
+        // check started; the progress value is asserted below either way.
+        var started = wait.Until(d => d.FindElements(By.CssSelector("#step-progress, #step-result")).FirstOrDefault(e => e.Displayed));
+        Assert.NotNull(started);
         wait.Until(d => int.Parse(d.FindElement(By.Id("kiosk-progress")).GetAttribute("data-progress")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         var p0300 = Wait(browser, 60).Until(d => d.FindElements(By.CssSelector("#kiosk-dtcs li[data-code='P0300']")).FirstOrDefault(e => e.Displayed));
