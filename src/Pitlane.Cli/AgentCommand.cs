@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using Pitlane.Diagnostics;
-using Pitlane.Diagnostics.Lane;
+using Pitlane.Modules.Diagnostics;
 using Pitlane.Obd;
 using Pitlane.Obd.Scanning;
 using Pitlane.Obd.Transport;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
-using Pitlane.Telemetry;
+using Pitlane.Platform.Modules;
 
 namespace Pitlane.Cli;
 
@@ -42,42 +42,29 @@ internal static class MigrateCommand
                 .AddEnvironmentVariables()
                 .AddInMemoryCollection(overrides)
                 .Build();
-            if (!PitlaneSettings.TryRead(configuration, out var settings, out var fault))
+            var modules = ModuleCatalog.Discover();
+            if (!PitlaneSettings.TryRead(configuration, modules, out var settings, out var fault))
             {
                 await Console.Error.WriteLineAsync($"pitlane migrate: {fault}");
                 return 2;
             }
-            var services = new ServiceCollection().AddPitlaneDatabase(settings.Options, settings.ConnectionString)
-                .AddTelemetryDatabase(settings.Options, settings.ConnectionString).BuildServiceProvider();
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+            // The same registrations as the app, so every module's store (and only what it registered) is migrated.
+            var collection = new ServiceCollection().AddLogging();
+            collection.AddPitlaneCore(settings, modules);
+            await using var services = collection.BuildServiceProvider();
             try
             {
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                var migrations = await DatabaseSetup.ListAsync(services, ct);
                 if (parse.GetValue(list))
                 {
-                    foreach (var applied in await db.Database.GetAppliedMigrationsAsync(ct))
+                    foreach (var (module, migration, applied) in migrations)
                     {
-                        Console.WriteLine($"applied  {applied}");
-                    }
-                    foreach (var name in pending)
-                    {
-                        Console.WriteLine($"pending  {name}");
-                    }
-                    var telemetry = scope.ServiceProvider.GetRequiredService<TelemetryDbContext>();
-                    foreach (var applied in await telemetry.Database.GetAppliedMigrationsAsync(ct))
-                    {
-                        Console.WriteLine($"applied  telemetry: {applied}");
-                    }
-                    foreach (var name in await telemetry.Database.GetPendingMigrationsAsync(ct))
-                    {
-                        Console.WriteLine($"pending  telemetry: {name}");
+                        Console.WriteLine($"{(applied ? "applied" : "pending")}  {module.ToLowerInvariant()}: {migration}");
                     }
                     return 0;
                 }
-                await DatabaseSetup.MigrateAsync(db, ct);
-                // The Telemetry module keeps its own migration history (__telemetry_migrations) and, on PostgreSQL, partitions.
-                await TelemetryModule.MigrateTelemetryAsync(services, settings.Options.VehicleTelemetry, TimeProvider.System, ct);
+                var pending = migrations.Where(m => !m.Applied).Select(m => $"{m.Module.ToLowerInvariant()}: {m.Migration}").ToList();
+                await DatabaseSetup.MigrateAllAsync(services, ct);
                 Console.WriteLine(pending.Count == 0
                     ? $"The {settings.Options.Database.Provider} database is up to date."
                     : $"Applied {pending.Count} migration(s) to the {settings.Options.Database.Provider} database: {string.Join(", ", pending)}");

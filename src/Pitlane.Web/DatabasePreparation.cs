@@ -1,27 +1,30 @@
 using Microsoft.Extensions.Options;
-using Pitlane.Demo;
 using Pitlane.Platform;
+using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 
 namespace Pitlane.Web;
 
 /// <summary>
-/// Applies migrations (when Pitlane:Database:MigrateOnStart) and seeds the demo once, in the host's Starting phase:
-/// before the server accepts its first request.
+/// Brings every module's store up to date (when Pitlane:Database:MigrateOnStart) and runs the modules' demo parts
+/// (Pitlane:Demo:Seed), in the host's Starting phase: before the server accepts its first request.
 /// </summary>
 internal sealed class DatabasePreparation(IServiceProvider services, IOptions<PitlaneOptions> options) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
         if (options.Value.Database.MigrateOnStart)
         {
-            await DatabaseSetup.MigrateAsync(db, cancellationToken);
+            await DatabaseSetup.MigrateAllAsync(services, cancellationToken);
         }
         if (options.Value.Demo.Seed)
         {
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+            await using var scope = services.CreateAsyncScope();
+            var context = new DemoSeedContext();
+            foreach (var part in scope.ServiceProvider.GetServices<IDemoSeed>().OrderBy(p => p.Order))
+            {
+                await part.SeedAsync(context, cancellationToken);
+            }
         }
     }
 

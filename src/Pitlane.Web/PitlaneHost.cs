@@ -9,18 +9,22 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Pitlane.Demo;
+using Pitlane.Platform.Modules;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
-using Pitlane.Web.Hubs;
 
 namespace Pitlane.Web;
 
 public static class PitlaneHost
 {
-    /// <summary>Binds and validates the Pitlane section before anything else starts.</summary>
+    private static readonly Lazy<ModuleCatalog> Catalog = new(() => ModuleCatalog.Discover());
+
+    /// <summary>The modules beside the host (Pitlane.Modules.*.dll), discovered once.</summary>
+    public static ModuleCatalog Modules => Catalog.Value;
+
+    /// <summary>Binds and validates the Pitlane section and every module's settings before anything else starts.</summary>
     public static bool TryReadOptions(IConfiguration configuration, [NotNullWhen(true)] out PitlaneSettings? settings, [NotNullWhen(false)] out string? fault) =>
-        PitlaneSettings.TryRead(configuration, out settings, out fault);
+        PitlaneSettings.TryRead(configuration, Modules, out settings, out fault);
 
     public static WebApplication Build(WebApplicationBuilder builder, PitlaneSettings startup)
     {
@@ -40,8 +44,7 @@ public static class PitlaneHost
             json.SerializerOptions.MaxDepth = 32;
         });
 
-        builder.Services.AddPitlaneCore(options, startup.ConnectionString);
-        builder.Services.AddPitlaneAuthentication(options);
+        builder.Services.AddPitlaneCore(startup, Modules);
         var dataProtectionKeys = Path.Combine(Path.GetFullPath(options.DataDirectory), "keys", "data-protection");
         builder.Services.AddDataProtection()
             .SetApplicationName("pitlane")
@@ -52,29 +55,26 @@ public static class PitlaneHost
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
-        builder.Services.AddRazorPages(pages =>
+        var mvc = builder.Services.AddRazorPages(pages =>
         {
             pages.Conventions.AuthorizeFolder("/");
             pages.Conventions.AllowAnonymousToFolder("/Account");
             pages.Conventions.AllowAnonymousToPage("/Error");
         });
+        // Each module's pages are compiled into its own assembly.
+        foreach (var assembly in Modules.Assemblies)
+        {
+            mvc.AddApplicationPart(assembly);
+        }
         builder.Services.AddAntiforgery(antiforgery =>
         {
             antiforgery.HeaderName = "RequestVerificationToken";
             antiforgery.Cookie.Name = "pitlane.csrf";
         });
-        builder.Services.AddSignalR();
-        builder.Services.AddSingleton<Pitlane.Platform.Live.ILiveChannel, SignalRLiveChannel>();
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<PageOrganization>();
         builder.Services.AddHostedService<DatabasePreparation>();
-        builder.Services.AddHostedService<Pitlane.Telemetry.TelemetryDatabasePreparation>();
-        var health = builder.Services.AddHealthChecks()
-            .AddDbContextCheck<PitlaneDbContext>("database", tags: ["ready"])
-            .AddDbContextCheck<Pitlane.Telemetry.TelemetryDbContext>("telemetry-database", tags: ["ready"]);
         if (options.Messaging.Provider == MessagingProvider.RabbitMq)
         {
-            health.AddCheck<Pitlane.Platform.Messaging.RabbitMqHealthCheck>("broker", tags: ["ready"]);
+            builder.Services.AddHealthChecks().AddCheck<Pitlane.Platform.Messaging.RabbitMqHealthCheck>("broker", tags: ["ready"]);
         }
         AddOpenTelemetry(builder.Services, options);
 
@@ -89,7 +89,7 @@ public static class PitlaneHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCookieApiAntiforgery();
-        Pitlane.Diagnostics.Lane.DeviceAuthentication.UseDeviceAuthentication(app);
+        Modules.UseMiddleware(app);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(ui =>
@@ -101,7 +101,6 @@ public static class PitlaneHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPitlaneApi();
-        app.MapHub<LiveHub>("/hubs/live").RequireAuthorization();
         app.MapRazorPages();
         // Unknown API paths answer 404 problem+json rather than falling through to the pages.
         app.Map("/api/{**rest}", () => Problems.NotFound("No such API endpoint.")).AllowAnonymous().ExcludeFromDescription();
@@ -117,18 +116,9 @@ public static class PitlaneHost
         Console.WriteLine($"Pitlane is running: open {url}");
         Console.WriteLine($"  database: {options.Database.Provider}, data directory: {Path.GetFullPath(options.DataDirectory)}");
         Console.WriteLine($"  API docs: {url.TrimEnd('/')}/docs");
-        if (app.Services.GetRequiredService<Pitlane.Diagnostics.Lane.BuiltInVehicleSimulator>().Port is { } simulator)
+        foreach (var line in app.Services.GetServices<IWelcomeNote>().SelectMany(note => note.Lines(url)))
         {
-            Console.WriteLine($"  vehicle simulator ({options.Diagnostics.Simulator.Scenario}): tcp://127.0.0.1:{simulator}, adapter '{Pitlane.Diagnostics.Lane.BuiltInVehicleSimulator.AdapterName}' of the demo shop");
-            Console.WriteLine($"  diagnostics kiosk: {url.TrimEnd('/')}/Diagnostics/Kiosk");
-        }
-        if (options.Demo.Seed)
-        {
-            Console.WriteLine($"  demo logins (password {options.Demo.Password}):");
-            foreach (var login in DemoSeeder.Logins)
-            {
-                Console.WriteLine($"    {login.Role,-15} {login.Email}");
-            }
+            Console.WriteLine(line);
         }
         Console.WriteLine();
     }
@@ -158,7 +148,7 @@ public static class PitlaneHost
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
                 "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
                 "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Identity", "System.Net.Http", "System.Runtime",
-                "Pitlane.Telemetry")
+                "Pitlane.Modules.Telemetry")
             .AddOtlpExporter(otlp => Configure(otlp, "v1/metrics"))
             .Build());
         services.AddHostedService<TelemetryActivator>();

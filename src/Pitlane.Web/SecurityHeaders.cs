@@ -1,3 +1,5 @@
+using Pitlane.Platform;
+
 namespace Pitlane.Web;
 
 public static class SecurityHeaders
@@ -35,8 +37,7 @@ public static class RequestSizeLimit
     {
         if (http.Request.ContentLength > maxBytes)
         {
-            await Results.Problem($"The request body is larger than the {maxBytes} bytes accepted.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large").ExecuteAsync(http);
+            await Problems.TooLarge($"The request body is larger than the {maxBytes} bytes accepted.").ExecuteAsync(http);
             return;
         }
         await next(http);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pitlane.Identity;
+using Pitlane.Modules.Accounts;
 using Pitlane.Web.Tests.Infrastructure;
 
 namespace Pitlane.Web.Tests;

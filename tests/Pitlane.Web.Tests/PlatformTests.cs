@@ -3,9 +3,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
 using Pitlane.Web.Tests.Infrastructure;
+using Pitlane.Modules.Vehicles;
 
 namespace Pitlane.Web.Tests;
 
@@ -94,7 +96,7 @@ public sealed class PlatformTests(SqliteApp app) : IClassFixture<SqliteApp>
         var members = await client.GetFromJsonAsync<JsonElement>($"/api/v1/organizations/{shop}/members");
         var roles = members.EnumerateArray().Select(m => m.GetProperty("role").GetString()).Order().ToList();
         Assert.Equal(["Manager", "Owner", "Porter", "Salesperson", "ServiceAdvisor", "Technician"], roles);
-        var seeder = app.Service<Pitlane.Demo.DemoSeeder>();
+        var seeder = app.Service<Pitlane.Modules.Accounts.DemoSeeder>();
         Assert.False(await seeder.SeedAsync(CancellationToken.None));
     }
 }
@@ -142,20 +144,37 @@ public sealed class ConfigurationTests
 
 public sealed class MigrationTests(PostgresServer postgres)
 {
-    [Fact]
-    public void Given_model_Then_no_pending_changes_on_Sqlite()
+    /// <summary>The app's own registrations for a provider: every module store of the registry, as start-up and `pitlane migrate` see them.</summary>
+    internal static ServiceProvider Stores(DatabaseProvider provider, string? connectionString = null, string? dataDirectory = null)
     {
-        using var db = new SqlitePitlaneDbContext(new DbContextOptionsBuilder<SqlitePitlaneDbContext>().UseSqlite("Data Source=:memory:").Options);
-        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no SQLite migration covers: add a migration (tools/Pitlane.DesignTime/README.md).");
-        Assert.NotEmpty(db.Database.GetMigrations());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pitlane:Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Pitlane"] = connectionString ?? (provider == DatabaseProvider.Postgres ? "Host=127.0.0.1;Database=none" : null),
+            ["Pitlane:DataDirectory"] = dataDirectory ?? Path.Combine(Path.GetTempPath(), $"pitlane-stores-{Guid.NewGuid():N}"),
+        }).Build();
+        Assert.True(PitlaneSettings.TryRead(configuration, PitlaneHost.Modules, out var settings, out var fault), fault);
+        var services = new ServiceCollection().AddLogging();
+        services.AddPitlaneCore(settings, PitlaneHost.Modules);
+        return services.BuildServiceProvider();
     }
 
-    [Fact]
-    public void Given_model_Then_no_pending_changes_on_Postgres()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public void Given_model_Then_no_module_store_has_pending_changes(DatabaseProvider provider)
     {
-        using var db = new PostgresPitlaneDbContext(new DbContextOptionsBuilder<PostgresPitlaneDbContext>().UseNpgsql("Host=127.0.0.1;Database=none").Options);
-        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no PostgreSQL migration covers: add a migration (tools/Pitlane.DesignTime/README.md).");
-        Assert.NotEmpty(db.Database.GetMigrations());
+        using var services = Stores(provider);
+        using var scope = services.CreateScope();
+        var stores = services.GetServices<ModuleDatabase>().ToList();
+        Assert.Equal(["Platform", "Accounts", "Vehicles", "Telemetry", "Diagnostics"], stores.Select(s => s.Module));
+        foreach (var store in stores)
+        {
+            var db = (DbContext)scope.ServiceProvider.GetRequiredService(store.ContextType);
+            Assert.False(db.Database.HasPendingModelChanges(),
+                $"The {store.Module} model has changes no {provider} migration covers: add a migration (tools/Pitlane.DesignTime/README.md).");
+            Assert.NotEmpty(db.Database.GetMigrations());
+        }
     }
 
     [Fact]
@@ -166,10 +185,11 @@ public sealed class MigrationTests(PostgresServer postgres)
             ServerRequirement.Unavailable(reason);
         }
         var connection = await postgres.CreateDatabaseAsync("migrate");
-        await using var db = new PostgresPitlaneDbContext(new DbContextOptionsBuilder<PostgresPitlaneDbContext>().UseNpgsql(connection).Options);
-        await DatabaseSetup.MigrateAsync(db, CancellationToken.None);
-        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        await DatabaseSetup.MigrateAsync(db, CancellationToken.None);
-        Assert.Equal(0, await db.Vehicles.CountAsync());
+        await using var services = Stores(DatabaseProvider.Postgres, connection);
+        await DatabaseSetup.MigrateAllAsync(services, CancellationToken.None);
+        Assert.All(await DatabaseSetup.ListAsync(services, CancellationToken.None), m => Assert.True(m.Applied, $"{m.Module}: {m.Migration} pending"));
+        await DatabaseSetup.MigrateAllAsync(services, CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<VehiclesDbContext>().Vehicles.CountAsync());
     }
 }

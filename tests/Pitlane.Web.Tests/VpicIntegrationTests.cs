@@ -82,7 +82,7 @@ public sealed class VpicIntegrationTests(VpicApp app) : IClassFixture<VpicApp>
     {
         using var client = await app.SignedInClientAsync("owner@demo.pitlane.test");
         // A failure in another test opens the cool-down; this test starts from a closed circuit.
-        app.Service<Pitlane.Vehicles.VpicCircuit>().RecordSuccess();
+        app.Service<Pitlane.Modules.Vehicles.VpicCircuit>().RecordSuccess();
         var before = app.Vpic.Requests;
         var vin = await client.GetFromJsonAsync<JsonElement>("/api/v1/vin/1G1ZD5ST1LF012345");
         Assert.Equal("local+vpic", vin.GetProperty("source").GetString());

@@ -1,33 +1,67 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Pitlane.Platform.Persistence;
 
 Console.WriteLine("Design-time host for dotnet ef; see tools/Pitlane.DesignTime/README.md.");
 
-/// <summary>Builds each provider's context for the EF tools without a running app or a live database.</summary>
-internal sealed class SqliteFactory : IDesignTimeDbContextFactory<SqlitePitlaneDbContext>
+/// <summary>
+/// Builds each module's context for the EF tools without a running app or a live database, with its own history table
+/// as at run time (ADR 0007). One pair (SQLite, PostgreSQL) per module store.
+/// </summary>
+internal static class DesignTime
 {
-    public SqlitePitlaneDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlitePitlaneDbContext>().UseSqlite("Data Source=design.db").Options);
+    public static DbContextOptions<T> Sqlite<T>(string history) where T : DbContext =>
+        new DbContextOptionsBuilder<T>().UseSqlite("Data Source=design.db", lite => lite.MigrationsHistoryTable(history)).Options;
+
+    public static DbContextOptions<T> Postgres<T>(string history) where T : DbContext =>
+        new DbContextOptionsBuilder<T>().UseNpgsql("Host=localhost;Database=design", npgsql => npgsql.MigrationsHistoryTable(history)).Options;
 }
 
-internal sealed class PostgresFactory : IDesignTimeDbContextFactory<PostgresPitlaneDbContext>
+internal sealed class SqlitePlatformFactory : IDesignTimeDbContextFactory<Pitlane.Platform.Persistence.SqlitePlatformDbContext>
 {
-    public PostgresPitlaneDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresPitlaneDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
+    public Pitlane.Platform.Persistence.SqlitePlatformDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Platform.Persistence.SqlitePlatformDbContext>(Pitlane.Platform.Persistence.PlatformDbContext.HistoryTable));
 }
 
-/// <summary>The Telemetry module's contexts, with their own history table as at run time.</summary>
-internal sealed class SqliteTelemetryFactory : IDesignTimeDbContextFactory<Pitlane.Telemetry.SqliteTelemetryDbContext>
+internal sealed class PostgresPlatformFactory : IDesignTimeDbContextFactory<Pitlane.Platform.Persistence.PostgresPlatformDbContext>
 {
-    public Pitlane.Telemetry.SqliteTelemetryDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<Pitlane.Telemetry.SqliteTelemetryDbContext>()
-            .UseSqlite("Data Source=design-telemetry.db", lite => lite.MigrationsHistoryTable(Pitlane.Telemetry.TelemetryDbContext.HistoryTable)).Options);
+    public Pitlane.Platform.Persistence.PostgresPlatformDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Platform.Persistence.PostgresPlatformDbContext>(Pitlane.Platform.Persistence.PlatformDbContext.HistoryTable));
 }
 
-internal sealed class PostgresTelemetryFactory : IDesignTimeDbContextFactory<Pitlane.Telemetry.PostgresTelemetryDbContext>
+internal sealed class SqliteAccountsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Accounts.SqliteAccountsDbContext>
 {
-    public Pitlane.Telemetry.PostgresTelemetryDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<Pitlane.Telemetry.PostgresTelemetryDbContext>()
-            .UseNpgsql("Host=localhost;Database=design", npgsql => npgsql.MigrationsHistoryTable(Pitlane.Telemetry.TelemetryDbContext.HistoryTable)).Options);
+    public Pitlane.Modules.Accounts.SqliteAccountsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Accounts.SqliteAccountsDbContext>(Pitlane.Modules.Accounts.AccountsDbContext.HistoryTable));
+}
+
+internal sealed class PostgresAccountsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Accounts.PostgresAccountsDbContext>
+{
+    public Pitlane.Modules.Accounts.PostgresAccountsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Accounts.PostgresAccountsDbContext>(Pitlane.Modules.Accounts.AccountsDbContext.HistoryTable));
+}
+
+internal sealed class SqliteVehiclesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Vehicles.SqliteVehiclesDbContext>
+{
+    public Pitlane.Modules.Vehicles.SqliteVehiclesDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Vehicles.SqliteVehiclesDbContext>(Pitlane.Modules.Vehicles.VehiclesDbContext.HistoryTable));
+}
+
+internal sealed class PostgresVehiclesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Vehicles.PostgresVehiclesDbContext>
+{
+    public Pitlane.Modules.Vehicles.PostgresVehiclesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Vehicles.PostgresVehiclesDbContext>(Pitlane.Modules.Vehicles.VehiclesDbContext.HistoryTable));
+}
+
+internal sealed class SqliteDiagnosticsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Diagnostics.SqliteDiagnosticsDbContext>
+{
+    public Pitlane.Modules.Diagnostics.SqliteDiagnosticsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Diagnostics.SqliteDiagnosticsDbContext>(Pitlane.Modules.Diagnostics.DiagnosticsDbContext.HistoryTable));
+}
+
+internal sealed class PostgresDiagnosticsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Diagnostics.PostgresDiagnosticsDbContext>
+{
+    public Pitlane.Modules.Diagnostics.PostgresDiagnosticsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Diagnostics.PostgresDiagnosticsDbContext>(Pitlane.Modules.Diagnostics.DiagnosticsDbContext.HistoryTable));
+}
+
+internal sealed class SqliteTelemetryFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Telemetry.SqliteTelemetryDbContext>
+{
+    public Pitlane.Modules.Telemetry.SqliteTelemetryDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Telemetry.SqliteTelemetryDbContext>(Pitlane.Modules.Telemetry.TelemetryDbContext.HistoryTable));
+}
+
+internal sealed class PostgresTelemetryFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Telemetry.PostgresTelemetryDbContext>
+{
+    public Pitlane.Modules.Telemetry.PostgresTelemetryDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Telemetry.PostgresTelemetryDbContext>(Pitlane.Modules.Telemetry.TelemetryDbContext.HistoryTable));
 }

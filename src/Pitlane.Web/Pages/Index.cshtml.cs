@@ -1,22 +1,14 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Pitlane.Platform.Persistence;
+using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Web.Pages;
 
-public sealed class IndexModel(PageOrganization organizations, PitlaneDbContext db) : PageModel
+/// <summary>The signed-in home page: the current organisation, the caller's role and each module's dashboard card.</summary>
+public sealed class IndexModel(PageOrganization organizations) : PageModel
 {
-    public string OrganizationName { get; private set; } = "";
-    public string Role { get; private set; } = "";
-    public int VehicleCount { get; private set; }
+    public MeOrganization? Organization { get; private set; }
+    public string OrganizationName => Organization?.Name ?? "";
+    public string Role => Organization?.Role.ToString() ?? "";
 
-    public async Task OnGetAsync(CancellationToken ct)
-    {
-        if (await organizations.CurrentAsync(ct) is { } org)
-        {
-            OrganizationName = org.Name;
-            Role = org.Role.ToString();
-            VehicleCount = await db.Vehicles.CountAsync(v => v.OrganizationId == org.Id, ct);
-        }
-    }
+    public async Task OnGetAsync(CancellationToken ct) => Organization = await organizations.CurrentAsync(ct);
 }

@@ -7,6 +7,7 @@ using Pitlane.Ai.Tests;
 using Pitlane.Platform;
 using Pitlane.Platform.Persistence;
 using Pitlane.Web.Tests.Infrastructure;
+using Pitlane.Modules.Diagnostics;
 
 namespace Pitlane.Web.Tests.Diagnostics;
 
@@ -63,7 +64,7 @@ public sealed class InterpretationTests(AiSqliteApp app) : DiagnosticsTestBase(a
         Assert.Contains("P0300", request["messages"]!.ToJsonString(), StringComparison.Ordinal);
 
         using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<DiagnosticsDbContext>();
         var audit = await db.Interpretations.AsNoTracking().SingleAsync(i => i.ScanId == scanId, Ct);
         Assert.Contains("P0300", audit.Prompt, StringComparison.Ordinal);
         Assert.Contains("Cylinder 1 is misfiring", audit.Answer, StringComparison.Ordinal);

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Pitlane.Diagnostics.Lane;
+using Pitlane.Modules.Diagnostics;
 using Pitlane.Obd.Simulator;
 using Pitlane.Platform.Persistence;
 using Pitlane.Web.Tests.Infrastructure;
@@ -210,7 +210,7 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
         await AssertAliveAsync(latest);
 
         // The report's expiry passes (set in the database): the link dies although the token's own date is still ahead.
-        var db = App.Service<PitlaneDbContext>();
+        var db = App.Service<DiagnosticsDbContext>();
         await db.DiagnosticReports.Where(r => r.Id == id).ExecuteUpdateAsync(set => set.SetProperty(r => r.ShareExpiresAt, DateTime.UtcNow.AddMinutes(-1)), Ct);
         await AssertDeadAsync(Token(latest));
         Assert.Equal(JsonValueKind.Null, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/reports/{id}", Ct)).GetProperty("shareUrl").ValueKind);
@@ -286,7 +286,7 @@ public abstract class ReportTests(PitlaneApp app) : DiagnosticsTestBase(app)
         await ProblemAsync(await shop.Client.PostAsync($"/api/v1/scans/{failed.GetProperty("id").GetGuid()}/report", null, Ct), HttpStatusCode.Conflict);
 
         // A running scan, written straight to the database so it stays running.
-        var db = App.Service<PitlaneDbContext>();
+        var db = App.Service<DiagnosticsDbContext>();
         var bay = await db.ScanAdapters.AsNoTracking().FirstAsync(a => a.Id == shop.AdapterId, Ct);
         var running = Scan.Create(bay.OrganizationId, null, Vin, bay, Guid.NewGuid(), DateTime.UtcNow);
         running.Status = ScanStatus.Running;

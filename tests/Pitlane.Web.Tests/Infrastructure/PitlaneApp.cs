@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Pitlane.Identity;
+using Pitlane.Modules.Accounts;
 using Pitlane.Platform;
 
 [assembly: AssemblyFixture(typeof(Pitlane.Web.Tests.Infrastructure.PostgresServer))]

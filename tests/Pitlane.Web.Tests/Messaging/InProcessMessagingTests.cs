@@ -23,7 +23,7 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
         var committed = new TestWorkEvent("committed") { OccurredAt = DateTimeOffset.UtcNow };
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.AddOutboxEvent(rolledBack);
             await db.SaveChangesAsync();
@@ -98,9 +98,9 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
         Guid id;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            id = await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueAsync(org, new TestJob(), CancellationToken.None);
+            id = await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueAsync(db, org, new TestJob(), CancellationToken.None);
             await transaction.RollbackAsync();
         }
         var committed = await app.EnqueueAsync(org, new TestJob());
@@ -194,9 +194,9 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
         await using (var scope = app.Services.CreateAsyncScope())
         {
             // As another instance would leave it when killed mid-run: running, attempt 1, lease expired.
-            var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            id = scope.ServiceProvider.GetRequiredService<JobQueue>().Enqueue(org, new TestJob());
+            id = scope.ServiceProvider.GetRequiredService<JobQueue>().Enqueue(db, org, new TestJob());
             await db.SaveChangesAsync();
             var expired = DateTime.UtcNow.AddSeconds(-1);
             await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(set => set
@@ -245,7 +245,7 @@ public sealed class InProcessMessagingTests(InProcessMessagingApp app) : IClassF
     public void Given_wrong_messaging_setting_Then_start_up_fails_naming_it(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        Assert.False(PitlaneSettings.TryRead(configuration, out _, out var fault));
+        Assert.False(PitlaneSettings.TryRead(configuration, PitlaneHost.Modules, out _, out var fault));
         Assert.Contains(named, fault, StringComparison.Ordinal);
     }
 

@@ -154,7 +154,7 @@ public class MessagingApp : PitlaneApp
     public async Task PublishThroughOutboxAsync(params IntegrationEvent[] events)
     {
         await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
         foreach (var integrationEvent in events)
         {
             db.AddOutboxEvent(integrationEvent);
@@ -165,21 +165,21 @@ public class MessagingApp : PitlaneApp
     public async Task<Guid> EnqueueAsync(Guid organizationId, TestJob job)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueAsync(organizationId, job, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().EnqueueAsync(scope.ServiceProvider.GetRequiredService<PlatformDbContext>(), organizationId, job, CancellationToken.None);
     }
 
     public async Task<Guid> PersonalOrganizationAsync(string email)
     {
         await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PitlaneDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<Pitlane.Modules.Accounts.AccountsDbContext>();
         var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
         return await db.Memberships.Where(m => m.UserId == userId).Select(m => m.OrganizationId).FirstAsync();
     }
 
-    public async Task<T> QueryAsync<T>(Func<PitlaneDbContext, Task<T>> query)
+    public async Task<T> QueryAsync<T>(Func<PlatformDbContext, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<PitlaneDbContext>());
+        return await query(scope.ServiceProvider.GetRequiredService<PlatformDbContext>());
     }
 }
 

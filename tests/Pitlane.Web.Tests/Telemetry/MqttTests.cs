@@ -10,7 +10,8 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Pitlane.Platform;
 using Pitlane.Platform.Messaging;
-using Pitlane.Telemetry;
+using Pitlane.Modules.Telemetry;
+using Pitlane.Modules.Telemetry.Contracts;
 using Pitlane.Web.Tests.Infrastructure;
 using Pitlane.Web.Tests.Messaging;
 
@@ -321,6 +322,8 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         public override Task<IReadOnlyList<LatestValue>> ReadLatestAsync(Guid vehicleId, CancellationToken ct) => inner.ReadLatestAsync(vehicleId, ct);
 
         public override Task<long> CountSamplesAsync(Guid vehicleId, CancellationToken ct) => inner.CountSamplesAsync(vehicleId, ct);
+
+        public override Task DeleteVehicleAsync(Guid vehicleId, CancellationToken ct) => inner.DeleteVehicleAsync(vehicleId, ct);
 
         public override Task<MaintenanceReport> MaintainAsync(DateTime now, TelemetryOptions options, CancellationToken ct) => inner.MaintainAsync(now, options, ct);
     }

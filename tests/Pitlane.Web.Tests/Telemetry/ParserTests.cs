@@ -1,6 +1,6 @@
 using System.Text;
 using Pitlane.Platform;
-using Pitlane.Telemetry;
+using Pitlane.Modules.Telemetry;
 
 namespace Pitlane.Web.Tests.Telemetry;
 
@@ -128,10 +128,14 @@ public sealed class BatchParserTests
     [Fact]
     public void Given_telemetry_options_out_of_range_Then_each_fault_names_its_setting()
     {
-        var faults = new TelemetryOptions { MaxBatchBytes = 2_000_000, RetentionDays = 0, MaxBatchSamples = 0 }.Validate(1 << 20);
+        var platform = new PitlaneOptions { MaxRequestBodyBytes = 1 << 20 };
+        var faults = new List<string>();
+        new TelemetryOptions { MaxBatchBytes = 2_000_000, RetentionDays = 0, MaxBatchSamples = 0 }.Validate(faults, platform);
         Assert.Contains(faults, f => f.StartsWith("Pitlane:VehicleTelemetry:MaxBatchBytes", StringComparison.Ordinal));
         Assert.Contains(faults, f => f.StartsWith("Pitlane:VehicleTelemetry:RetentionDays", StringComparison.Ordinal));
         Assert.Contains(faults, f => f.StartsWith("Pitlane:VehicleTelemetry:MaxBatchSamples", StringComparison.Ordinal));
-        Assert.Empty(new TelemetryOptions().Validate(1 << 20));
+        var none = new List<string>();
+        new TelemetryOptions().Validate(none, platform);
+        Assert.Empty(none);
     }
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pitlane.Platform;
-using Pitlane.Telemetry;
+using Pitlane.Modules.Telemetry;
 using Pitlane.Web.Tests.Infrastructure;
 
 namespace Pitlane.Web.Tests.Telemetry;

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Pitlane.Telemetry;
+using Pitlane.Modules.Telemetry;
 using Pitlane.Web.Tests.Infrastructure;
 
 namespace Pitlane.Web.Tests.Telemetry;

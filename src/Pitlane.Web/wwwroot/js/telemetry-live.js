@@ -2,7 +2,7 @@
 // caller's membership), charts the selected signals with Chart.js and keeps the latest-values table current.
 (() => {
   const root = document.getElementById('telemetry-live');
-  if (!root || !window.signalR || !window.Chart) return;
+  if (!root || !window.signalR || !window.Chart || !window.Pitlane) return;
   const vehicleId = root.dataset.vehicleId;
   const known = JSON.parse(root.dataset.signals || '{}');
   const status = document.getElementById('live-status');
@@ -105,17 +105,14 @@
     }
   }
 
-  const connection = new window.signalR.HubConnectionBuilder()
-    .withUrl('/hubs/live')
-    .withAutomaticReconnect()
-    .build();
-  connection.on('telemetry', onTelemetry);
-  const join = async () => {
-    const ok = await connection.invoke('JoinVehicle', vehicleId);
-    if (ok) setStatus('live', 'text-bg-success'); else setStatus('not allowed', 'text-bg-danger');
-  };
-  connection.onreconnecting(() => setStatus('reconnecting…', 'text-bg-warning'));
-  connection.onreconnected(() => join().catch(() => setStatus('offline', 'text-bg-danger')));
-  connection.onclose(() => setStatus('offline', 'text-bg-danger'));
-  connection.start().then(join).catch(() => setStatus('offline', 'text-bg-danger'));
+  // The page's one hub connection (window.Pitlane), shared with the other scripts of the page.
+  window.Pitlane.on('telemetry', onTelemetry);
+  window.Pitlane.onState(state => {
+    if (state === 'reconnecting') setStatus('reconnecting…', 'text-bg-warning');
+    else if (state === 'reconnected') setStatus('live', 'text-bg-success');
+    else setStatus('offline', 'text-bg-danger');
+  });
+  window.Pitlane.join('JoinVehicle', vehicleId)
+    .then(ok => (ok ? setStatus('live', 'text-bg-success') : setStatus('not allowed', 'text-bg-danger')))
+    .catch(() => setStatus('offline', 'text-bg-danger'));
 })();

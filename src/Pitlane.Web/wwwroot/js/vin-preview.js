@@ -6,7 +6,7 @@
   let timer = 0;
   let latest = '';
 
-  const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
+  const { el } = window.Pitlane;
 
   function render(data) {
     target.replaceChildren();
@@ -38,10 +38,13 @@
 
   async function decode(vin) {
     latest = vin;
-    const response = await fetch(`/api/v1/vin/${encodeURIComponent(vin)}`, { headers: { Accept: 'application/json' } });
-    if (vin !== latest) return;
-    const body = await response.json().catch(() => ({}));
-    if (response.ok) render(body); else renderProblem(body);
+    try {
+      const body = await window.Pitlane.api('GET', `/api/v1/vin/${encodeURIComponent(vin)}`);
+      if (vin === latest) render(body);
+    } catch (error) {
+      if (!(error instanceof window.Pitlane.ApiError) || error.status === 0) throw error;
+      if (vin === latest) renderProblem(error.problem || {});
+    }
   }
 
   input.addEventListener('input', () => {

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pitlane.Modules.Accounts;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Modules.Accounts.Pages.Account;
+
+public sealed class LogoutModel(SignInManager<PitlaneUser> signIn, UserManager<PitlaneUser> users) : PageModel
+{
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            // A new security stamp invalidates this user's other cookie sessions at their next validation.
+            await users.UpdateSecurityStampAsync(user);
+        }
+        await signIn.SignOutAsync();
+        Response.Cookies.Delete(PageOrganization.Cookie);
+        return RedirectToPage();
+    }
+}

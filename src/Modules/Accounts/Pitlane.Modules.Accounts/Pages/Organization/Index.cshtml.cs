@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pitlane.Modules.Accounts;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Modules.Accounts.Pages.Organization;
+
+/// <summary>Team management for Owners and Managers, through the same rules as the organisation API.</summary>
+public sealed class TeamModel(PageOrganization organizations, OrganizationMembers members) : PageModel
+{
+    public string OrganizationName { get; private set; } = "";
+    public IReadOnlyList<MemberResponse> Members { get; private set; } = [];
+    public string? Message { get; private set; }
+
+    private MeOrganization? _org;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : Forbid();
+
+    public async Task<IActionResult> OnPostAddAsync(string? email, OrganizationRole role, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return Forbid();
+        }
+        Message = string.IsNullOrWhiteSpace(email) || !Enum.IsDefined(role)
+            ? "Give the person's email and a role."
+            : (await members.AddAsync(_org!.Id, _org.Role, email, role, ct)).Message;
+        return await ReloadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRoleAsync(Guid userId, OrganizationRole role, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return Forbid();
+        }
+        Message = !Enum.IsDefined(role) ? "Unknown role." : (await members.ChangeRoleAsync(_org!.Id, _org.Role, userId, role, ct)).Message;
+        return await ReloadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(Guid userId, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || User.UserId() is not { } callerId)
+        {
+            return Forbid();
+        }
+        Message = (await members.RemoveAsync(_org!.Id, _org.Role, callerId, userId, ct)).Message;
+        return await ReloadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, OrganizationKind kind, CancellationToken ct)
+    {
+        if (User.UserId() is not { } userId)
+        {
+            return Forbid();
+        }
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 120 || kind == OrganizationKind.Personal || !Enum.IsDefined(kind))
+        {
+            Message = "Give the organisation a name (at most 120 characters) and a kind.";
+            return await LoadAsync(ct) ? Page() : Forbid();
+        }
+        var org = await members.CreateOrganizationAsync(userId, name, kind, ct);
+        PageOrganization.Choose(Response, org.Id);
+        return Redirect("/Organization");
+    }
+
+    private async Task<IActionResult> ReloadAsync(CancellationToken ct)
+    {
+        Members = await members.ListAsync(_org!.Id, ct);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        _org = await organizations.CurrentAsync(ct);
+        if (_org is null || !OrganizationMembers.CanManage(_org.Role, OrganizationRole.Technician))
+        {
+            return false;
+        }
+        OrganizationName = _org.Name;
+        Members = await members.ListAsync(_org.Id, ct);
+        return true;
+    }
+}

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Pitlane.Modules.Diagnostics;
+
+/// <summary>The "Pitlane:Diagnostics" section.</summary>
+public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
+{
+    /// <summary>
+    /// Networks a tcp:// adapter may point at, comma-separated: CIDR blocks ("10.20.0.0/16", "fd00::/8"), single addresses,
+    /// or the words "loopback" and "private" (RFC 1918, RFC 4193 unique-local and link-local). Host names are resolved and
+    /// every address they resolve to must be allowed, when the adapter is registered and again at every connect.
+    /// </summary>
+    public string AllowedAdapterNetworks { get; set; } = "loopback,private";
+
+    /// <summary>Whether serial:///dev/... adapters (a cable on the server itself) may be registered.</summary>
+    public bool AllowSerialAdapters { get; set; } = true;
+
+    /// <summary>Longest a scan may run, adapter connect included, before it fails.</summary>
+    public int ScanTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>How long a scan waits for its agent to take it before it fails ("agent offline").</summary>
+    public int AgentPickupSeconds { get; set; } = 60;
+
+    /// <summary>Days a report's share link stays valid.</summary>
+    public int ShareLinkDays { get; set; } = 30;
+
+    /// <summary>
+    /// Requests per minute one client address may make to shared report links (/r/{token} and its PDF), which need no
+    /// login; beyond it they get 429 with Retry-After. The tokens cannot be guessed; this bounds scraping and PDF downloads.
+    /// </summary>
+    public int PublicReportRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// How long a kiosk screen can open a scan it started (its health, interpretation and report): one customer's visit,
+    /// not a history of earlier customers' cars.
+    /// </summary>
+    public int KioskResultMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// The public address share links and QR codes point at, e.g. https://shop.example.com. Empty: the address the report
+    /// was requested on.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The built-in vehicle simulator (embedded profile).</summary>
+    public VehicleSimulatorOptions Simulator { get; set; } = new();
+
+    /// <summary>The AI gateway: an OpenAI-compatible chat completions server. Empty BaseUrl: the built-in rule engine only.</summary>
+    public AiGatewayOptions Ai { get; set; } = new();
+
+    public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
+    {
+        if (!AdapterNetworks.TryParse(AllowedAdapterNetworks, out _, out var fault))
+        {
+            faults.Add($"Pitlane:Diagnostics:AllowedAdapterNetworks: {fault}");
+        }
+        if (ScanTimeoutSeconds is < 5 or > 3600)
+        {
+            faults.Add("Pitlane:Diagnostics:ScanTimeoutSeconds must be between 5 and 3600.");
+        }
+        if (AgentPickupSeconds is < 5 or > 3600)
+        {
+            faults.Add("Pitlane:Diagnostics:AgentPickupSeconds must be between 5 and 3600.");
+        }
+        if (Simulator.Enabled && !Pitlane.Obd.Simulator.SimulatorScenarios.Names.Contains(Simulator.Scenario))
+        {
+            faults.Add($"Pitlane:Diagnostics:Simulator:Scenario must be one of {string.Join(", ", Pitlane.Obd.Simulator.SimulatorScenarios.Names)}, not '{Simulator.Scenario}'.");
+        }
+        if (Simulator.Port is < 0 or > 65535)
+        {
+            faults.Add("Pitlane:Diagnostics:Simulator:Port must be between 0 and 65535.");
+        }
+        if (ShareLinkDays is < 1 or > 3650)
+        {
+            faults.Add("Pitlane:Diagnostics:ShareLinkDays must be between 1 and 3650.");
+        }
+        if (KioskResultMinutes is < 1 or > 1440)
+        {
+            faults.Add("Pitlane:Diagnostics:KioskResultMinutes must be between 1 and 1440.");
+        }
+        if (PublicReportRequestsPerMinute is < 1 or > 100_000)
+        {
+            faults.Add("Pitlane:Diagnostics:PublicReportRequestsPerMinute must be between 1 and 100000.");
+        }
+        if (PublicBaseUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        {
+            faults.Add($"Pitlane:Diagnostics:PublicBaseUrl must be an absolute http(s) URL, not '{url}'.");
+        }
+        if (Ai.BaseUrl is { Length: > 0 } ai && (!Uri.TryCreate(ai, UriKind.Absolute, out var aiUri) || aiUri.Scheme is not ("http" or "https")))
+        {
+            faults.Add($"Pitlane:Diagnostics:Ai:BaseUrl must be an absolute http(s) URL such as https://api.openai.com/v1, not '{ai}'.");
+        }
+        if (Ai.BaseUrl is { Length: > 0 } && string.IsNullOrWhiteSpace(Ai.Model))
+        {
+            faults.Add("Pitlane:Diagnostics:Ai:Model is required when Pitlane:Diagnostics:Ai:BaseUrl is set.");
+        }
+        if (Ai.TimeoutSeconds is < 1 or > 600)
+        {
+            faults.Add("Pitlane:Diagnostics:Ai:TimeoutSeconds must be between 1 and 600.");
+        }
+    }
+}
+
+public sealed class AiGatewayOptions
+{
+    /// <summary>e.g. https://api.openai.com/v1, or a local server's http://127.0.0.1:8080/v1.</summary>
+    public string? BaseUrl { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>A slower answer is abandoned and the rule engine answers instead.</summary>
+    public int TimeoutSeconds { get; set; } = 20;
+}
+
+/// <summary>The allowed adapter networks, parsed from <see cref="DiagnosticsOptions.AllowedAdapterNetworks"/>.</summary>
+public sealed class AdapterNetworks
+{
+    private static readonly IPNetwork[] Private =
+    [
+        IPNetwork.Parse("10.0.0.0/8"),
+        IPNetwork.Parse("172.16.0.0/12"),
+        IPNetwork.Parse("192.168.0.0/16"),
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("fc00::/7"),
+        IPNetwork.Parse("fe80::/10"),
+    ];
+
+    private readonly IReadOnlyList<IPNetwork> _networks;
+    private readonly bool _loopback;
+
+    private AdapterNetworks(IReadOnlyList<IPNetwork> networks, bool loopback)
+    {
+        _networks = networks;
+        _loopback = loopback;
+    }
+
+    public static bool TryParse(string? text, out AdapterNetworks networks, out string? fault)
+    {
+        var list = new List<IPNetwork>();
+        var loopback = false;
+        foreach (var raw in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (raw.Equals("loopback", StringComparison.OrdinalIgnoreCase))
+            {
+                loopback = true;
+            }
+            else if (raw.Equals("private", StringComparison.OrdinalIgnoreCase))
+            {
+                list.AddRange(Private);
+            }
+            else if (IPNetwork.TryParse(raw, out var network))
+            {
+                list.Add(network);
+            }
+            else if (IPAddress.TryParse(raw, out var single))
+            {
+                list.Add(new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                networks = new AdapterNetworks([], false);
+                fault = $"'{raw}' is not a CIDR block, an address, 'loopback' or 'private'.";
+                return false;
+            }
+        }
+        networks = new AdapterNetworks(list, loopback);
+        fault = null;
+        return true;
+    }
+
+    public bool Allows(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address))
+        {
+            return _loopback;
+        }
+        foreach (var network in _networks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="host"/> and returns the address to connect to, or null with the reason when the host does not
+    /// resolve or any of its addresses is outside the allowed networks (so a name cannot smuggle in an outside address).
+    /// </summary>
+    public async Task<(IPAddress? Address, string? Refusal)> ResolveAsync(string host, CancellationToken ct)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, ct);
+            }
+            catch (SocketException)
+            {
+                return (null, $"the host '{host}' does not resolve.");
+            }
+            if (addresses.Length == 0)
+            {
+                return (null, $"the host '{host}' does not resolve.");
+            }
+        }
+        var outside = addresses.FirstOrDefault(a => !Allows(a));
+        return outside is null
+            ? (addresses[0], null)
+            : (null, $"'{host}' ({outside}) is outside the networks adapters may use (Pitlane:Diagnostics:AllowedAdapterNetworks).");
+    }
+}

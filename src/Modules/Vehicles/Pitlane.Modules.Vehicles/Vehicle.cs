@@ -1,0 +1,85 @@
+using Pitlane.Platform.Tenancy;
+using Pitlane.Modules.Vehicles.Contracts;
+
+namespace Pitlane.Modules.Vehicles;
+
+/// <summary>The one vehicle record every module shares. Belongs to exactly one organisation; a VIN is unique within it.</summary>
+public sealed class Vehicle : IOrganizationOwned
+{
+    private Vehicle() { }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public string Vin { get; private set; } = "";
+    public int? ModelYear { get; private set; }
+    public string? Make { get; private set; }
+    public string? Manufacturer { get; private set; }
+    public string? Model { get; private set; }
+    public string? Trim { get; private set; }
+    public string? BodyClass { get; private set; }
+    public string? Engine { get; private set; }
+    public string? FuelType { get; private set; }
+    public string? Country { get; private set; }
+    public string? PlantCountry { get; private set; }
+    /// <summary>Which decoders contributed: "local" or "local+vpic".</summary>
+    public string DecodeSource { get; private set; } = "local";
+    public int? OdometerKm { get; private set; }
+    public string? Plate { get; private set; }
+    public string? Nickname { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public static Vehicle Register(Guid organizationId, VinDecoding decoded, int? odometerKm, string? plate, string? nickname, DateTime now)
+    {
+        var vehicle = new Vehicle
+        {
+            Id = Guid.CreateVersion7(),
+            OrganizationId = organizationId,
+            Vin = decoded.Vin,
+            CreatedAt = now,
+        };
+        vehicle.ApplyDecoding(decoded);
+        vehicle.OdometerKm = odometerKm;
+        vehicle.Plate = Normalise(plate);
+        vehicle.Nickname = Normalise(nickname);
+        vehicle.UpdatedAt = now;
+        return vehicle;
+    }
+
+    public void ApplyDecoding(VinDecoding decoded)
+    {
+        ModelYear = decoded.ModelYear;
+        Make = decoded.Make;
+        Manufacturer = decoded.Manufacturer;
+        Model = decoded.Model;
+        Trim = decoded.Trim;
+        BodyClass = decoded.BodyClass;
+        Engine = decoded.Engine;
+        FuelType = decoded.FuelType;
+        Country = decoded.Country;
+        PlantCountry = decoded.PlantCountry;
+        DecodeSource = decoded.Source;
+    }
+
+    /// <summary>Odometers only go forward; a lower reading is a data-entry error the caller must be told about.</summary>
+    public bool TryRecordOdometer(int km)
+    {
+        if (OdometerKm is { } current && km < current)
+        {
+            return false;
+        }
+        OdometerKm = km;
+        return true;
+    }
+
+    public void Rename(string? nickname) => Nickname = Normalise(nickname);
+
+    public void ChangePlate(string? plate) => Plate = Normalise(plate);
+
+    public void Touch(DateTime now) => UpdatedAt = now;
+
+    public VehicleSummary ToSummary() =>
+        new(Id, OrganizationId, Vin, ModelYear, Make, Model, Trim, Engine, FuelType, OdometerKm, Plate, Nickname);
+
+    private static string? Normalise(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

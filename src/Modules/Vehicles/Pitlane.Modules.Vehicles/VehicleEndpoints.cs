@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Pitlane.Modules.Accounts;
+using Pitlane.Platform;
+using Pitlane.Platform.Persistence;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Modules.Vehicles;
+
+public sealed record CreateVehicleRequest(string? Vin, int? OdometerKm, string? Plate, string? Nickname);
+public sealed record UpdateVehicleRequest(int? OdometerKm, string? Plate, string? Nickname);
+public sealed record VehicleResponse(
+    Guid Id, Guid OrganizationId, string Vin, int? ModelYear, string? Make, string? Manufacturer, string? Model, string? Trim,
+    string? BodyClass, string? Engine, string? FuelType, string? Country, string? PlantCountry, string DecodeSource,
+    int? OdometerKm, string? Plate, string? Nickname, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static VehicleResponse From(Vehicle v) => new(
+        v.Id, v.OrganizationId, v.Vin, v.ModelYear, v.Make, v.Manufacturer, v.Model, v.Trim, v.BodyClass, v.Engine, v.FuelType,
+        v.Country, v.PlantCountry, v.DecodeSource, v.OdometerKm, v.Plate, v.Nickname, v.CreatedAt, v.UpdatedAt);
+}
+
+/// <summary>Vehicles of the request's organisation (X-Organization-Id). Another organisation's vehicle is a 404.</summary>
+public static class VehicleEndpoints
+{
+    public const int MaxOdometerKm = 5_000_000;
+
+    public static IEndpointRouteBuilder MapVehicleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var vehicles = routes.MapTenantApi("/api/v1/vehicles", "Vehicles");
+        vehicles.MapPost("/", Create);
+        vehicles.MapGet("/", List);
+        vehicles.MapGet("/{id:guid}", Get);
+        vehicles.MapPatch("/{id:guid}", Update);
+        vehicles.MapDelete("/{id:guid}", Delete).RequirePermission(VehiclesPermissions.Delete);
+        return routes;
+    }
+
+    private static async Task<Results<Created<VehicleResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateVehicleRequest request, OrganizationScope scope, VehicleRegistration registration, CancellationToken ct)
+    {
+        var outcome = await registration.RegisterAsync(scope.OrganizationId, request, ct);
+        return outcome switch
+        {
+            { Vehicle: { } v } => TypedResults.Created($"/api/v1/vehicles/{v.Id}", VehicleResponse.From(v)),
+            { Errors: { } errors } => Problems.Invalid(errors),
+            _ => Problems.Conflict(outcome.Conflict!),
+        };
+    }
+
+    private static async Task<Results<Ok<ListPage<VehicleResponse>>, ValidationProblem>> List(
+        OrganizationScope scope, VehicleQueries vehicles, CancellationToken ct, int? page = null, int? pageSize = null, string? q = null)
+    {
+        var check = new Validation();
+        var paging = PageRequest.From(page, pageSize, check);
+        check.Require(q is null || q.Length <= VehicleQueries.MaxSearchLength, "q", $"The search text is at most {VehicleQueries.MaxSearchLength} characters.");
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        var found = await vehicles.SearchAsync(scope.OrganizationId, q, paging, ct);
+        return TypedResults.Ok(found.Map(VehicleResponse.From));
+    }
+
+    // The platform's most frequent read, compiled once per provider's model (a compiled query is bound to the
+    // model it first ran against, and the SQLite and PostgreSQL contexts have different models).
+    private static readonly ConcurrentDictionary<Type, Func<VehiclesDbContext, Guid, Guid, CancellationToken, Task<Vehicle?>>> VehicleById = new();
+
+    private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, VehiclesDbContext db, CancellationToken ct)
+    {
+        var query = VehicleById.GetOrAdd(db.GetType(), static _ => EF.CompileAsyncQuery(
+            (VehiclesDbContext context, Guid vehicleId, Guid organizationId, CancellationToken _) =>
+                context.Vehicles.AsNoTracking().FirstOrDefault(v => v.Id == vehicleId && v.OrganizationId == organizationId)));
+        var vehicle = await query(db, id, scope.OrganizationId, ct);
+        return vehicle is null ? Problems.NotFound("No such vehicle.") : TypedResults.Ok(VehicleResponse.From(vehicle));
+    }
+
+    private static async Task<Results<Ok<VehicleResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, UpdateVehicleRequest request, OrganizationScope scope, VehicleChanges changes, CancellationToken ct) =>
+        await changes.UpdateAsync(scope.OrganizationId, id, request.OdometerKm, request.Plate, request.Nickname, ct) switch
+        {
+            null => Problems.NotFound("No such vehicle."),
+            { Errors: { } errors } => Problems.Invalid(errors),
+            { Vehicle: var vehicle } => TypedResults.Ok(VehicleResponse.From(vehicle!)),
+        };
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, OrganizationScope scope, VehicleChanges changes, CancellationToken ct) =>
+        await changes.DeleteAsync(scope.OrganizationId, id, ct) ? TypedResults.NoContent() : Problems.NotFound("No such vehicle.");
+
+    public static Validation ValidateDetails(int? odometerKm, string? plate, string? nickname) => new Validation()
+        .Require(odometerKm is null or >= 0 and <= MaxOdometerKm, "odometerKm", $"odometerKm must be between 0 and {MaxOdometerKm}.")
+        .Require(plate is null || plate.Trim().Length <= 20, "plate", "plate is at most 20 characters.")
+        .Require(nickname is null || nickname.Trim().Length <= 80, "nickname", "nickname is at most 80 characters.");
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Pitlane.Platform.Persistence;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Platform.Live;
+
+/// <summary>
+/// Tells the hub which organisation a module's entity belongs to (the Vehicles module answers for "vehicle"), so a
+/// connection joins that entity's group only after a membership check, and the kernel never reads a module's tables.
+/// </summary>
+public interface ILiveGroupOwner
+{
+    /// <summary>The group kind: "vehicle" for <see cref="LiveGroup.Vehicle"/>.</summary>
+    string Kind { get; }
+
+    Task<Guid?> OrganizationOfAsync(Guid id, CancellationToken ct);
+}
+
+/// <summary>
+/// The one real-time channel. A connection joins a group only after the caller's membership of the group's
+/// organisation is checked; modules publish through <see cref="ILiveChannel"/>.
+/// </summary>
+[Authorize]
+public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory, MembershipCache memberships, IEnumerable<ILiveGroupOwner> owners) : Hub
+{
+    public async Task<bool> JoinOrganization(Guid organizationId) =>
+        await JoinAsync(LiveGroup.Organization(organizationId));
+
+    /// <summary>Live values and events of one vehicle; the vehicle must belong to an organisation the caller is in.</summary>
+    public async Task<bool> JoinVehicle(Guid vehicleId)
+    {
+        var owner = owners.FirstOrDefault(o => o.Kind == "vehicle");
+        var organizationId = owner is null ? null : await owner.OrganizationOfAsync(vehicleId, Context.ConnectionAborted);
+        return organizationId is { } org && await JoinAsync(LiveGroup.Vehicle(org, vehicleId));
+    }
+
+    /// <summary>Progress of one job (a scan, a report); the job must belong to an organisation the caller is in.</summary>
+    public async Task<bool> JoinJob(Guid jobId)
+    {
+        var organizationId = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => (Guid?)j.OrganizationId).FirstOrDefaultAsync(Context.ConnectionAborted);
+        return organizationId is { } org && await JoinAsync(LiveGroup.Job(org, jobId));
+    }
+
+    public Task Leave(string group) => Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
+
+    private async Task<bool> JoinAsync(LiveGroup group)
+    {
+        if (Context.User?.UserId() is not { } userId
+            || await memberships.RoleOfAsync(directory, group.OrganizationId, userId, Context.ConnectionAborted) is null)
+        {
+            return false;
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, group.Name, Context.ConnectionAborted);
+        return true;
+    }
+}
+
+/// <summary><see cref="ILiveChannel"/> over this instance's SignalR connections.</summary>
+internal sealed class SignalRLiveChannel(IHubContext<LiveHub> hub) : ILiveChannel
+{
+    public Task PublishAsync(LiveGroup group, string method, object payload, CancellationToken ct) =>
+        hub.Clients.Group(group.Name).SendAsync(method, payload, ct);
+}

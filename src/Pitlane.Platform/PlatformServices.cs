@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Live;
+using Pitlane.Platform.Messaging;
+using Pitlane.Platform.Modules;
+using Pitlane.Platform.Persistence;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Platform;
+
+/// <summary>Registers the kernel, then every module of the catalogue. The web host and the CLI both compose from here.</summary>
+public static class PlatformServices
+{
+    public static IServiceCollection AddPitlaneCore(this IServiceCollection services, PitlaneSettings settings, ModuleCatalog modules)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(modules);
+        var options = settings.Options;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddHttpContextAccessor();
+        services.AddPitlaneMessaging(options);
+        services.AddModuleDatabase<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(settings, "Platform", PlatformDbContext.HistoryTable);
+        services.AddSingleton<MembershipCache>();
+        services.AddScoped<OrganizationScope>();
+        services.AddScoped<PageOrganization>();
+        services.AddSignalR();
+        services.AddSingleton<ILiveChannel, SignalRLiveChannel>();
+        services.AddPitlaneRateLimiting();
+        modules.AddServices(services, settings);
+        return services;
+    }
+
+    /// <summary>
+    /// 429 with problem+json and Retry-After for every rate-limit policy; modules add their policies with
+    /// <see cref="AddPerClientRateLimit"/>.
+    /// </summary>
+    private static IServiceCollection AddPitlaneRateLimiting(this IServiceCollection services) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+                var what = context.HttpContext.RequestServices.GetServices<RateLimitDescription>().FirstOrDefault(d => d.Policy == policy)?.What ?? "";
+                await Problems.TooManyRequests($"Too many {what} requests from this address; try again in a minute.".Replace("  ", " ", StringComparison.Ordinal))
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+
+    /// <summary>
+    /// A fixed one-minute window of <paramref name="permitsPerMinute"/> requests per client address for the endpoints
+    /// that name <paramref name="policy"/>; <paramref name="what"/> completes the 429's "Too many ... requests".
+    /// </summary>
+    public static IServiceCollection AddPerClientRateLimit(this IServiceCollection services, string policy, int permitsPerMinute, string what)
+    {
+        services.AddSingleton(new RateLimitDescription(policy, what));
+        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(policy, http => RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permitsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })));
+        return services;
+    }
+
+    /// <summary>The kernel's endpoints (jobs, the live hub), then every module's.</summary>
+    public static IEndpointRouteBuilder MapPitlaneApi(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapJobEndpoints();
+        routes.MapHub<LiveHub>("/hubs/live").RequireAuthorization();
+        routes.ServiceProvider.GetRequiredService<ModuleCatalog>().MapEndpoints(routes);
+        return routes;
+    }
+
+    /// <summary>
+    /// Browser sessions call the API with their cookie; an unsafe request so authenticated must carry the antiforgery
+    /// token (header RequestVerificationToken), so another site cannot make the browser act. Bearer calls are exempt.
+    /// </summary>
+    public static IApplicationBuilder UseCookieApiAntiforgery(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var request = http.Request;
+        if (request.Path.StartsWithSegments("/api")
+            && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
+            && http.User.Identity?.IsAuthenticated == true
+            && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                await Problems.AntiforgeryMissing("A signed-in browser request must carry the antiforgery token.").ExecuteAsync(http);
+                return;
+            }
+        }
+        await next(http);
+    });
+}
+
+/// <summary>A rate-limit policy's subject, for its 429 message.</summary>
+public sealed record RateLimitDescription(string Policy, string What);
