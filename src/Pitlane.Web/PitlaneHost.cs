@@ -83,7 +83,9 @@ public static class PitlaneHost
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit(options.MaxRequestBodyBytes);
-        app.UseStaticFiles();
+        // API, hub and health paths are never files: they skip the file-system look-up the static files middleware
+        // makes for every request it sees.
+        app.UseWhen(http => !IsApiPath(http.Request.Path), files => files.UseStaticFiles());
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -106,6 +108,9 @@ public static class PitlaneHost
         app.Map("/api/{**rest}", () => Problems.NotFound("No such API endpoint.")).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health");
 
     public static void PrintWelcome(WebApplication app)
     {

@@ -99,6 +99,9 @@ public abstract class ApiContractTests(PitlaneApp app)
         Assert.Equal(1500, after.GetProperty("odometerKm").GetInt32());
         Assert.Equal(JsonValueKind.Null, after.GetProperty("nickname").ValueKind);
         Assert.Equal("LC-1", after.GetProperty("plate").GetString());
+        // The single read answers exactly what the write stored, every field and timestamp, at once.
+        var read = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{id}");
+        Assert.Equal(after.GetRawText(), read.GetRawText());
 
         var backwards = await client.PatchAsJsonAsync($"/api/v1/vehicles/{id}", new { odometerKm = 10 });
         await AssertProblemAsync(backwards, HttpStatusCode.BadRequest);

@@ -118,6 +118,7 @@ public abstract class LegacyUpgradeTests(PitlaneApp app)
         // Writes work, and a deleted vehicle's diagnostics follow it through the event (no foreign key cascades it now).
         var added = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin = "2HGFC2F58JH512345", plate = "NEW-1" }, Ct);
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM diag_scans WHERE {Quote("Id")} = '{scanId}'"));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/vehicles/{accord}", Ct)).StatusCode);
         await Eventually.HoldsAsync(async () => await ScalarAsync($"SELECT count(*) FROM diag_scans WHERE {Quote("Id")} = '{scanId}'") == 0,
             TimeSpan.FromSeconds(15), "the deleted vehicle's scan is removed by the Diagnostics module");

@@ -193,3 +193,36 @@ public sealed class MigrationTests(PostgresServer postgres)
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<VehiclesDbContext>().Vehicles.CountAsync());
     }
 }
+
+/// <summary>Remembered access tokens: found until the token's own expiry, never after, never when already expired.</summary>
+public sealed class ValidatedTokensTests
+{
+    private sealed class Clock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void Given_remembered_token_Then_it_is_found_until_it_expires_and_not_after()
+    {
+        var clock = new Clock(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        using var tokens = new Pitlane.Modules.Accounts.ValidatedTokens(clock);
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", "x")], "test"));
+        var session = Guid.NewGuid();
+        tokens.Remember("token-1", principal, session, clock.Now.UtcDateTime.AddMinutes(15));
+
+        var known = tokens.Find("token-1");
+        Assert.NotNull(known);
+        Assert.Same(principal, known.Principal);
+        Assert.Equal(session, known.Session);
+        Assert.Null(tokens.Find("token-2"));
+
+        clock.Now = clock.Now.AddMinutes(15);
+        Assert.Null(tokens.Find("token-1"));
+
+        tokens.Remember("already-expired", principal, session, clock.Now.UtcDateTime.AddSeconds(-1));
+        Assert.Null(tokens.Find("already-expired"));
+    }
+}

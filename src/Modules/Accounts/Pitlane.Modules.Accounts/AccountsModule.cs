@@ -44,6 +44,7 @@ public sealed class AccountsModule : IPitlaneModule
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<IServerSecret>(provider => provider.GetRequiredService<SigningKeyProvider>());
         services.AddSingleton<SessionRevocations>();
+        services.AddSingleton<ValidatedTokens>();
         services.AddScoped<OrganizationMembers>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<IMembershipDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());

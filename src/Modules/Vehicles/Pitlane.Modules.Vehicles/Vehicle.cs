@@ -36,13 +36,13 @@ public sealed class Vehicle : IOrganizationOwned
             Id = Guid.CreateVersion7(),
             OrganizationId = organizationId,
             Vin = decoded.Vin,
-            CreatedAt = now,
+            CreatedAt = Stored(now),
         };
         vehicle.ApplyDecoding(decoded);
         vehicle.OdometerKm = odometerKm;
         vehicle.Plate = Normalise(plate);
         vehicle.Nickname = Normalise(nickname);
-        vehicle.UpdatedAt = now;
+        vehicle.UpdatedAt = Stored(now);
         return vehicle;
     }
 
@@ -76,7 +76,13 @@ public sealed class Vehicle : IOrganizationOwned
 
     public void ChangePlate(string? plate) => Plate = Normalise(plate);
 
-    public void Touch(DateTime now) => UpdatedAt = now;
+    public void Touch(DateTime now) => UpdatedAt = Stored(now);
+
+    /// <summary>
+    /// Timestamps to the microsecond, the precision PostgreSQL keeps, so the answer to a write is what a later read
+    /// returns on either database.
+    /// </summary>
+    private static DateTime Stored(DateTime now) => new(now.Ticks - now.Ticks % 10, now.Kind);
 
     public VehicleSummary ToSummary() =>
         new(Id, OrganizationId, Vin, ModelYear, Make, Model, Trim, Engine, FuelType, OdometerKm, Plate, Nickname);

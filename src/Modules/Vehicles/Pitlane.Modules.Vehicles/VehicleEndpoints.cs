@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -65,18 +64,8 @@ public static class VehicleEndpoints
         return TypedResults.Ok(found.Map(VehicleResponse.From));
     }
 
-    // The platform's most frequent read, compiled once per provider's model (a compiled query is bound to the
-    // model it first ran against, and the SQLite and PostgreSQL contexts have different models).
-    private static readonly ConcurrentDictionary<Type, Func<VehiclesDbContext, Guid, Guid, CancellationToken, Task<Vehicle?>>> VehicleById = new();
-
-    private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, VehiclesDbContext db, CancellationToken ct)
-    {
-        var query = VehicleById.GetOrAdd(db.GetType(), static _ => EF.CompileAsyncQuery(
-            (VehiclesDbContext context, Guid vehicleId, Guid organizationId, CancellationToken _) =>
-                context.Vehicles.AsNoTracking().FirstOrDefault(v => v.Id == vehicleId && v.OrganizationId == organizationId)));
-        var vehicle = await query(db, id, scope.OrganizationId, ct);
-        return vehicle is null ? Problems.NotFound("No such vehicle.") : TypedResults.Ok(VehicleResponse.From(vehicle));
-    }
+    private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, IVehicleReader vehicles, CancellationToken ct) =>
+        await vehicles.FindAsync(scope.OrganizationId, id, ct) is { } vehicle ? TypedResults.Ok(vehicle) : Problems.NotFound("No such vehicle.");
 
     private static async Task<Results<Ok<VehicleResponse>, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, UpdateVehicleRequest request, OrganizationScope scope, VehicleChanges changes, CancellationToken ct) =>

@@ -29,6 +29,15 @@ public sealed class VehiclesModule : IPitlaneModule
         services.AddScoped<VehicleRegistration>();
         services.AddScoped<VehicleChanges>();
         services.AddScoped<VehicleQueries>();
+        if (settings.Options.Database.Provider == DatabaseProvider.Sqlite)
+        {
+            var sqlite = DatabaseSetup.SqliteConnectionString(settings.Options, settings.ConnectionString);
+            services.AddSingleton<IVehicleReader>(_ => new SqliteVehicleReader(sqlite));
+        }
+        else
+        {
+            services.AddScoped<IVehicleReader, EfVehicleReader>();
+        }
         services.AddScoped<IVehicleDirectory>(provider => provider.GetRequiredService<VehicleQueries>());
         services.AddScoped<ILiveGroupOwner>(provider => provider.GetRequiredService<VehicleQueries>());
         services.AddScoped<IVehicleRegistrar>(provider => provider.GetRequiredService<VehicleRegistration>());

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using Pitlane.Platform.Tenancy;
@@ -36,10 +37,22 @@ public static class AccountsAuthentication
                 {
                     // WebSocket and server-sent-event clients cannot set headers, so SignalR sends the bearer token as
                     // access_token in the query string; it is accepted on the hub paths only.
-                    OnMessageReceived = context =>
+                    OnMessageReceived = async context =>
                     {
                         context.Token ??= HubAccessToken(context.Request);
-                        return Task.CompletedTask;
+                        // A token seen before skips parsing and signature checking; its session is checked every time.
+                        var services = context.HttpContext.RequestServices;
+                        var token = context.Token ?? BearerToken(context.Request);
+                        if (token is not null && services.GetRequiredService<ValidatedTokens>().Find(token) is { } known)
+                        {
+                            if (await services.GetRequiredService<SessionRevocations>().IsRevokedAsync(services, known.Session, context.HttpContext.RequestAborted))
+                            {
+                                context.Fail("The session was signed out.");
+                                return;
+                            }
+                            context.Principal = known.Principal;
+                            context.Success();
+                        }
                     },
                     OnTokenValidated = async context =>
                     {
@@ -52,6 +65,11 @@ public static class AccountsAuthentication
                         if (await services.GetRequiredService<SessionRevocations>().IsRevokedAsync(services, session, context.HttpContext.RequestAborted))
                         {
                             context.Fail("The session was signed out.");
+                            return;
+                        }
+                        if (context.SecurityToken is { } validated && (BearerToken(context.Request) ?? HubAccessToken(context.Request)) is { } raw)
+                        {
+                            services.GetRequiredService<ValidatedTokens>().Remember(raw, context.Principal!, session, validated.ValidTo);
                         }
                     },
                 };
@@ -84,6 +102,12 @@ public static class AccountsAuthentication
         return services;
     }
 
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
+    }
+
     private static string? HubAccessToken(HttpRequest request) =>
         request.Path.StartsWithSegments("/hubs") && request.Query.TryGetValue("access_token", out var token) && !string.IsNullOrEmpty(token)
             ? token.ToString()
@@ -100,4 +124,40 @@ public static class AccountsAuthentication
         return Task.CompletedTask;
     }
 
+}
+
+/// <summary>
+/// Access tokens whose signature, issuer, audience and lifetime were checked, remembered until they expire (at most
+/// <see cref="MaxEntries"/>, the oldest evicted first by the cache), so a client's next request with the same token
+/// skips the JSON parsing and HMAC. The session is still checked on every request (<see cref="SessionRevocations"/>):
+/// signing out stops a remembered token at once. A token is an immutable signed value; remembering the result of
+/// validating it changes no decision, only when it is made.
+/// </summary>
+public sealed class ValidatedTokens(TimeProvider time) : IDisposable
+{
+    public const int MaxEntries = 10_000;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public sealed record Known(System.Security.Claims.ClaimsPrincipal Principal, Guid Session, DateTime ExpiresAt);
+
+    public Known? Find(string token) =>
+        _cache.TryGetValue(token, out Known? known) && known is not null && known.ExpiresAt > time.GetUtcNow().UtcDateTime ? known : null;
+
+    public void Remember(string token, System.Security.Claims.ClaimsPrincipal principal, Guid session, DateTime expiresAt)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (expiresAt <= now)
+        {
+            return;
+        }
+        _cache.Set(token, new Known(principal, session, expiresAt), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            // The cache runs on the system clock; Find checks the expiry against this class's clock as well.
+            AbsoluteExpirationRelativeToNow = expiresAt - now,
+        });
+    }
+
+    public void Dispose() => _cache.Dispose();
 }
