@@ -91,15 +91,17 @@ public static class PlatformServices
     }
 
     /// <summary>
-    /// Browser sessions call the API with their cookie; an unsafe request so authenticated must carry the antiforgery
-    /// token (header RequestVerificationToken), so another site cannot make the browser act. Bearer calls are exempt.
+    /// Browser sessions call the API with their sign-in cookie; an unsafe request so authenticated must carry the
+    /// antiforgery token (header RequestVerificationToken), so another site cannot make the browser act. Bearer calls
+    /// and devices (their own schemes; kiosk requests check the token themselves) are exempt.
     /// </summary>
     public static IApplicationBuilder UseCookieApiAntiforgery(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var request = http.Request;
         if (request.Path.StartsWithSegments("/api")
             && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-            && http.User.Identity?.IsAuthenticated == true
+            && http.User.Identity is { IsAuthenticated: true, AuthenticationType: var type }
+            && type == Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme
             && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();

@@ -41,12 +41,11 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddDiagnosticReports();
         services.AddScanAgents();
         services.AddKiosks();
+        services.AddDeviceAuthentication();
         services.AddScoped<IDemoSeed, DemoDiagnostics>();
         services.AddIntegrationEventHandler<VehicleDeleted, VehicleDeletedHandler, DiagnosticsDbContext>(EventDelivery.Work, "diagnostics.vehicle-deleted");
         services.AddPerClientRateLimit(ReportEndpoints.PublicRateLimitPolicy, settings.Get<DiagnosticsOptions>().PublicReportRequestsPerMinute, "shared-report");
     }
-
-    public void UseMiddleware(IApplicationBuilder app) => app.UseDeviceAuthentication();
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {

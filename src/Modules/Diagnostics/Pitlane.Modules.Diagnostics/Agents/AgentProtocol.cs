@@ -69,8 +69,7 @@ public static class AgentProtocol
     internal static IEndpointRouteBuilder MapAgentProtocolEndpoints(this IEndpointRouteBuilder routes)
     {
         var agent = routes.MapGroup("/api/v1/diagnostics/agent").WithTags("Diagnostics")
-            .AllowAnonymous()
-            .WithMetadata(DeviceEndpoint.Agent)
+            .RequireAuthorization(DeviceAuthentication.Agent)
             .AddEndpointFilter<AgentKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         agent.MapGet("/work", Work)

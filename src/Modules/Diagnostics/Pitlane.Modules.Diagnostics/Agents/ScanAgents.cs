@@ -79,9 +79,9 @@ public sealed class AgentKeyFilter : IEndpointFilter
     private const int MaxKeyLength = 128;
 
     /// <summary>
-    /// The request's agent, set on <see cref="CurrentAgent"/>; or the 401 to answer. Called by <see cref="DeviceAuthentication"/>
-    /// before the body is read (so an unauthenticated request never gets as far as a 400 about its body), and by the
-    /// filter as a guard where that middleware is not in the pipeline.
+    /// The request's agent, set on <see cref="CurrentAgent"/>; or the 401 to answer. Called by the scan-agent
+    /// authentication scheme before the body is read (so an unauthenticated request never gets as far as a 400 about
+    /// its body), and by the filter as a guard.
     /// </summary>
     public static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {

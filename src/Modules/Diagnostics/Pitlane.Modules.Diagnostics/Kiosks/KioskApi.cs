@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authentication;
+using System.Text.Encodings.Web;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -51,8 +56,7 @@ public static class KioskApi
     {
         routes.MapKioskManagementEndpoints();
         var kiosk = routes.MapGroup("/api/v1/kiosk").WithTags("Diagnostics")
-            .AllowAnonymous()
-            .WithMetadata(DeviceEndpoint.Kiosk)
+            .RequireAuthorization(DeviceAuthentication.Kiosk)
             .AddEndpointFilter<KioskFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         kiosk.MapGet("/", Info);
@@ -208,8 +212,8 @@ public sealed class KioskFilter : IEndpointFilter
 {
     /// <summary>
     /// The request's kiosk, set on <see cref="CurrentKiosk"/>; or the 401 (no paired kiosk) or 400 (an unsafe request
-    /// without the antiforgery token) to answer. Called by <see cref="DeviceAuthentication"/> before the body is read, and
-    /// by the filter as a guard where that middleware is not in the pipeline.
+    /// without the antiforgery token) to answer. Called by the kiosk authentication scheme before the body is read, and
+    /// by the filter as a guard.
     /// </summary>
     public static async Task<IResult?> AuthenticateAsync(HttpContext http)
     {
@@ -238,32 +242,57 @@ public sealed class KioskFilter : IEndpointFilter
         await AuthenticateAsync(context.HttpContext) ?? await next(context);
 }
 
-/// <summary>Marks the endpoints of scan agents (X-Agent-Key) and of kiosk screens (kiosk cookie) for <see cref="DeviceAuthentication"/>.</summary>
-public sealed record DeviceEndpoint(string Kind)
-{
-    public static readonly DeviceEndpoint Agent = new("agent");
-    public static readonly DeviceEndpoint Kiosk = new("kiosk");
-}
-
 /// <summary>
-/// Authenticates scan agents and kiosk screens after routing and before the endpoint runs, so a request without a valid
-/// key or cookie is a 401 whatever its body holds (minimal APIs read the body before endpoint filters run).
+/// The devices of the lane as registered ASP.NET Core authentication schemes: scan agents by their <c>X-Agent-Key</c>,
+/// paired kiosk screens by their device cookie. Their API groups require them by policy, so the authorization
+/// middleware authenticates a device after routing and before the endpoint reads its body: a request without a valid key
+/// or cookie is a 401 (a kiosk's unsafe request without the antiforgery token a 400) whatever its body holds.
 /// </summary>
 public static class DeviceAuthentication
 {
-    public static IApplicationBuilder UseDeviceAuthentication(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public const string AgentScheme = "scan-agent";
+    public const string KioskScheme = "kiosk";
+
+    /// <summary>Only a scan agent authenticated by its key.</summary>
+    public static readonly AuthorizationPolicy Agent = new AuthorizationPolicyBuilder(AgentScheme).RequireAuthenticatedUser().Build();
+
+    /// <summary>Only a paired kiosk screen authenticated by its device cookie.</summary>
+    public static readonly AuthorizationPolicy Kiosk = new AuthorizationPolicyBuilder(KioskScheme).RequireAuthenticatedUser().Build();
+
+    public static AuthenticationBuilder AddDeviceAuthentication(this IServiceCollection services) =>
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, DeviceAuthenticationHandler>(AgentScheme, "Scan agent key (X-Agent-Key)", null)
+            .AddScheme<AuthenticationSchemeOptions, DeviceAuthenticationHandler>(KioskScheme, "Paired kiosk screen (device cookie)", null);
+}
+
+/// <summary>
+/// Authenticates a scan agent (<see cref="AgentKeyFilter.AuthenticateAsync"/>) or a kiosk screen
+/// (<see cref="KioskFilter.AuthenticateAsync"/>) for its scheme, and answers a failed one with that check's own
+/// problem+json (401 naming what is missing, or 400 for a kiosk request without the antiforgery token).
+/// </summary>
+internal sealed class DeviceAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string RefusalKey = "pitlane.device-refusal";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var refusal = http.GetEndpoint()?.Metadata.GetMetadata<DeviceEndpoint>()?.Kind switch
-        {
-            "agent" => await AgentKeyFilter.AuthenticateAsync(http),
-            "kiosk" => await KioskFilter.AuthenticateAsync(http),
-            _ => null,
-        };
+        var agent = Scheme.Name == DeviceAuthentication.AgentScheme;
+        var refusal = agent ? await AgentKeyFilter.AuthenticateAsync(Context) : await KioskFilter.AuthenticateAsync(Context);
         if (refusal is not null)
         {
-            await refusal.ExecuteAsync(http);
-            return;
+            Context.Items[RefusalKey] = refusal;
+            return AuthenticateResult.Fail(agent ? "No valid scan agent key." : "Not a paired kiosk screen.");
         }
-        await next(http);
-    });
+        var services = Context.RequestServices;
+        Claim[] claims = agent
+            ? [new("agent", services.GetRequiredService<CurrentAgent>().Id.ToString()), new("org", services.GetRequiredService<CurrentAgent>().OrganizationId.ToString())]
+            : [new("kiosk", services.GetRequiredService<CurrentKiosk>().Kiosk.Id.ToString()), new("org", services.GetRequiredService<CurrentKiosk>().Kiosk.OrganizationId.ToString())];
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        (Context.Items[RefusalKey] as IResult ?? Problems.Unauthorized("This request needs a device's key or cookie.")).ExecuteAsync(Context);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => HandleChallengeAsync(properties);
 }
