@@ -113,6 +113,19 @@ public abstract class ApiContractTests(PitlaneApp app)
         await AssertProblemAsync(await client.GetAsync($"/api/v1/vehicles/{id}"), HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("pit-001")]
+    [InlineData("1hgcm8")]
+    [InlineData("CUSTOMER acc")]
+    public async Task Given_search_text_in_any_case_Then_the_vehicle_is_found(string q)
+    {
+        var (client, _) = await ShopClientAsync();
+        var found = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={Uri.EscapeDataString(q)}");
+        Assert.Contains(found.GetProperty("items").EnumerateArray(), v => v.GetProperty("vin").GetString() == "1HGCM82633A004352");
+        var none = await client.GetFromJsonAsync<JsonElement>("/api/v1/vehicles?q=zz-no-such");
+        Assert.Equal(0, none.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task Given_duplicate_VIN_in_one_organisation_Then_409_and_nothing_changes()
     {

@@ -109,6 +109,55 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         Assert.Contains("sign up first", message!.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Given_signed_in_owner_When_signing_out_Then_staff_pages_ask_to_sign_in_again()
+    {
+        var browser = Browser();
+        SignIn(browser, "owner@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles");
+        browser.FindElement(By.Id("logout")).Click();
+        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count == 0);
+        Assert.DoesNotContain("Bad Request", browser.PageSource, StringComparison.OrdinalIgnoreCase);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles");
+        Assert.Contains("/Account/Login", browser.Url, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/Vehicles")]
+    [InlineData("/Diagnostics")]
+    [InlineData("/Organization")]
+    public void Given_two_organisations_When_switching_from_a_page_Then_that_page_shows_the_other_one(string page)
+    {
+        var browser = Browser();
+        SignIn(browser, "owner@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/");
+        // The owner's personal organisation is the other choice; switching back restores the shop for the next test.
+        var select = new SelectElement(browser.FindElement(By.Id("organizationId")));
+        var shop = select.SelectedOption.Text;
+        var personal = select.Options.First(o => o.Text != shop).Text;
+        browser.Navigate().GoToUrl($"{app.BaseUrl}{page}");
+        new SelectElement(browser.FindElement(By.Id("organizationId"))).SelectByText(personal);
+        Wait(browser).Until(d => new SelectElement(d.FindElement(By.Id("organizationId"))).SelectedOption.Text == personal);
+        Assert.DoesNotContain("Bad Request", browser.PageSource, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith(page, new Uri(browser.Url).AbsolutePath, StringComparison.Ordinal);
+        new SelectElement(browser.FindElement(By.Id("organizationId"))).SelectByText(shop);
+        Wait(browser).Until(d => new SelectElement(d.FindElement(By.Id("organizationId"))).SelectedOption.Text == shop);
+    }
+
+    [Fact]
+    public void Given_vehicle_search_in_lower_case_Then_it_finds_the_car_and_an_empty_search_says_so()
+    {
+        var browser = Browser();
+        SignIn(browser, "advisor@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles?q=pit-001");
+        Assert.Contains("1HGCM82633A004352", browser.FindElement(By.CssSelector("table.vehicles")).Text, StringComparison.Ordinal);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles?q=zz-no-such");
+        var empty = browser.FindElement(By.Id("vehicles-empty")).Text;
+        Assert.Contains("No vehicle matches", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("No vehicles yet", empty, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _driver?.Quit();

@@ -15,8 +15,8 @@ public sealed class VehicleQueries(VehiclesDbContext db) : IVehicleDirectory, IL
     public const int MaxSearchLength = 64;
 
     /// <summary>
-    /// The organisation's vehicles, newest first; <paramref name="q"/> matches part of the VIN (any case), plate,
-    /// nickname, make or model.
+    /// The organisation's vehicles, newest first; <paramref name="q"/> matches part of the VIN, plate, nickname, make or
+    /// model in any case (the API and the Vehicles page search through here).
     /// </summary>
     public async Task<ListPage<Vehicle>> SearchAsync(Guid organizationId, string? q, PageRequest page, CancellationToken ct)
     {
@@ -24,10 +24,11 @@ public sealed class VehicleQueries(VehiclesDbContext db) : IVehicleDirectory, IL
         var query = db.Vehicles.AsNoTracking().OfOrganization(organizationId);
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var term = q.Trim();
-            var upper = term.ToUpperInvariant();
-            query = query.Where(v => v.Vin.Contains(upper) || (v.Plate != null && v.Plate.Contains(term)) || (v.Nickname != null && v.Nickname.Contains(term))
-                || (v.Make != null && v.Make.Contains(term)) || (v.Model != null && v.Model.Contains(term)));
+            // Both sides upper-cased (SQL upper() on SQLite and PostgreSQL): "pit-001" finds PIT-001, "accord" an Accord.
+            var upper = q.Trim().ToUpperInvariant();
+            query = query.Where(v => v.Vin.Contains(upper) || (v.Plate != null && v.Plate.ToUpper().Contains(upper))
+                || (v.Nickname != null && v.Nickname.ToUpper().Contains(upper)) || (v.Make != null && v.Make.ToUpper().Contains(upper))
+                || (v.Model != null && v.Model.ToUpper().Contains(upper)));
         }
         return await page.ApplyAsync(query.OrderByDescending(v => v.CreatedAt).ThenBy(v => v.Id), ct);
     }
