@@ -30,7 +30,20 @@ public static class PitlaneHost
     {
         var options = startup.Options;
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        if (builder.Environment.IsDevelopment())
+        {
+            // `dotnet run` (launchSettings.json): one readable line per message for a person at a terminal.
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+        else
+        {
+            // Deployed: JSON lines for a log collector.
+            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -104,6 +117,8 @@ public static class PitlaneHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPitlaneApi();
         app.MapRazorPages();
+        // Browsers ask for /favicon.ico on their own; the icon is an SVG (also linked from the layouts).
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous().ExcludeFromDescription();
         // Unknown API paths answer 404 problem+json rather than falling through to the pages.
         app.Map("/api/{**rest}", () => Problems.NotFound("No such API endpoint.")).AllowAnonymous().ExcludeFromDescription();
         return app;

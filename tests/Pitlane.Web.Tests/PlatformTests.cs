@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,20 @@ public sealed class PlatformTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task Given_any_page_Then_the_icon_is_linked_and_served()
+    {
+        using var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var login = await anonymous.GetStringAsync("/Account/Login");
+        Assert.Contains("rel=\"icon\" href=\"/favicon.svg\"", login, StringComparison.Ordinal);
+        var icon = await anonymous.GetAsync("/favicon.svg");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        var legacy = await anonymous.GetAsync("/favicon.ico");
+        Assert.Equal(HttpStatusCode.MovedPermanently, legacy.StatusCode);
+        Assert.Equal("/favicon.svg", legacy.Headers.Location?.ToString());
+    }
+
+    [Fact]
     public async Task Given_demo_profile_Then_seeded_once_with_one_user_per_role()
     {
         using var client = await app.SignedInClientAsync("owner@demo.pitlane.test");
@@ -103,6 +118,23 @@ public sealed class PlatformTests(SqliteApp app) : IClassFixture<SqliteApp>
 
 public sealed class ConfigurationTests
 {
+    [Theory]
+    [InlineData("Development", "simple")]
+    [InlineData("Production", "json")]
+    public async Task Given_environment_Then_console_logs_are_readable_in_development_and_json_elsewhere(string environment, string formatter)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+        });
+        builder.Configuration["Pitlane:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"pitlane-logs-{Guid.NewGuid():N}");
+        Assert.True(PitlaneHost.TryReadOptions(builder.Configuration, out var settings, out var fault), fault);
+        await using var app = PitlaneHost.Build(builder, settings);
+        var console = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>>();
+        Assert.Equal(formatter, console.CurrentValue.FormatterName);
+    }
+
     private static (bool Ok, string? Fault) Read(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
