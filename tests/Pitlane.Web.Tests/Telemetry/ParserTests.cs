@@ -18,6 +18,44 @@ public sealed class BatchParserTests
 
     private static ParseResult Parse(string json, int maxSamples = 100) => Parser(maxSamples).Parse(Encoding.UTF8.GetBytes(json));
 
+    [Theory]
+    [InlineData("""{"batchId":"d","samples":[{"t":"2026-11-22T05:00:00Z","pid":"0C","value":1,"value":2}]}""", "samples[0].value")]
+    [InlineData("""{"batchId":"d","samples":[{"t":"2026-11-22T05:00:00Z","pid":"0C","pid":"0D","value":1}]}""", "samples[0].pid")]
+    [InlineData("""{"batchId":"d","samples":[{"t":"2026-11-22T05:00:00Z","t":"2026-11-22T05:00:01Z","pid":"0C","value":1}]}""", "samples[0].t")]
+    [InlineData("""{"batchId":"d","batchId":"e","samples":[{"t":"2026-11-22T05:00:00Z","pid":"0C","value":1}]}""", "batchId")]
+    [InlineData("""{"batchId":"d","samples":[{"t":"2026-11-22T05:00:00Z","pid":"0C","value":1}],"samples":[]}""", "samples")]
+    public void Given_a_key_twice_in_one_object_Then_400_names_the_field_and_nothing_is_taken(string json, string field)
+    {
+        var result = Parse(json);
+        Assert.Null(result.Batch);
+        Assert.NotNull(result.Errors);
+        Assert.Contains(result.Errors[field], m => m.Contains("more than once", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_key_repeated_87_thousand_times_Then_the_answer_and_the_work_stay_small()
+    {
+        // 6 bytes a repeat: about 87,000 of them in the 512 KiB a batch may be.
+        var body = new StringBuilder("""{"batchId":"flood","samples":[{"t":"2026-11-22T05:00:00Z","pid":"0C","value":1""");
+        while (body.Length < 512 * 1024 - 16)
+        {
+            body.Append(""","t":1""");
+        }
+        body.Append("}]}");
+        var bytes = Encoding.UTF8.GetBytes(body.ToString());
+        var parser = Parser();
+        parser.Parse(bytes);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = parser.Parse(bytes);
+        watch.Stop();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Null(result.Batch);
+        Assert.True(result.Errors!.Values.Sum(v => v.Length) <= BatchParser.MaxErrors * BatchParser.MaxMessagesPerField);
+        Assert.True(allocated < 256 * 1024, $"parsing the flood allocated {allocated:N0} bytes");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"parsing the flood took {watch.Elapsed.TotalMilliseconds:N0} ms");
+    }
+
     [Fact]
     public void Given_valid_batch_Then_samples_in_UTC_with_canonical_pids()
     {

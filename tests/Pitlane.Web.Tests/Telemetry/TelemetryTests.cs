@@ -72,6 +72,32 @@ public abstract class TelemetryTestBase(PitlaneApp app)
 public abstract partial class TelemetryTests(PitlaneApp app) : TelemetryTestBase(app)
 {
     [Fact]
+    public async Task Given_a_key_twice_in_a_sample_Then_400_names_it_and_nothing_is_stored()
+    {
+        var fleet = await FleetAsync();
+        var t = Stamp(BaseTime);
+        var twice = await PostAsync(fleet.Key, $$"""{"batchId":"dup-1","samples":[{"t":"{{t}}","pid":"0C","value":800,"value":9000}]}""");
+        var problem = await ProblemAsync(twice, HttpStatusCode.BadRequest);
+        Assert.Contains("more than once", problem.GetProperty("errors").GetProperty("samples[0].value")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await StoredAsync(fleet.VehicleId));
+
+        // About 87,000 repeats of one key fill the 512 KiB a batch may be: a short 400, quickly.
+        var flood = new StringBuilder($$"""{"batchId":"dup-2","samples":[{"t":"{{t}}","pid":"0C","value":1""");
+        while (flood.Length < 512 * 1024 - 16)
+        {
+            flood.Append(""","t":1""");
+        }
+        flood.Append("}]}");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await PostAsync(fleet.Key, flood.ToString());
+        watch.Stop();
+        await ProblemAsync(answer, HttpStatusCode.BadRequest);
+        Assert.True((await answer.Content.ReadAsByteArrayAsync()).Length < 8 * 1024, "the 400 stays short");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"answered in {watch.Elapsed.TotalMilliseconds:N0} ms");
+        Assert.Equal(0, await StoredAsync(fleet.VehicleId));
+    }
+
+    [Fact]
     public async Task Given_new_device_Then_key_shown_once_and_batch_is_stored_and_acknowledged()
     {
         var fleet = await FleetAsync();

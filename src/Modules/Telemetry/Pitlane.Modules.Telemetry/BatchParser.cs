@@ -26,6 +26,7 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
 {
     public const int MaxBatchIdLength = 64;
     public const int MaxErrors = 20;
+    public const int MaxMessagesPerField = 3;
 
     /// <summary>OBD-II became mandatory for US model year 1996: an earlier timestamp is a device clock that was never set.</summary>
     public static readonly DateTime EarliestSample = new(1996, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -69,6 +70,8 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
         }
         string? batchId = null;
         var batchIdSeen = false;
+        var samplesSeen = false;
+        bool batchIdRepeated = false, samplesRepeated = false;
         List<Sample>? samples = null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var now = time.GetUtcNow().UtcDateTime;
@@ -79,12 +82,23 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
             if (reader.ValueTextEquals("batchId"u8))
             {
                 reader.Read();
+                if (batchIdSeen)
+                {
+                    Duplicate(ref reader, errors, ref batchIdRepeated, null, "batchId");
+                    continue;
+                }
                 batchIdSeen = true;
                 batchId = ReadBatchId(ref reader, errors);
             }
             else if (reader.ValueTextEquals("samples"u8))
             {
                 reader.Read();
+                if (samplesSeen)
+                {
+                    Duplicate(ref reader, errors, ref samplesRepeated, null, "samples");
+                    continue;
+                }
+                samplesSeen = true;
                 if (reader.TokenType != JsonTokenType.StartArray)
                 {
                     reader.Skip();
@@ -165,11 +179,18 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
         string? pid = null;
         double? value = null;
         bool tSeen = false, pidSeen = false, valueSeen = false, valid = true;
+        bool tRepeated = false, pidRepeated = false, valueRepeated = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("t"u8))
             {
                 reader.Read();
+                if (tSeen)
+                {
+                    // Reported once: the repeats of a flood cost no allocation.
+                    valid = Duplicate(ref reader, errors, ref tRepeated, index, "t");
+                    continue;
+                }
                 tSeen = true;
                 t = ReadTime(ref reader, index, errors, latest);
                 valid &= t is not null;
@@ -177,6 +198,12 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
             else if (reader.ValueTextEquals("pid"u8))
             {
                 reader.Read();
+                if (pidSeen)
+                {
+                    // Reported once: the repeats of a flood cost no allocation.
+                    valid = Duplicate(ref reader, errors, ref pidRepeated, index, "pid");
+                    continue;
+                }
                 pidSeen = true;
                 pid = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? Signals.Canonical(reader.ValueSpan) : null;
                 if (pid is null)
@@ -189,6 +216,12 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
             else if (reader.ValueTextEquals("value"u8))
             {
                 reader.Read();
+                if (valueSeen)
+                {
+                    // Reported once: the repeats of a flood cost no allocation.
+                    valid = Duplicate(ref reader, errors, ref valueRepeated, index, "value");
+                    continue;
+                }
                 valueSeen = true;
                 // JSON (RFC 8259 §6) has no NaN or Infinity literals, but 1e400 parses to infinity: bounded explicitly.
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var v) && double.IsFinite(v) && Math.Abs(v) <= MaxAbsValue)
@@ -251,11 +284,35 @@ public sealed class BatchParser(int maxSamples, TimeSpan maxClockSkew, TimeProvi
         return utc;
     }
 
+    /// <summary>
+    /// A key given twice in one object (RFC 8259 §4 leaves the meaning to the receiver): refused, naming the field, rather
+    /// than letting the last one win. Skips the repeated value; always false (the sample is invalid).
+    /// </summary>
+    private static bool Duplicate(ref Utf8JsonReader reader, Dictionary<string, string[]> errors, ref bool reported, int? sample, string name)
+    {
+        reader.Skip();
+        if (!reported)
+        {
+            reported = true;
+            Add(errors, sample is { } index ? $"samples[{index}].{name}" : name, $"{name} appears more than once; give each field once.");
+        }
+        return false;
+    }
+
+    /// <summary>At most <see cref="MaxErrors"/> fields and <see cref="MaxMessagesPerField"/> distinct messages per field, so hostile input cannot grow the answer.</summary>
     private static void Add(Dictionary<string, string[]> errors, string field, string message)
     {
-        if (errors.Count < MaxErrors || errors.ContainsKey(field))
+        if (errors.TryGetValue(field, out var existing))
         {
-            errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+            if (existing.Length < MaxMessagesPerField && Array.IndexOf(existing, message) < 0)
+            {
+                errors[field] = [.. existing, message];
+            }
+            return;
+        }
+        if (errors.Count < MaxErrors)
+        {
+            errors[field] = [message];
         }
     }
 }
