@@ -265,6 +265,10 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         var wait = Wait(browser, 20);
         // Never serviced at 100,000 km: the oil counts from new and is overdue.
         wait.Until(d => d.FindElements(By.CssSelector("#maintenance tr[data-reminder='oil-filter'][data-urgency='overdue']")).Count == 1);
+        // How far past due, in words: "… km overdue", never a negative distance or a "-184 days".
+        var due = browser.FindElement(By.CssSelector("#maintenance tr[data-reminder='oil-filter']")).FindElements(By.TagName("td"))[2].Text;
+        Assert.Contains("overdue", due, StringComparison.Ordinal);
+        Assert.DoesNotContain("-", due, StringComparison.Ordinal);
 
         new SelectElement(browser.FindElement(By.Id("service-key"))).SelectByValue("oil-filter");
         browser.FindElement(By.Id("service-km")).SendKeys("99500");

@@ -61,19 +61,21 @@
 
   // ---- maintenance: every reminder, and recording a service (the reminders count from the latest of each) ----
   const urgencyClass = { overdue: 'text-bg-danger', 'due-soon': 'text-bg-warning', ok: 'text-bg-success', unknown: 'text-bg-secondary' };
+  // "85,000 km overdue" or "1,200 km left": a reminder's distance or time to its due point, never a negative number.
+  const toDue = (value, unit) => (value < 0 ? `${Math.abs(value).toLocaleString()} ${unit} overdue` : `${value.toLocaleString()} ${unit} left`);
   function showMaintenance(reminders) {
     const target = $('maintenance');
     if (!target) return;
     const rows = reminders.map(r => {
       const tr = row(r.name, badge(r.urgency.replace('-', ' '), urgencyClass[r.urgency] || 'text-bg-secondary'),
-        [r.remainingKm != null ? `${Math.round(r.remainingKm).toLocaleString()} km` : null,
-         r.remainingDays != null ? `${r.remainingDays} days` : null].filter(Boolean).join(' · ') || r.basis,
+        [r.remainingKm != null ? toDue(Math.round(r.remainingKm), 'km') : null,
+         r.remainingDays != null ? toDue(r.remainingDays, Math.abs(r.remainingDays) === 1 ? 'day' : 'days') : null].filter(Boolean).join(' · ') || r.basis,
         r.lastDone ? new Date(r.lastDone).toLocaleDateString() : 'never recorded');
       tr.dataset.reminder = r.key;
       tr.dataset.urgency = r.urgency;
       return tr;
     });
-    target.replaceChildren(rows.length ? table(['Item', 'Status', 'Left', 'Last done'], rows) : muted('No maintenance schedule.'));
+    target.replaceChildren(rows.length ? table(['Item', 'Status', 'Due', 'Last done'], rows) : muted('No maintenance schedule.'));
   }
 
   const serviceForm = $('service-form');
