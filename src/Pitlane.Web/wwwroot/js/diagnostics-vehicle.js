@@ -121,7 +121,7 @@
         tbody.append(tr);
       }
       if (tbody.childElementCount > 0) note?.remove();
-      else if (note) note.textContent = 'Nothing received yet. A device for this vehicle (POST /api/v1/devices) sends batches to /api/v1/telemetry/batches.';
+      else if (note) note.textContent = 'Nothing received yet. Values appear here, live, as soon as a telemetry device fitted to this car sends them.';
     } catch (error) {
       if (note) D.showError(note, error, 'Latest values could not be loaded');
     }
