@@ -43,6 +43,7 @@ public static class HealthEngine
         ["fueltrim.drift"] = 10,
         ["battery.falling"] = 10,
         ["coolant.overshoot"] = 15,
+        ["maintenance.overdue"] = 15,
     };
 
     public static HealthAssessment Evaluate(HealthInput input)
@@ -376,6 +377,7 @@ public static class HealthEngine
 
         public HealthAssessment Finish(IReadOnlyList<MaintenanceReminder> reminders)
         {
+            Overdue(reminders);
             // Per-rule caps: the largest findings keep their points, later ones give up what exceeds the cap.
             var capped = new List<Finding>(_findings.Count);
             foreach (var group in _findings.GroupBy(f => f.Rule, StringComparer.Ordinal))
@@ -411,6 +413,24 @@ public static class HealthEngine
                 .ToList();
             var predictions = _predictions.OrderBy(p => p.WithinDays).ThenBy(p => p.Rule, StringComparer.Ordinal).ThenBy(p => p.Text, StringComparer.Ordinal).ToList();
             return new HealthAssessment(score, findings, reminders, predictions);
+        }
+
+        /// <summary>
+        /// Each overdue schedule item takes 5 points (at most 15): a car past its oil change is not a 100/100 car, whether or
+        /// not a scan has been run. Due-soon and unknown items take nothing.
+        /// </summary>
+        private void Overdue(IReadOnlyList<MaintenanceReminder> reminders)
+        {
+            foreach (var r in reminders.Where(r => r.Urgency == ReminderUrgency.Overdue))
+            {
+                var past = new List<string>(2);
+                if (r.RemainingKm is < 0 and var km) past.Add(Invariant($"{-km:N0} km"));
+                if (r.RemainingDays is < 0 and var days) past.Add(Invariant($"{-days:N0} days"));
+                Add("maintenance.overdue", Severity.Medium, 5,
+                    past.Count == 0 ? $"{r.Name}: service overdue" : $"{r.Name}: service overdue by {string.Join(" and ", past)}",
+                    "Service items past their interval wear the car faster: old oil and fluids protect less, and a worn part fails without warning.",
+                    []);
+            }
         }
 
         private Finding Add(string rule, Severity severity, int points, string seen, string why, IReadOnlyList<string> codes, TrendFit? trend = null)

@@ -319,7 +319,7 @@ public static class RuleInterpreter
         {
             sb.Append("No trouble codes are stored. ");
         }
-        var measured = assessment.Findings.Where(f => f.Codes.Count == 0 && f.Rule is not "mil.on" and not "readiness.incomplete").Take(3).Select(f => f.Seen).ToList();
+        var measured = assessment.Findings.Where(f => f.Codes.Count == 0 && f.Rule is not "mil.on" and not "readiness.incomplete" and not "maintenance.overdue").Take(3).Select(f => f.Seen).ToList();
         if (measured.Count > 0) sb.Append("Measurements show: ").Append(string.Join("; ", measured)).Append(". ");
         if (recommendations.Count > 0)
         {

@@ -51,8 +51,10 @@ public class HostileInputTests
         var a = HealthEngine.Evaluate(input);
         var i = RuleInterpreter.Interpret(input, a);
 
-        Assert.Equal(100, a.Score);
-        Assert.Empty(a.Findings);
+        // Nothing measured counts; only the coolant record (dated MinValue, so long overdue by date) takes its 5 points.
+        var finding = Assert.Single(a.Findings);
+        Assert.Equal(("maintenance.overdue", 95), (finding.Rule, a.Score));
+        Assert.DoesNotContain("NaN", finding.Seen, StringComparison.Ordinal);
         Assert.Empty(a.Predictions);
         Assert.DoesNotContain("NaN", i.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain("∞", i.Summary, StringComparison.Ordinal);

@@ -37,8 +37,23 @@ public class MaintenanceTests
         var plugs = Reminder(a, "spark-plugs");
         Assert.Equal((ReminderUrgency.Overdue, -20_000d), (plugs.Urgency, plugs.RemainingKm!.Value));
         Assert.Equal(["air-filter", "spark-plugs", "brake-fluid", "oil-filter", "coolant"], a.Reminders.Select(r => r.Key));
-        // Reminders are advice, not health: the score is unchanged.
-        Assert.Equal(100, a.Score);
+        // Two overdue items (air filter, spark plugs) take 5 points each; due-soon and ok items take nothing.
+        Assert.Equal(90, a.Score);
+        var overdue = a.Findings.Where(f => f.Rule == "maintenance.overdue").ToList();
+        Assert.Equal(2, overdue.Count);
+        Assert.Contains(overdue, f => f.Seen == "Spark plugs: service overdue by 20,000 km");
+        Assert.All(overdue, f => Assert.DoesNotContain("-", f.Seen, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Overdue_maintenance_lowers_the_score_even_without_a_scan_and_at_most_by_15()
+    {
+        var a = HealthEngine.Evaluate(new HealthInput { Now = Now, OdometerKm = 400_000 });
+
+        // Never serviced at 400,000 km: every distance item is overdue, but the rule's cap holds the loss at 15.
+        Assert.True(a.Findings.Count(f => f.Rule == "maintenance.overdue") >= 3);
+        Assert.Equal(85, a.Score);
+        Assert.Equal(100 - a.Score, a.Findings.Sum(f => f.Points));
     }
 
     [Fact]

@@ -269,6 +269,11 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         var due = browser.FindElement(By.CssSelector("#maintenance tr[data-reminder='oil-filter']")).FindElements(By.TagName("td"))[2].Text;
         Assert.Contains("overdue", due, StringComparison.Ordinal);
         Assert.DoesNotContain("-", due, StringComparison.Ordinal);
+        // Never scanned: no score that reads as a clean bill of health, a line saying what to do, and the overdue items listed.
+        wait.Until(d => d.FindElement(By.Id("health-score")).GetAttribute("data-band") == "unmeasured");
+        Assert.Equal("–", browser.FindElement(By.CssSelector("#health-score .score")).Text);
+        Assert.Contains("Not scanned yet", browser.FindElement(By.Id("health-unmeasured")).Text, StringComparison.Ordinal);
+        Assert.Contains("service overdue", browser.FindElement(By.Id("findings")).Text, StringComparison.Ordinal);
 
         new SelectElement(browser.FindElement(By.Id("service-key"))).SelectByValue("oil-filter");
         browser.FindElement(By.Id("service-km")).SendKeys("99500");

@@ -207,6 +207,8 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.InRange(prediction.GetProperty("withinDays").GetInt32(), 1, 365);
         Assert.True(health.GetProperty("score").GetInt32() < 100);
         Assert.Null(health.GetProperty("scanId").GetString());
+        // Telemetry is a measurement: the score stands without a scan.
+        Assert.True(health.GetProperty("measured").GetBoolean());
     }
 
     [Fact]
@@ -222,6 +224,11 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         // Never serviced at 100,000 km: the oil (15,000 km interval) counts from new and is overdue.
         var before = await client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct);
         Assert.Equal("overdue", Reminder(before, "oil-filter").GetProperty("urgency").GetString());
+        // Before any scan the score is not a clean 100: overdue items take points, and the answer says nothing was measured.
+        Assert.False(before.GetProperty("measured").GetBoolean());
+        Assert.Equal("unmeasured", before.GetProperty("band").GetString());
+        Assert.True(before.GetProperty("score").GetInt32() < 100);
+        Assert.Contains(before.GetProperty("findings").EnumerateArray(), f => f.GetProperty("rule").GetString() == "maintenance.overdue");
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var older = await client.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services",

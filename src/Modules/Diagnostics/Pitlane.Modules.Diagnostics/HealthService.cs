@@ -8,7 +8,17 @@ using Pitlane.Modules.Vehicles.Contracts;
 namespace Pitlane.Modules.Diagnostics;
 
 /// <summary>A vehicle's health as of <see cref="EvaluatedAt"/>, with the inputs that produced it.</summary>
-public sealed record VehicleHealth(Guid VehicleId, DateTimeOffset EvaluatedAt, Scan? Scan, HealthInput Input, HealthAssessment Assessment);
+public sealed record VehicleHealth(Guid VehicleId, DateTimeOffset EvaluatedAt, Scan? Scan, HealthInput Input, HealthAssessment Assessment)
+{
+    /// <summary>
+    /// False until the car itself has reported something (a completed scan or telemetry): the score then rests on the service
+    /// history alone, and pages show "not scanned yet" instead of a number that looks like a clean bill of health.
+    /// </summary>
+    public bool Measured => Scan is not null
+        || (Input.Telemetry?.Values.Any(s => s.Count > 0) ?? false)
+        || Input.RestingBattery?.Count > 0
+        || Input.MisfireCounts?.Count > 0;
+}
 
 public sealed record HealthFindingResponse(
     string Rule, string Severity, string Seen, string WhyItMatters, int Points, IReadOnlyList<string> Codes, int? Cylinder, TrendFit? Trend);
@@ -19,13 +29,16 @@ public sealed record ReminderResponse(
 
 public sealed record PredictionResponse(string Rule, string Text, int WithinDays, int? WithinKm, double Threshold, TrendFit Basis);
 
-/// <summary>GET /api/v1/vehicles/{id}/health: the score is 100 minus the findings' points; every finding names its rule.</summary>
+/// <summary>
+/// GET /api/v1/vehicles/{id}/health: the score is 100 minus the findings' points; every finding names its rule.
+/// <c>Measured</c> is false before the first scan or telemetry, when only the service history counts (band "unmeasured").
+/// </summary>
 public sealed record VehicleHealthResponse(
-    Guid VehicleId, int Score, string Band, DateTimeOffset EvaluatedAt, Guid? ScanId, DateTime? ScannedAt, double? OdometerKm,
+    Guid VehicleId, int Score, string Band, bool Measured, DateTimeOffset EvaluatedAt, Guid? ScanId, DateTime? ScannedAt, double? OdometerKm,
     IReadOnlyList<HealthFindingResponse> Findings, IReadOnlyList<ReminderResponse> Reminders, IReadOnlyList<PredictionResponse> Predictions)
 {
     public static VehicleHealthResponse From(VehicleHealth h) => new(
-        h.VehicleId, h.Assessment.Score, HealthService.BandOf(h.Assessment.Score), h.EvaluatedAt, h.Scan?.Id, h.Scan?.CompletedAt, h.Input.OdometerKm,
+        h.VehicleId, h.Assessment.Score, h.Measured ? HealthService.BandOf(h.Assessment.Score) : "unmeasured", h.Measured, h.EvaluatedAt, h.Scan?.Id, h.Scan?.CompletedAt, h.Input.OdometerKm,
         h.Assessment.Findings.Select(f => new HealthFindingResponse(f.Rule, Kebab(f.Severity), f.Seen, f.WhyItMatters, f.Points, f.Codes, f.Cylinder, f.Trend)).ToList(),
         h.Assessment.Reminders.Select(r => new ReminderResponse(r.Key, r.Name, Kebab(r.Urgency), r.LastDone, r.DueKm, r.DueDate, r.RemainingKm, r.RemainingDays, r.Basis)).ToList(),
         h.Assessment.Predictions.Select(p => new PredictionResponse(p.Rule, p.Text, p.WithinDays, p.WithinKm, p.Threshold, p.Basis)).ToList());

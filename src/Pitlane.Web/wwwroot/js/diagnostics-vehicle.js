@@ -38,8 +38,9 @@
       const health = await api('GET', `/api/v1/vehicles/${vehicleId}/health`);
       scoreBadge.className = `score-badge ${D.bandClass(health.band)}`;
       scoreBadge.dataset.band = health.band;
-      scoreBadge.querySelector('.score').textContent = String(health.score);
-      scoreBadge.title = `Health score: ${health.band}`;
+      // Before the car has reported anything, a number would read as a clean bill of health: say what is missing instead.
+      scoreBadge.querySelector('.score').textContent = health.measured ? String(health.score) : '–';
+      scoreBadge.title = health.measured ? `Health score: ${health.band}` : 'No health score yet: start a scan';
       const items = health.findings.map(f => {
         const li = el('li', undefined, 'list-group-item');
         const head = el('div', undefined, 'd-flex gap-2 align-items-center');
@@ -50,10 +51,12 @@
       });
       for (const p of health.predictions || []) items.push(el('li', `Trend: ${p.text}`, 'list-group-item small'));
       showMaintenance(health.reminders || []);
-      if (!items.length) { target.replaceChildren(muted('No findings: nothing lowers the score.')); return; }
+      const notice = health.measured ? [] : [muted('Not scanned yet: start a scan to check trouble codes and live values. Until then only the service history counts.')];
+      notice.forEach(n => { n.id = 'health-unmeasured'; n.classList.add('mb-2'); });
+      if (!items.length) { target.replaceChildren(...notice, muted(health.measured ? 'No findings: nothing lowers the score.' : 'No service is overdue.')); return; }
       const list = el('ul', undefined, 'list-group list-group-flush');
       list.append(...items);
-      target.replaceChildren(list);
+      target.replaceChildren(...notice, list);
     } catch (error) {
       D.showError(target, error, 'Health could not be loaded');
     }
