@@ -247,7 +247,9 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         ((IJavaScriptExecutor)browser).ExecuteScript("window.__sameDocument = true;");
         Click(browser, browser.FindElement(By.Id("start-scan")));
         Wait(browser, 60).Until(d => d.FindElements(By.CssSelector("#scan-history tr[data-scan-id]")).Count == 2);
-        Assert.Contains("Scan complete", wait.Until(d => d.FindElement(By.Id("scan-start-result")).Text), StringComparison.Ordinal);
+        // P0300 and P0301 are each reported stored and permanent: two trouble codes, not four.
+        Assert.Equal("Scan complete: 2 trouble codes.", wait.Until(d => d.FindElement(By.Id("scan-start-result")).Text));
+        wait.Until(d => d.FindElement(By.Id("scan-summary")).Text.Contains("2 trouble codes", StringComparison.Ordinal));
         Assert.Equal(true, ((IJavaScriptExecutor)browser).ExecuteScript("return window.__sameDocument === true;"));
         Assert.Contains("?scan=", browser.Url, StringComparison.Ordinal);
     }

@@ -29,6 +29,11 @@
   };
   const muted = text => el('p', text, 'text-body-secondary small mb-0');
   const badge = (text, cls) => el('span', text, `badge ${cls}`);
+  // A code reported as stored and permanent, or by two ECUs, is one trouble code.
+  const codeCount = dtcs => {
+    const n = new Set(dtcs.map(d => d.code)).size;
+    return n === 1 ? '1 trouble code' : `${n} trouble codes`;
+  };
 
   // ---- health ----
   async function loadHealth() {
@@ -175,7 +180,7 @@
     summary.replaceChildren();
     const line = el('p', undefined, 'mb-1');
     line.append(badge(scan.status, scan.status === 'completed' ? 'text-bg-success' : scan.status === 'failed' ? 'text-bg-danger' : 'text-bg-secondary'),
-      ` MIL ${scan.milOn ? 'on' : 'off'} · ${scan.dtcs.length} code(s)`,
+      ` MIL ${scan.milOn ? 'on' : 'off'} · ${codeCount(scan.dtcs)}`,
       scan.batteryVoltage ? ` · battery ${scan.batteryVoltage}` : '',
       scan.vin ? ` · car reports VIN ` : '');
     if (scan.vin) line.append(el('span', scan.vin, 'vin'));
@@ -429,7 +434,7 @@
       const scan = await D.followScan(queued, onProgress);
       onProgress({ progress: 100, stage: scan.status });
       result.replaceChildren(scan.status === 'completed'
-        ? el('p', `Scan complete: ${scan.dtcs.length} code(s).`, 'text-success small mb-0')
+        ? el('p', `Scan complete: ${codeCount(scan.dtcs)}.`, 'text-success small mb-0')
         : el('p', `Scan failed: ${scan.error}`, 'text-danger small mb-0'));
       selectedScanId = scan.id;
       history.replaceState(null, '', `/Diagnostics/Vehicle/${vehicleId}?scan=${scan.id}`);
