@@ -137,6 +137,41 @@ public abstract class ApiContractTests(PitlaneApp app)
         Assert.Equal(before.GetProperty("total").GetInt32(), after.GetProperty("total").GetInt32());
     }
 
+    [Fact]
+    public async Task Given_VIN_failing_its_check_digit_in_North_America_Then_only_the_Owner_adds_it_and_the_reason_is_kept()
+    {
+        const string Misprinted = "1HGCM82633A004359";
+        var (owner, _) = await ShopClientAsync();
+        var (technician, _) = await ShopClientAsync(Technician);
+        var before = (await owner.GetFromJsonAsync<JsonElement>("/api/v1/vehicles")).GetProperty("total").GetInt32();
+        const string Reason = "VIN plate on the dash and the title both read this; checked by hand";
+
+        // Without a reason it is refused as a probable typo, for everyone.
+        var refused = await AssertProblemAsync(await owner.PostAsJsonAsync("/api/v1/vehicles", new { vin = Misprinted }), HttpStatusCode.BadRequest);
+        Assert.Contains("check digit", refused.GetProperty("errors").GetProperty("vin")[0].GetString(), StringComparison.Ordinal);
+        // A technician cannot override it; a reason too short to say anything is refused.
+        await AssertProblemAsync(await technician.PostAsJsonAsync("/api/v1/vehicles", new { vin = Misprinted, checkDigitOverrideReason = Reason }), HttpStatusCode.Forbidden);
+        var vague = await AssertProblemAsync(await owner.PostAsJsonAsync("/api/v1/vehicles", new { vin = Misprinted, checkDigitOverrideReason = "ok" }), HttpStatusCode.BadRequest);
+        Assert.True(vague.GetProperty("errors").TryGetProperty("checkDigitOverrideReason", out _));
+        Assert.Equal(before, (await owner.GetFromJsonAsync<JsonElement>("/api/v1/vehicles")).GetProperty("total").GetInt32());
+
+        var created = await owner.PostAsJsonAsync("/api/v1/vehicles", new { vin = Misprinted, checkDigitOverrideReason = "  " + Reason + " " });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var vehicle = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var me = await owner.GetFromJsonAsync<JsonElement>("/api/v1/me");
+        var recorded = vehicle.GetProperty("checkDigitOverride");
+        Assert.Equal(Reason, recorded.GetProperty("reason").GetString());
+        Assert.Equal(me.GetProperty("id").GetGuid(), recorded.GetProperty("byUserId").GetGuid());
+        var read = await owner.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicle.GetProperty("id").GetGuid()}");
+        Assert.Equal(Reason, read.GetProperty("checkDigitOverride").GetProperty("reason").GetString());
+        Assert.Equal(recorded.GetProperty("at").GetDateTime(), read.GetProperty("checkDigitOverride").GetProperty("at").GetDateTime());
+
+        // A valid VIN carries no override, even when a reason is sent.
+        var valid = await owner.PostAsJsonAsync("/api/v1/vehicles", new { vin = "2T1BURHE8JC123456", checkDigitOverrideReason = Reason });
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await valid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checkDigitOverride").ValueKind);
+    }
+
     [Theory]
     [InlineData("{\"vin\":\"ABC\"}")]
     [InlineData("{\"vin\":\"1HGCM82633A004353\"}")]

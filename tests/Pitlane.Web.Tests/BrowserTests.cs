@@ -82,6 +82,29 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         browser.FindElement(By.Id("save-vehicle")).Click();
         Wait(browser).Until(d => d.FindElements(By.CssSelector(".alert-danger")).Count > 0);
         Assert.Contains("check digit", browser.FindElement(By.CssSelector(".alert-danger")).Text, StringComparison.OrdinalIgnoreCase);
+        // Only the Owner is offered to keep it anyway.
+        Assert.Empty(browser.FindElements(By.Id("OverrideReason")));
+    }
+
+    [Fact]
+    public void Given_owner_and_a_VIN_failing_its_check_digit_Then_an_override_with_a_reason_is_offered_and_kept()
+    {
+        var browser = Browser();
+        SignIn(browser, "owner@demo.pitlane.test");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles/Add");
+        browser.FindElement(By.Id("Vin")).SendKeys("1HGCM82633A004351");
+        browser.FindElement(By.Id("save-vehicle")).Click();
+        var reason = Wait(browser).Until(d => d.FindElements(By.Id("OverrideReason")).FirstOrDefault());
+        Assert.Contains("check digit", browser.FindElement(By.CssSelector(".alert-danger")).Text, StringComparison.OrdinalIgnoreCase);
+        // The VIN typed is kept in the form; the Owner says what was checked and adds it.
+        Assert.Equal("1HGCM82633A004351", browser.FindElement(By.Id("Vin")).GetAttribute("value"));
+        reason!.SendKeys("Dash plate and title both read this VIN");
+        var save = browser.FindElement(By.Id("save-vehicle"));
+        ((IJavaScriptExecutor)browser).ExecuteScript("arguments[0].scrollIntoView({block: 'center'});", save);
+        Wait(browser).Until(_ => save.Displayed && save.Enabled);
+        save.Click();
+        Wait(browser).Until(d => d.Url.Contains("/Vehicles/Details/", StringComparison.Ordinal));
+        Assert.Contains("Dash plate and title both read this VIN", browser.FindElement(By.Id("vehicle-check-digit-override")).Text, StringComparison.Ordinal);
     }
 
     [Fact]

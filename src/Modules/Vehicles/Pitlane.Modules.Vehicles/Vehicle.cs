@@ -29,6 +29,11 @@ public sealed class Vehicle : IOrganizationOwned
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
+    /// <summary>Why the Owner added this VIN although its check digit fails (49 CFR 565.15(c)); null for a valid VIN.</summary>
+    public string? CheckDigitOverrideReason { get; private set; }
+    public Guid? CheckDigitOverriddenBy { get; private set; }
+    public DateTime? CheckDigitOverriddenAt { get; private set; }
+
     public static Vehicle Register(Guid organizationId, VinDecoding decoded, int? odometerKm, string? plate, string? nickname, DateTime now)
     {
         var vehicle = new Vehicle
@@ -70,6 +75,13 @@ public sealed class Vehicle : IOrganizationOwned
         }
         OdometerKm = km;
         return true;
+    }
+
+    public void RecordCheckDigitOverride(string reason, Guid userId, DateTime now)
+    {
+        CheckDigitOverrideReason = reason.Trim();
+        CheckDigitOverriddenBy = userId;
+        CheckDigitOverriddenAt = Stored(now);
     }
 
     public void Rename(string? nickname) => Nickname = Normalise(nickname);

@@ -10,16 +10,23 @@ using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Vehicles;
 
-public sealed record CreateVehicleRequest(string? Vin, int? OdometerKm, string? Plate, string? Nickname);
+/// <param name="CheckDigitOverrideReason">
+/// Only for a VIN that fails its check digit where 49 CFR 565 makes it mandatory: the Owner's reason for adding it anyway.
+/// </param>
+public sealed record CreateVehicleRequest(string? Vin, int? OdometerKm, string? Plate, string? Nickname, string? CheckDigitOverrideReason = null);
+
+/// <summary>The Owner's recorded decision to keep a VIN whose check digit fails.</summary>
+public sealed record CheckDigitOverrideResponse(string Reason, Guid ByUserId, DateTime At);
 public sealed record UpdateVehicleRequest(int? OdometerKm, string? Plate, string? Nickname);
 public sealed record VehicleResponse(
     Guid Id, Guid OrganizationId, string Vin, int? ModelYear, string? Make, string? Manufacturer, string? Model, string? Trim,
     string? BodyClass, string? Engine, string? FuelType, string? Country, string? PlantCountry, string DecodeSource,
-    int? OdometerKm, string? Plate, string? Nickname, DateTime CreatedAt, DateTime UpdatedAt)
+    int? OdometerKm, string? Plate, string? Nickname, DateTime CreatedAt, DateTime UpdatedAt, CheckDigitOverrideResponse? CheckDigitOverride)
 {
     public static VehicleResponse From(Vehicle v) => new(
         v.Id, v.OrganizationId, v.Vin, v.ModelYear, v.Make, v.Manufacturer, v.Model, v.Trim, v.BodyClass, v.Engine, v.FuelType,
-        v.Country, v.PlantCountry, v.DecodeSource, v.OdometerKm, v.Plate, v.Nickname, v.CreatedAt, v.UpdatedAt);
+        v.Country, v.PlantCountry, v.DecodeSource, v.OdometerKm, v.Plate, v.Nickname, v.CreatedAt, v.UpdatedAt,
+        v.CheckDigitOverrideReason is { } reason ? new(reason, v.CheckDigitOverriddenBy!.Value, v.CheckDigitOverriddenAt!.Value) : null);
 }
 
 /// <summary>Vehicles of the request's organisation (X-Organization-Id). Another organisation's vehicle is a 404.</summary>
@@ -41,11 +48,12 @@ public static class VehicleEndpoints
     private static async Task<Results<Created<VehicleResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateVehicleRequest request, OrganizationScope scope, VehicleRegistration registration, CancellationToken ct)
     {
-        var outcome = await registration.RegisterAsync(scope.OrganizationId, request, ct);
+        var outcome = await registration.RegisterAsync(scope.OrganizationId, request, new(scope.UserId, scope.Can(VehiclesPermissions.OverrideCheckDigit)), ct);
         return outcome switch
         {
             { Vehicle: { } v } => TypedResults.Created($"/api/v1/vehicles/{v.Id}", VehicleResponse.From(v)),
             { Errors: { } errors } => Problems.Invalid(errors),
+            { Forbidden: { } reason } => Problems.Forbidden(reason),
             _ => Problems.Conflict(outcome.Conflict!),
         };
     }

@@ -39,7 +39,8 @@ internal sealed class SqliteVehicleReader(string connectionString) : IVehicleRea
     private const int MaxIdle = 16;
     private const string Sql = """
         SELECT "Id", "OrganizationId", "Vin", "ModelYear", "Make", "Manufacturer", "Model", "Trim", "BodyClass", "Engine",
-               "FuelType", "Country", "PlantCountry", "DecodeSource", "OdometerKm", "Plate", "Nickname", "CreatedAt", "UpdatedAt"
+               "FuelType", "Country", "PlantCountry", "DecodeSource", "OdometerKm", "Plate", "Nickname", "CreatedAt", "UpdatedAt",
+               "CheckDigitOverrideReason", "CheckDigitOverriddenBy", "CheckDigitOverriddenAt"
         FROM "vehicles" WHERE "Id" = $id AND "OrganizationId" = $org LIMIT 1
         """;
 
@@ -80,7 +81,8 @@ internal sealed class SqliteVehicleReader(string connectionString) : IVehicleRea
     private static VehicleResponse Read(SqliteDataReader r) => new(
         Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3),
         Text(r, 4), Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), Text(r, 12), r.GetString(13),
-        r.IsDBNull(14) ? null : r.GetInt32(14), Text(r, 15), Text(r, 16), Utc(r.GetString(17)), Utc(r.GetString(18)));
+        r.IsDBNull(14) ? null : r.GetInt32(14), Text(r, 15), Text(r, 16), Utc(r.GetString(17)), Utc(r.GetString(18)),
+        r.IsDBNull(19) ? null : new(r.GetString(19), Guid.Parse(r.GetString(20)), Utc(r.GetString(21))));
 
     private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 

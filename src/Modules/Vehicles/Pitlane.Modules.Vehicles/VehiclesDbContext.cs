@@ -35,6 +35,7 @@ public abstract class VehiclesDbContext(DbContextOptions options) : DbContext(op
             vehicle.Property(v => v.DecodeSource).HasMaxLength(20);
             vehicle.Property(v => v.Plate).HasMaxLength(20);
             vehicle.Property(v => v.Nickname).HasMaxLength(80);
+            vehicle.Property(v => v.CheckDigitOverrideReason).HasMaxLength(VehicleRegistration.MaxOverrideReasonLength);
         });
         builder.Entity<VinDecodeCacheEntry>(cache =>
         {

@@ -91,7 +91,7 @@ internal sealed class DemoVehicles(VehicleRegistration registration, VehicleQuer
         }
         foreach (var (vin, km, plate, nickname) in Cars)
         {
-            await registration.RegisterAsync(shop, new CreateVehicleRequest(vin, km, plate, nickname), ct);
+            await registration.RegisterAsync(shop, new CreateVehicleRequest(vin, km, plate, nickname), null, ct);
         }
         logger.LogInformation("Seeded {Vehicles} demo vehicles", Cars.Length);
     }

@@ -32,6 +32,16 @@ namespace Pitlane.Modules.Vehicles.Migrations.Postgres
                         .HasMaxLength(120)
                         .HasColumnType("character varying(120)");
 
+                    b.Property<DateTime?>("CheckDigitOverriddenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CheckDigitOverriddenBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CheckDigitOverrideReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Country")
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");

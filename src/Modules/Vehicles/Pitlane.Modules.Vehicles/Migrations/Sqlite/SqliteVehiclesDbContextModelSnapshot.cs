@@ -27,6 +27,16 @@ namespace Pitlane.Modules.Vehicles.Migrations.Sqlite
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CheckDigitOverriddenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CheckDigitOverriddenBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckDigitOverrideReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Country")
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");

@@ -19,7 +19,14 @@ public sealed class AddVehicleModel(PageOrganization organizations, VehicleRegis
     [BindProperty]
     public string? Nickname { get; set; }
 
+    /// <summary>The Owner's reason for keeping a VIN that fails its check digit (offered only after such a refusal).</summary>
+    [BindProperty]
+    public string? OverrideReason { get; set; }
+
     public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    /// <summary>The VIN was refused for its check digit and this user may keep it anyway with a reason.</summary>
+    public bool OfferOverride { get; private set; }
 
     public void OnGet()
     {
@@ -31,12 +38,21 @@ public sealed class AddVehicleModel(PageOrganization organizations, VehicleRegis
         {
             return Forbid();
         }
-        var outcome = await registration.RegisterAsync(org.Id, new CreateVehicleRequest(Vin, OdometerKm, Plate, Nickname), ct);
+        if (User.UserId() is not { } userId)
+        {
+            return Forbid();
+        }
+        var mayOverride = VehiclesPermissions.OverrideCheckDigit.Allows(org.Role);
+        var outcome = await registration.RegisterAsync(org.Id, new CreateVehicleRequest(Vin, OdometerKm, Plate, Nickname, OverrideReason),
+            new Registrant(userId, mayOverride), ct);
         if (outcome.Vehicle is { } vehicle)
         {
             return Redirect($"/Vehicles/Details/{vehicle.Id}");
         }
-        Errors = outcome.Errors?.SelectMany(e => e.Value).ToList() ?? [outcome.Conflict!];
+        Errors = outcome.Errors?.SelectMany(e => e.Value).ToList() ?? [outcome.Conflict ?? outcome.Forbidden!];
+        OfferOverride = mayOverride && outcome.Errors is { } errors
+            && (errors.ContainsKey("checkDigitOverrideReason")
+                || (errors.TryGetValue("vin", out var vin) && vin.Any(m => m.StartsWith(VehicleRegistration.CheckDigitMessageStart, StringComparison.Ordinal))));
         return Page();
     }
 }
