@@ -34,6 +34,18 @@ public sealed class PitlaneOptions
 
     public JobOptions Jobs { get; set; } = new();
 
+    /// <summary>
+    /// The address people reach Pitlane on (e.g. https://shop.example.com): share links, QR codes and invitation links
+    /// point here. Required in the distributed profile, where a request's own host is one instance behind the proxy.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.</summary>
+    public ProxyOptions Proxy { get; set; } = new();
+
+    /// <summary>Several instances share a broker (Pitlane:Messaging:Provider RabbitMq): the distributed profile.</summary>
+    public bool IsDistributed => Messaging.Provider == MessagingProvider.RabbitMq;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
@@ -62,6 +74,19 @@ public sealed class PitlaneOptions
         {
             faults.Add($"Pitlane:Telemetry:OtlpEndpoint must be an absolute URL, not '{otlp}'.");
         }
+        if (PublicBaseUrl is { Length: > 0 } publicUrl)
+        {
+            if (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                faults.Add($"Pitlane:PublicBaseUrl must be an absolute http(s) URL without query, fragment or credentials, not '{publicUrl}'.");
+            }
+        }
+        else if (IsDistributed)
+        {
+            faults.Add("Pitlane:PublicBaseUrl is required in the distributed profile (Pitlane:Messaging:Provider RabbitMq): links must point at the public address, not at one instance.");
+        }
+        Proxy.Validate(faults);
         Messaging.Validate(faults);
         Jobs.Validate(faults);
         return faults;
@@ -74,6 +99,43 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up (embedded profile). Production deploys run `pitlane migrate` instead.</summary>
     public bool MigrateOnStart { get; set; } = true;
+}
+
+/// <summary>The "Pitlane:Proxy" section. Empty: forwarded headers are ignored and the TCP peer is the client.</summary>
+public sealed class ProxyOptions
+{
+    /// <summary>IP addresses of the reverse proxies in front of Pitlane (e.g. 10.0.0.5).</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of reverse proxies in CIDR form (e.g. 172.18.0.0/16 for a compose network).</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>How many proxies deep X-Forwarded-For is read (one: the proxy in front).</summary>
+    public int ForwardLimit { get; set; } = 1;
+
+    public bool Enabled => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+
+    public void Validate(List<string> faults)
+    {
+        foreach (var proxy in KnownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                faults.Add($"Pitlane:Proxy:KnownProxies: '{proxy}' is not an IP address.");
+            }
+        }
+        foreach (var network in KnownNetworks)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                faults.Add($"Pitlane:Proxy:KnownNetworks: '{network}' is not a network in CIDR form (e.g. 10.0.0.0/8).");
+            }
+        }
+        if (ForwardLimit is < 1 or > 10)
+        {
+            faults.Add("Pitlane:Proxy:ForwardLimit must be between 1 and 10.");
+        }
+    }
 }
 
 public sealed class DemoOptions

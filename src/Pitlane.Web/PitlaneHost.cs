@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -84,6 +85,32 @@ public static class PitlaneHost
             antiforgery.HeaderName = "RequestVerificationToken";
             antiforgery.Cookie.Name = "pitlane.csrf";
         });
+        if (options.Proxy.Enabled)
+        {
+            // Behind a reverse proxy: the client's address (rate limits, logs) and scheme (Secure cookies, links) come from
+            // X-Forwarded-For / -Proto, believed only from the configured proxies. X-Forwarded-Host is not read: links use
+            // Pitlane:PublicBaseUrl.
+            builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                forwarded.ForwardLimit = options.Proxy.ForwardLimit;
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var proxy in options.Proxy.KnownProxies)
+                {
+                    forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                }
+                foreach (var network in options.Proxy.KnownNetworks)
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            });
+        }
+        var httpsOnly = options.PublicBaseUrl?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+        builder.Services.AddCookiePolicy(cookies =>
+            // Served over https (the public address says so): every cookie is Secure, also when TLS ends at the proxy.
+            cookies.Secure = httpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
+        builder.Services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddHostedService<DatabasePreparation>();
         if (options.Messaging.Provider == MessagingProvider.RabbitMq)
         {
@@ -92,7 +119,17 @@ public static class PitlaneHost
         AddOpenTelemetry(builder.Services, options);
 
         var app = builder.Build();
+        if (options.Proxy.Enabled)
+        {
+            app.UseForwardedHeaders();
+        }
         app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Strict-Transport-Security on https responses (never on plain http, and not for localhost).
+            app.UseHsts();
+        }
+        app.UseCookiePolicy();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit(options.MaxRequestBodyBytes);

@@ -167,6 +167,32 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Given_distributed_profile_without_public_address_or_shared_signing_key_Then_start_fails_naming_both()
+    {
+        var (ok, fault) = Read(("Pitlane:Messaging:Provider", "RabbitMq"), ("Pitlane:Messaging:RabbitMq:Uri", "amqp://guest:guest@127.0.0.1:5672/"));
+        Assert.False(ok);
+        Assert.Contains("Pitlane:PublicBaseUrl", fault);
+        Assert.Contains("Pitlane:Auth:SigningKey", fault);
+
+        var (configured, none) = Read(("Pitlane:Messaging:Provider", "RabbitMq"), ("Pitlane:Messaging:RabbitMq:Uri", "amqp://guest:guest@127.0.0.1:5672/"),
+            ("Pitlane:PublicBaseUrl", "https://shop.example.test"), ("Pitlane:Auth:SigningKey", new string('k', 48)));
+        Assert.True(configured, none);
+    }
+
+    [Theory]
+    [InlineData("Pitlane:PublicBaseUrl", "shop.example.test")]
+    [InlineData("Pitlane:PublicBaseUrl", "https://shop.example.test/?x=1")]
+    [InlineData("Pitlane:PublicBaseUrl", "ftp://shop.example.test")]
+    [InlineData("Pitlane:Proxy:KnownProxies:0", "proxy.local")]
+    [InlineData("Pitlane:Proxy:KnownNetworks:0", "10.0.0.0/33")]
+    public void Given_bad_public_address_or_proxy_Then_start_fails_naming_the_setting(string key, string value)
+    {
+        var (ok, fault) = Read((key, value));
+        Assert.False(ok);
+        Assert.Contains(key.EndsWith(":0", StringComparison.Ordinal) ? key[..^2] : key, fault);
+    }
+
+    [Fact]
     public void Given_defaults_Then_valid()
     {
         var (ok, fault) = Read();

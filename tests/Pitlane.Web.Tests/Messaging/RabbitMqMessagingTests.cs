@@ -150,6 +150,8 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
         {
             ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("messaging"),
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
+            ["Pitlane:PublicBaseUrl"] = "http://127.0.0.1",
+            ["Pitlane:Auth:SigningKey"] = "distributed-profile-test-signing-key-0123456789",
             ["Pitlane:Messaging:RabbitMq:Uri"] = await rabbit.CreateVirtualHostAsync(),
             ["Pitlane:Demo:Seed"] = "false",
         };
@@ -260,6 +262,8 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
         {
             ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("messaging"),
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
+            ["Pitlane:PublicBaseUrl"] = "http://127.0.0.1",
+            ["Pitlane:Auth:SigningKey"] = "distributed-profile-test-signing-key-0123456789",
             ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "messaging-tests-shared-signing-key-0123456789",
             ["Pitlane:Demo:Seed"] = "false",

@@ -355,6 +355,8 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         {
             ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("telemetry_mqtt"),
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
+            ["Pitlane:PublicBaseUrl"] = "http://127.0.0.1",
+            ["Pitlane:Auth:SigningKey"] = "distributed-profile-test-signing-key-0123456789",
             ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "mqtt-tests-shared-signing-key-0123456789abcdef",
             ["Pitlane:Demo:Seed"] = "false",

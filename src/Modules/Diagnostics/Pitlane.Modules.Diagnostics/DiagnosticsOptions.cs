@@ -38,8 +38,8 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
     public int KioskResultMinutes { get; set; } = 30;
 
     /// <summary>
-    /// The public address share links and QR codes point at, e.g. https://shop.example.com. Empty: the address the report
-    /// was requested on.
+    /// The public address share links and QR codes point at, e.g. https://shop.example.com. Empty: Pitlane:PublicBaseUrl,
+    /// else the address the report was requested on.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
@@ -88,6 +88,8 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
         {
             faults.Add($"Pitlane:Diagnostics:PublicBaseUrl must be an absolute http(s) URL, not '{url}'.");
         }
+        // Unset here: the installation's public address (Pitlane:PublicBaseUrl), if any.
+        PublicBaseUrl = string.IsNullOrEmpty(PublicBaseUrl) ? platform.PublicBaseUrl : PublicBaseUrl;
         if (Ai.BaseUrl is { Length: > 0 } ai && (!Uri.TryCreate(ai, UriKind.Absolute, out var aiUri) || aiUri.Scheme is not ("http" or "https")))
         {
             faults.Add($"Pitlane:Diagnostics:Ai:BaseUrl must be an absolute http(s) URL such as https://api.openai.com/v1, not '{ai}'.");

@@ -37,6 +37,11 @@ public sealed class AuthOptions : IModuleOptions
         {
             faults.Add("Pitlane:Auth:SigningKey must be at least 32 characters (256 bits) when set.");
         }
+        else if (string.IsNullOrEmpty(SigningKey) && platform.IsDistributed)
+        {
+            // A key generated per instance would make every instance refuse the others' tokens and links.
+            faults.Add("Pitlane:Auth:SigningKey is required in the distributed profile: every instance must sign with the same key.");
+        }
         if (AuthRequestsPerMinute is < 1 or > 100_000)
         {
             faults.Add("Pitlane:Auth:AuthRequestsPerMinute must be between 1 and 100000.");
