@@ -19,6 +19,9 @@ namespace Pitlane.Platform;
 /// <summary>Registers the kernel, then every module of the catalogue. The web host and the CLI both compose from here.</summary>
 public static class PlatformServices
 {
+    /// <summary>Entries the shared in-memory cache holds at most (each entry counts 1).</summary>
+    public const int MemoryCacheEntries = 100_000;
+
     public static IServiceCollection AddPitlaneCore(this IServiceCollection services, PitlaneSettings settings, ModuleCatalog modules)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -27,7 +30,11 @@ public static class PlatformServices
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache();
+        // Bounded: every entry has size 1, so a flood of distinct keys (random device keys, organisation ids) cannot grow
+        // the process without limit; the oldest entries are compacted away.
+        services.AddMemoryCache(cache => cache.SizeLimit = MemoryCacheEntries);
+        services.AddSingleton<Retention.RetentionWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Retention.RetentionWorker>());
         services.AddHttpContextAccessor();
         services.AddPitlaneMessaging(options);
         services.AddModuleDatabase<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(settings, "Platform", PlatformDbContext.HistoryTable);

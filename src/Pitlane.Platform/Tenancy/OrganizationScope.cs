@@ -51,7 +51,7 @@ public sealed class MembershipCache(IMemoryCache cache)
             return role;
         }
         var membership = await directory().RoleOfAsync(organizationId, userId, ct);
-        cache.Set(key, membership, Lifetime);
+        cache.Set(key, membership, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 });
         return membership;
     }
 

@@ -1,3 +1,4 @@
+using Pitlane.Platform.Retention;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public sealed class AccountsModule : IPitlaneModule
         ArgumentNullException.ThrowIfNull(settings);
         var auth = settings.Get<AuthOptions>();
         services.AddModuleDatabase<AccountsDbContext, SqliteAccountsDbContext, PostgresAccountsDbContext>(settings, Name, AccountsDbContext.HistoryTable);
+        services.AddRetention<RefreshTokenRetention>();
         services.AddIdentityCore<PitlaneUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = true;

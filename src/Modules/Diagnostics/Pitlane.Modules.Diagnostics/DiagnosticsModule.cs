@@ -1,3 +1,4 @@
+using Pitlane.Platform.Retention;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,7 @@ public sealed class DiagnosticsModule : IPitlaneModule
         ArgumentNullException.ThrowIfNull(settings);
         services.AddModuleDatabase<DiagnosticsDbContext, SqliteDiagnosticsDbContext, PostgresDiagnosticsDbContext>(settings, Name, DiagnosticsDbContext.HistoryTable);
         services.AddScoped<AdapterPolicy>();
+        services.AddRetention<InterpretationRetention>();
         services.AddSingleton<BuiltInVehicleSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<BuiltInVehicleSimulator>());
         services.AddSingleton<IWelcomeNote, SimulatorNote>();

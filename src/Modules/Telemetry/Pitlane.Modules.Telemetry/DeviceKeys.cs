@@ -30,7 +30,11 @@ public sealed class DeviceKeys(IMemoryCache cache, IServiceScopeFactory scopes)
             return identity;
         }
         identity = await LoadAsync(d => d.KeyHash == hash, ct);
-        cache.Set(cacheKey, identity, Lifetime);
+        // Only known devices are cached: a flood of made-up keys must not fill the cache (it is rate-limited instead).
+        if (identity is not null)
+        {
+            cache.Set(cacheKey, identity, Entry);
+        }
         return identity;
     }
 
@@ -47,7 +51,10 @@ public sealed class DeviceKeys(IMemoryCache cache, IServiceScopeFactory scopes)
             return identity;
         }
         identity = await LoadAsync(d => d.Id == deviceId, ct);
-        cache.Set(cacheKey, identity, Lifetime);
+        if (identity is not null)
+        {
+            cache.Set(cacheKey, identity, Entry);
+        }
         return identity;
     }
 
@@ -70,6 +77,8 @@ public sealed class DeviceKeys(IMemoryCache cache, IServiceScopeFactory scopes)
         cache.Remove(CacheKey(keyHash));
         cache.Remove(IdCacheKey(deviceId));
     }
+
+    private static MemoryCacheEntryOptions Entry => new() { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 };
 
     private static string CacheKey(byte[] hash) => "telemetry-device:" + Convert.ToHexString(hash);
 

@@ -1,3 +1,4 @@
+using Pitlane.Platform.Retention;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public sealed class VehiclesModule : IPitlaneModule
         var vpic = settings.Get<VpicOptions>();
         services.AddModuleDatabase<VehiclesDbContext, SqliteVehiclesDbContext, PostgresVehiclesDbContext>(settings, Name, VehiclesDbContext.HistoryTable);
         services.AddScoped<VinDecodingService>();
+        services.AddRetention<VinCacheRetention>();
         services.AddScoped<VehicleRegistration>();
         services.AddScoped<VehicleChanges>();
         services.AddScoped<VehicleQueries>();

@@ -67,7 +67,7 @@ public sealed class VinDecodingService(
     TimeProvider time,
     ILogger<VinDecodingService> logger)
 {
-    private static readonly TimeSpan CacheLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromDays(90);
 
     public async Task<VinDecoding> DecodeAsync(string vin, CancellationToken ct)
     {

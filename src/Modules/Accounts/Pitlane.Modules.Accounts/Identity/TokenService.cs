@@ -198,9 +198,11 @@ public sealed class SessionRevocations(IMemoryCache cache)
         revoked = await db.RefreshTokens.AsNoTracking()
             .Where(t => t.FamilyId == familyId)
             .AnyAsync(t => t.RevokedAt != null, ct);
-        cache.Set(key, revoked, Lifetime);
+        cache.Set(key, revoked, Entry);
         return revoked;
     }
 
-    public void Forget(Guid familyId) => cache.Set(("session", familyId), true, Lifetime);
+    public void Forget(Guid familyId) => cache.Set(("session", familyId), true, Entry);
+
+    private static MemoryCacheEntryOptions Entry => new() { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 };
 }
