@@ -108,6 +108,51 @@ public sealed class ProxyTests
     }
 
     [Fact]
+    public async Task Given_ingest_limit_Then_a_flood_of_batches_from_one_address_is_429_before_any_key_lookup()
+    {
+        var (app, client) = await StartAsync("Production", ("Pitlane:VehicleTelemetry:IngestRequestsPerMinute", "2"));
+        await using var _ = app;
+        using var __ = client;
+        async Task<HttpResponseMessage> PostAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry/batches")
+            {
+                Content = JsonContent.Create(new { batchId = "b", samples = Array.Empty<object>() }),
+            };
+            request.Headers.Add("X-Device-Key", Guid.NewGuid().ToString("N"));
+            return await client.SendAsync(request, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync()).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync()).StatusCode);
+        var limited = await PostAsync();
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+        Assert.True(limited.Headers.RetryAfter is not null);
+        // Made-up keys are not remembered: the shared cache holds no entry for them.
+        var cache = (Microsoft.Extensions.Caching.Memory.MemoryCache)app.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+        Assert.DoesNotContain(cache.Keys, k => k is string s && s.StartsWith("telemetry-device:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Device_streams_are_counted_per_device_and_released_once()
+    {
+        var streams = new Pitlane.Modules.Telemetry.DeviceStreams(Microsoft.Extensions.Options.Options.Create(
+            new Pitlane.Modules.Telemetry.TelemetryOptions { MaxStreamsPerDevice = 2 }));
+        var device = Guid.NewGuid();
+        Assert.True(streams.TryOpen(device));
+        var first = streams.Holding(device);
+        Assert.True(streams.TryOpen(device));
+        using var second = streams.Holding(device);
+        Assert.False(streams.TryOpen(device));
+        Assert.True(streams.TryOpen(Guid.NewGuid()));
+        first.Dispose();
+        first.Dispose();
+        Assert.Equal(1, streams.OpenCount(device));
+        Assert.True(streams.TryOpen(device));
+    }
+
+    [Fact]
     public async Task Given_development_Then_no_HSTS()
     {
         var (app, client) = await StartAsync("Development", ("Pitlane:Proxy:KnownProxies:0", "127.0.0.1"));

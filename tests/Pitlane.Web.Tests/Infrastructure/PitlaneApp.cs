@@ -29,6 +29,7 @@ public abstract class PitlaneApp : WebApplicationFactory<Program>, IAsyncLifetim
         Set("Pitlane:Vpic:Enabled", "false");
         Set("Pitlane:Auth:AuthRequestsPerMinute", "100000");
         Set("Pitlane:Diagnostics:PublicReportRequestsPerMinute", "100000");
+        Set("Pitlane:VehicleTelemetry:IngestRequestsPerMinute", "1000000");
         Set("Logging:LogLevel:Default", "Warning");
         return ValueTask.CompletedTask;
     }

@@ -28,6 +28,9 @@ public static class IngestEndpoints
     public const string KeyHeader = "X-Device-Key";
     public const string StreamPath = "/api/v1/telemetry/stream";
 
+    /// <summary>Per client address, on batch posts and stream handshakes (Pitlane:VehicleTelemetry:IngestRequestsPerMinute).</summary>
+    public const string RateLimitPolicy = "telemetry-ingest";
+
     private static readonly JsonSerializerOptions AckJson = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -35,7 +38,7 @@ public static class IngestEndpoints
 
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/api/v1/telemetry/batches", PostBatch).WithTags("Telemetry").AllowAnonymous()
+        routes.MapPost("/api/v1/telemetry/batches", PostBatch).WithTags("Telemetry").AllowAnonymous().RequireRateLimiting(RateLimitPolicy)
             .Accepts<BatchDocument>("application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -50,7 +53,7 @@ public static class IngestEndpoints
         var stream = routes.CreateApplicationBuilder();
         stream.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         stream.Run(StreamAsync);
-        routes.Map(StreamPath, stream.Build()).WithTags("Telemetry").AllowAnonymous().ExcludeFromDescription();
+        routes.Map(StreamPath, stream.Build()).WithTags("Telemetry").AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
         return routes;
     }
 
@@ -123,6 +126,13 @@ public static class IngestEndpoints
             await Problems.Unauthorized($"A valid, unrevoked device key is required in the {KeyHeader} header or ?key=.").ExecuteAsync(http);
             return;
         }
+        var streams = services.GetRequiredService<DeviceStreams>();
+        if (!streams.TryOpen(device.DeviceId))
+        {
+            await Problems.TooManyRequests($"This device key already has {streams.MaxPerDevice} open streams; close one first.").ExecuteAsync(http);
+            return;
+        }
+        using var _ = streams.Holding(device.DeviceId);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var max = ingest.MaxBatchBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(max + 1);
@@ -200,6 +210,60 @@ public static class IngestEndpoints
             if (result.EndOfMessage)
             {
                 return (oversized ? 0 : length, result.MessageType, oversized);
+            }
+        }
+    }
+}
+
+/// <summary>Open WebSocket streams per device on this instance, at most Pitlane:VehicleTelemetry:MaxStreamsPerDevice each.</summary>
+public sealed class DeviceStreams(Microsoft.Extensions.Options.IOptions<TelemetryOptions> options)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _open = new();
+
+    public int MaxPerDevice => options.Value.MaxStreamsPerDevice;
+
+    /// <summary>Counts one more stream for the device, unless it is at the limit.</summary>
+    public bool TryOpen(Guid deviceId)
+    {
+        while (true)
+        {
+            var current = _open.GetOrAdd(deviceId, 0);
+            if (current >= MaxPerDevice)
+            {
+                return false;
+            }
+            if (_open.TryUpdate(deviceId, current + 1, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Releases the stream counted by <see cref="TryOpen"/> when disposed.</summary>
+    public IDisposable Holding(Guid deviceId) => new Release(this, deviceId);
+
+    public int OpenCount(Guid deviceId) => _open.TryGetValue(deviceId, out var n) ? n : 0;
+
+    private void Close(Guid deviceId)
+    {
+        while (_open.TryGetValue(deviceId, out var current))
+        {
+            if (current <= 1 ? _open.TryRemove(new KeyValuePair<Guid, int>(deviceId, current)) : _open.TryUpdate(deviceId, current - 1, current))
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class Release(DeviceStreams owner, Guid deviceId) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Close(deviceId);
             }
         }
     }

@@ -42,6 +42,8 @@ public static class TelemetryServices
         ArgumentNullException.ThrowIfNull(settings);
         services.AddTelemetryDatabase(settings);
         services.AddSingleton<DeviceKeys>();
+        services.AddSingleton<DeviceStreams>();
+        services.AddPerClientRateLimit(IngestEndpoints.RateLimitPolicy, settings.Get<TelemetryOptions>().IngestRequestsPerMinute, "telemetry upload");
         services.AddSingleton<TelemetryIngest>();
         services.AddHostedService<TelemetryMaintenance>();
         // Its store may be another file (SQLite) than the inbox's, so the handler is idempotent instead of sharing the

@@ -30,6 +30,12 @@ public sealed class TelemetryOptions : IModuleOptions
     /// <summary>PostgreSQL: daily partitions created this many days ahead of today.</summary>
     public int PartitionDaysAhead { get; set; } = 3;
 
+    /// <summary>Batch posts and stream handshakes per minute from one client address; beyond it 429 with Retry-After.</summary>
+    public int IngestRequestsPerMinute { get; set; } = 1_200;
+
+    /// <summary>Open WebSocket streams one device key may hold at once; one more is a 429 until one closes.</summary>
+    public int MaxStreamsPerDevice { get; set; } = 4;
+
     /// <summary>Most rows one read returns (raw samples or buckets).</summary>
     public int MaxReadRows { get; set; } = 10_000;
 
@@ -45,6 +51,14 @@ public sealed class TelemetryOptions : IModuleOptions
         if (MaxBatchBytes < 256 || MaxBatchBytes > maxRequestBodyBytes)
         {
             faults.Add($"Pitlane:VehicleTelemetry:MaxBatchBytes must be between 256 and Pitlane:MaxRequestBodyBytes ({maxRequestBodyBytes}).");
+        }
+        if (IngestRequestsPerMinute is < 1 or > 1_000_000)
+        {
+            faults.Add("Pitlane:VehicleTelemetry:IngestRequestsPerMinute must be between 1 and 1000000.");
+        }
+        if (MaxStreamsPerDevice is < 1 or > 1_000)
+        {
+            faults.Add("Pitlane:VehicleTelemetry:MaxStreamsPerDevice must be between 1 and 1000.");
         }
         if (MaxClockSkewSeconds is < 0 or > 86_400)
         {
