@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Pitlane.Obd;
 using Pitlane.Obd.Elm;
 using Pitlane.Obd.J1979;
+using Pitlane.Vin;
 using Pitlane.Modules.Accounts.Contracts;
 using Pitlane.Platform.Tenancy;
 using Pitlane.Platform;
@@ -194,10 +195,13 @@ public sealed class ClearCodesJobHandler(
             var vin = (await client.ReadVinAsync(timeout.Token))?.Text?.Trim().ToUpperInvariant();
             if (vin is null || !string.Equals(vin, clearing.ExpectedVin, StringComparison.Ordinal))
             {
-                clearing.Vin = vin is { Length: 17 } ? vin : null;
+                // Quoted only when it is a VIN: anything else is the peer's text (see AdapterFailures).
+                var wellFormed = vin is not null && VinDecoder.Decode(vin).IsWellFormed;
+                clearing.Vin = wellFormed ? vin : null;
                 throw new ScanFailedException(vin is null
                     ? $"The car did not report its VIN, so it cannot be confirmed to be {clearing.ExpectedVin}; codes were not cleared."
-                    : $"The car on the adapter reports VIN {vin}, not {clearing.ExpectedVin}; codes were not cleared.");
+                    : wellFormed ? $"The car on the adapter reports VIN {vin}, not {clearing.ExpectedVin}; codes were not cleared."
+                    : $"The car on the adapter did not report a valid VIN, so it cannot be confirmed to be {clearing.ExpectedVin}; codes were not cleared.");
             }
             await ReportAsync(clearing, job, "clear", ct);
             var ecus = await client.ClearTroubleCodesAsync(ClearConfirmation.EraseCodesFreezeFramesAndReadiness, timeout.Token);
@@ -207,13 +211,9 @@ public sealed class ClearCodesJobHandler(
         {
             throw new ScanFailedException("The adapter did not finish clearing in time; the codes may or may not have been cleared: scan the car to see.");
         }
-        catch (ObdException e)
+        catch (Exception e) when (e is ObdException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            throw new ScanFailedException($"The adapter '{adapter.Name}' failed: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
-        {
-            throw new ScanFailedException($"The adapter '{adapter.Name}' could not be reached: {e.Message}", e);
+            throw new ScanFailedException(AdapterFailures.Describe(adapter.Name, e), e);
         }
     }
 

@@ -108,13 +108,9 @@ public sealed class ScanJobHandler(
         {
             return await FailPermanentlyAsync(scan, e.Message, e);
         }
-        catch (ObdException e)
+        catch (Exception e) when (e is ObdException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            return await FailPermanentlyAsync(scan, $"The adapter '{adapter.Name}' failed: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
-        {
-            return await FailPermanentlyAsync(scan, $"The adapter '{adapter.Name}' could not be reached: {e.Message}", e);
+            return await FailPermanentlyAsync(scan, AdapterFailures.Describe(adapter.Name, e), e);
         }
     }
 
