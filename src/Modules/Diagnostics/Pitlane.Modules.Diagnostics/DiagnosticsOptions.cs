@@ -109,6 +109,12 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
         }
     }
 
+    /// <summary>
+    /// The longest a scan can honestly still be queued or running: the agent's pickup time, the scan's own time limit and a
+    /// minute for the queue. A kiosk screen is not held up by a scan older than this (its job died without closing it).
+    /// </summary>
+    public TimeSpan LongestScan => TimeSpan.FromSeconds(AgentPickupSeconds + ScanTimeoutSeconds + 60);
+
     /// <summary><see cref="AllowedAdapterNetworks"/>, or the profile's default when it is unset.</summary>
     public string EffectiveAdapterNetworks(Pitlane.Platform.DatabaseProvider provider) =>
         !string.IsNullOrWhiteSpace(AllowedAdapterNetworks) ? AllowedAdapterNetworks

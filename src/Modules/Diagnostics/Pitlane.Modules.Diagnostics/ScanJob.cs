@@ -32,7 +32,7 @@ public sealed class ScanJobHandler(
     IOptions<DiagnosticsOptions> options,
     TimeProvider time,
     JobSlot slot,
-    ILogger<ScanJobHandler> logger) : IJobHandler<ScanJob>
+    ILogger<ScanJobHandler> logger) : IJobHandler<ScanJob>, IJobEndHandler<ScanJob>
 {
     /// <summary>Progress percent when each stage starts.</summary>
     public static int PercentOf(string stage) => stage switch
@@ -112,6 +112,23 @@ public sealed class ScanJobHandler(
         {
             return await FailPermanentlyAsync(scan, AdapterFailures.Describe(adapter.Name, e), e);
         }
+    }
+
+    /// <summary>
+    /// The job ended without a result in a way the run itself could not record: cancelled while queued, or dead because
+    /// the instance running its last attempt went away. The scan row ends with it, so nobody (a kiosk screen) waits for it.
+    /// </summary>
+    public async Task JobEndedAsync(JobEnding<ScanJob> ending, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ending);
+        var scan = await db.Scans.FirstOrDefaultAsync(s => s.Id == ending.Payload.ScanId && s.OrganizationId == ending.OrganizationId, ct);
+        if (scan is null || scan.Status is ScanStatus.Completed or ScanStatus.Failed)
+        {
+            return;
+        }
+        await FailAsync(scan, ending.State == JobState.Cancelled
+            ? "The scan was cancelled."
+            : "The scan stopped before it finished (the server running it went away). Please start it again.");
     }
 
     private async Task<object?> FailPermanentlyAsync(Scan scan, string message, Exception? cause)
