@@ -296,7 +296,26 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
         Assert.Equal("1FTFW1ET5DFC10312", scan.GetProperty("vin").GetString());
         Assert.Equal(Vin, scan.GetProperty("expectedVin").GetString());
-        Assert.Equal(vehicleId, scan.GetProperty("vehicleId").GetGuid());
+        // Not credited to the vehicle it was started for: the car's own VIN is not valid, so to no vehicle at all.
+        Assert.Equal(JsonValueKind.Null, scan.GetProperty("vehicleId").ValueKind);
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/scans", Ct)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_vehicle_chosen_and_car_reporting_another_valid_VIN_Then_scan_goes_to_the_car_reporting_vehicle()
+    {
+        const string carVin = "1FTFW1ET9DFC10312";
+        await using var sim = await SimulatorAsync("healthy", vin: carVin);
+        var shop = await ShopAsync(sim);
+        var vehicleId = await VehicleAsync(shop.Client, Vin);
+
+        var scan = await ScanAsync(shop.Client, new { vehicleId, adapterId = shop.AdapterId });
+
+        Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
+        var carId = scan.GetProperty("vehicleId").GetGuid();
+        Assert.NotEqual(vehicleId, carId);
+        Assert.Equal(carVin, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{carId}", Ct)).GetProperty("vin").GetString());
+        Assert.Equal(JsonValueKind.Null, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct)).GetProperty("scanId").ValueKind);
     }
 
     [Fact]

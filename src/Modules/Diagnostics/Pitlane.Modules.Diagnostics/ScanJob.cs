@@ -21,7 +21,7 @@ public sealed record ScanJob(Guid ScanId);
 /// <summary>
 /// Runs a scan: connects to the adapter (or hands the scan to its agent), reports each stage on the scan row and as job
 /// progress (pushed live to job:{id}), stores the <see cref="ScanDocument"/>, checks the car's VIN against the vehicle's
-/// and links a scan started without a vehicle to the car it found. A scan that cannot complete ends "failed" with the
+/// and links the scan to the vehicle of the VIN the car reported (flagging a mismatch). A scan that cannot complete ends "failed" with the
 /// reason, and the job dead: a car at the kiosk is not scanned again behind anyone's back.
 /// </summary>
 public sealed class ScanJobHandler(
@@ -149,8 +149,16 @@ public sealed class ScanJobHandler(
     private async Task CompleteAsync(Scan scan, ScanDocument document, CancellationToken ct)
     {
         var vin = document.Vin is { Length: 17 } v ? v.ToUpperInvariant() : null;
+        // The scan belongs to the car that answered: when its VIN differs from the vehicle the scan was started for, it
+        // goes to the vehicle with the car's VIN (or to none), flagged, so one car's codes never sit beside another car's
+        // service history, odometer and plate. A car that reports no VIN keeps the vehicle staff chose (a kiosk scan
+        // has none: a typed VIN alone does not show anyone a vehicle's history).
         // First: registering a new vehicle saves this context, and the scan must not be seen completed without its vehicle.
-        var vehicleId = scan.VehicleId ?? (vin is not null ? await VehicleOfAsync(scan.OrganizationId, vin, ct) : null);
+        var vehicleId = scan.VehicleId;
+        if (vin is not null && (vehicleId is null || !string.Equals(vin, scan.ExpectedVin, StringComparison.Ordinal)))
+        {
+            vehicleId = await VehicleOfAsync(scan.OrganizationId, vin, ct);
+        }
         scan.Vin = vin;
         scan.VinMismatch = vin is not null && scan.ExpectedVin is not null && !string.Equals(vin, scan.ExpectedVin, StringComparison.Ordinal);
         scan.Protocol = document.Protocol.Length > 80 ? document.Protocol[..80] : document.Protocol;
