@@ -51,6 +51,21 @@ public sealed class QueuedScanCancelTests(NoWorkerApp app) : KioskTestBase(app),
         Assert.Equal(HttpStatusCode.Accepted, (await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { }, Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Given_queued_code_clearing_When_its_job_is_cancelled_Then_the_clearing_says_nothing_was_cleared()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "ClearCancel");
+        var vehicleId = await VehicleAsync(shop.Client, Vin);
+        var accepted = await StartClearingAsync(shop.Client, vehicleId, shop.AdapterId);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await shop.Client.PostAsync($"/api/v1/jobs/{accepted.GetProperty("jobId").GetGuid()}/cancel", null, Ct)).StatusCode);
+
+        var clearing = (await ClearingsAsync(shop.Client, vehicleId)).Single();
+        Assert.Equal("failed", clearing.GetProperty("status").GetString());
+        Assert.Contains("nothing was cleared", clearing.GetProperty("error").GetString()!, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("porter@demo.pitlane.test")]
     [InlineData("sales@demo.pitlane.test")]

@@ -130,7 +130,7 @@ public sealed class ClearCodesJobHandler(
     IOptions<DiagnosticsOptions> options,
     TimeProvider time,
     JobSlot slot,
-    ILogger<ClearCodesJobHandler> logger) : IJobHandler<ClearCodesJob>
+    ILogger<ClearCodesJobHandler> logger) : IJobHandler<ClearCodesJob>, IJobEndHandler<ClearCodesJob>
 {
     public async Task<object?> RunAsync(JobContext<ClearCodesJob> job, CancellationToken ct)
     {
@@ -249,6 +249,26 @@ public sealed class ClearCodesJobHandler(
         clearing.Progress = ClearCodesStages.PercentOf(stage);
         await db.SaveChangesAsync(ct);
         await job.ReportAsync(clearing.Progress, stage, ct);
+    }
+
+    /// <summary>
+    /// The job ended in a way the run could not record (cancelled while queued, or dead because the instance running it
+    /// went away): the clearing row ends with it, saying whether anything may have been erased.
+    /// </summary>
+    public async Task JobEndedAsync(JobEnding<ClearCodesJob> ending, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ending);
+        var clearing = await db.CodeClearings.FirstOrDefaultAsync(c => c.Id == ending.Payload.ClearingId && c.OrganizationId == ending.OrganizationId, ct);
+        if (clearing is null || clearing.Status is ScanStatus.Completed or ScanStatus.Failed)
+        {
+            return;
+        }
+        await FailRowAsync(clearing, (clearing.Status, ending.State) switch
+        {
+            (ScanStatus.Queued, JobState.Cancelled) => "The code clearing was cancelled before it started; nothing was cleared.",
+            (ScanStatus.Queued, _) => "The code clearing could not start; nothing was cleared.",
+            _ => "The code clearing stopped before it finished; the codes may or may not have been cleared: scan the car to see.",
+        });
     }
 
     private async Task<object?> FailAsync(CodeClearing clearing, string message, Exception? cause)
