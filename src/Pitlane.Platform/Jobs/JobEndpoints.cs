@@ -37,12 +37,23 @@ public static class JobEndpoints
     }
 
     /// <summary>
+    /// 403 for a role that may not start jobs of this type (<see cref="JobRegistration.Permission"/>).
     /// 202: a queued job is cancelled at once; a running job's handler is told through its token within one heartbeat
     /// (Pitlane:Jobs:HeartbeatMilliseconds) and the job then shows "cancelled". 409: the job already ended.
     /// </summary>
     private static async Task<Results<Accepted<JobResponse>, ProblemHttpResult>> Cancel(
-        Guid id, OrganizationScope scope, JobStore store, PlatformDbContext db, TimeProvider time, CancellationToken ct)
+        Guid id, OrganizationScope scope, JobStore store, JobRegistry registry, PlatformDbContext db, TimeProvider time, CancellationToken ct)
     {
+        var type = await db.Jobs.AsNoTracking().Where(j => j.Id == id && j.OrganizationId == scope.OrganizationId).Select(j => j.Type).FirstOrDefaultAsync(ct);
+        if (type is null)
+        {
+            return Problems.NotFound("No such job.");
+        }
+        // Stopping work is as much a decision as starting it: only the roles that may start this kind of job.
+        if (registry.ForType(type)?.Permission is { } permission && !scope.Can(permission))
+        {
+            return Problems.Forbidden($"Your role ({scope.Role}) may not cancel this job: it needs a role that may {permission.Action}.");
+        }
         var outcome = await store.RequestCancelAsync(id, scope.OrganizationId, time.GetUtcNow().UtcDateTime, ct);
         if (outcome == CancelOutcome.NotFound)
         {

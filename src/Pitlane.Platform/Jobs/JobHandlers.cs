@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitlane.Platform.Messaging;
+using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Platform.Jobs;
 
@@ -15,6 +16,22 @@ public interface IJobHandler<TPayload> where TPayload : notnull
 {
     Task<object?> RunAsync(JobContext<TPayload> job, CancellationToken ct);
 }
+
+/// <summary>
+/// Optional on a job handler: told when its job ended without succeeding (cancelled or dead), however that came about:
+/// cancelled while queued or waiting for a retry, cancelled while running, the last attempt failed, or the instance
+/// running the last attempt died and its lease expired. A handler that keeps its own record of the work (a scan row)
+/// closes it here, so the record never says "queued" or "running" behind a job that will not run again. Called once
+/// per ending, on the instance that ended the job, after the job's row changed; a failure here is logged, not retried.
+/// </summary>
+public interface IJobEndHandler<TPayload> where TPayload : notnull
+{
+    Task JobEndedAsync(JobEnding<TPayload> ending, CancellationToken ct);
+}
+
+/// <param name="State">Cancelled or Dead.</param>
+/// <param name="Error">The job's last error (dead jobs), or null.</param>
+public sealed record JobEnding<TPayload>(Guid JobId, Guid OrganizationId, TPayload Payload, JobState State, string? Error);
 
 /// <summary>What a running handler knows about its job, and how it reports progress.</summary>
 public sealed class JobContext<TPayload>(Guid id, Guid organizationId, int attempt, TPayload payload, Func<int, string?, CancellationToken, Task> report)
@@ -58,13 +75,25 @@ public sealed class JobPermanentFailureException(string message, Exception? inne
 /// <summary>One job type: its stored name, payload type, attempts and how to run it.</summary>
 public sealed class JobRegistration
 {
-    internal JobRegistration(string type, Type payloadType, int? maxAttempts, Func<IServiceProvider, Job, int, Func<int, string?, CancellationToken, Task>, CancellationToken, Task<object?>> run)
+    internal JobRegistration(string type, Type payloadType, int? maxAttempts, Func<IServiceProvider, Job, int, Func<int, string?, CancellationToken, Task>, CancellationToken, Task<object?>> run,
+        Permission? permission = null, Func<IServiceProvider, Job, CancellationToken, Task>? ended = null)
     {
         Type = type;
         PayloadType = payloadType;
         MaxAttempts = maxAttempts;
         Run = run;
+        Permission = permission;
+        Ended = ended;
     }
+
+    /// <summary>
+    /// Who may start jobs of this type, and so who may cancel one (POST /api/v1/jobs/{id}/cancel); null: any member of
+    /// the job's organisation.
+    /// </summary>
+    public Permission? Permission { get; }
+
+    /// <summary>The handler's <see cref="IJobEndHandler{TPayload}"/>, when it has one.</summary>
+    internal Func<IServiceProvider, Job, CancellationToken, Task>? Ended { get; }
 
     public string Type { get; }
 
@@ -109,7 +138,9 @@ public static class JobServices
     /// Registers <typeparamref name="THandler"/> for jobs of <typeparamref name="TPayload"/>. The type name (default: the
     /// payload's type name) is stored in platform_jobs: keep it stable while jobs of it may be queued.
     /// </summary>
-    public static IServiceCollection AddJobHandler<TPayload, THandler>(this IServiceCollection services, string? type = null, int? maxAttempts = null)
+    /// <param name="permission">Who may start (and so cancel) jobs of this type; null: any member of the organisation.</param>
+    public static IServiceCollection AddJobHandler<TPayload, THandler>(this IServiceCollection services, string? type = null, int? maxAttempts = null,
+        Permission? permission = null)
         where TPayload : notnull
         where THandler : class, IJobHandler<TPayload>
     {
@@ -118,23 +149,32 @@ public static class JobServices
             throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, "A job type allows between 1 and 100 attempts.");
         }
         services.TryAddScoped<THandler>();
+        Func<IServiceProvider, Job, CancellationToken, Task>? ended = null;
+        if (typeof(IJobEndHandler<TPayload>).IsAssignableFrom(typeof(THandler)))
+        {
+            ended = (provider, job, ct) => ((IJobEndHandler<TPayload>)provider.GetRequiredService<THandler>()).JobEndedAsync(
+                new JobEnding<TPayload>(job.Id, job.OrganizationId, PayloadOf<TPayload>(job), job.State, job.Error), ct);
+        }
         services.AddSingleton(new JobRegistration(type ?? typeof(TPayload).Name, typeof(TPayload), maxAttempts,
             async (provider, job, attempt, report, ct) =>
             {
-                TPayload payload;
-                try
-                {
-                    payload = JsonSerializer.Deserialize<TPayload>(job.Payload, JobRegistry.Json)
-                        ?? throw new JobPermanentFailureException($"The payload of job {job.Id} is null.");
-                }
-                catch (JsonException e)
-                {
-                    throw new JobPermanentFailureException($"The payload of job {job.Id} is not a valid {typeof(TPayload).Name}: {e.Message}", e);
-                }
-                var context = new JobContext<TPayload>(job.Id, job.OrganizationId, attempt, payload, report);
+                var context = new JobContext<TPayload>(job.Id, job.OrganizationId, attempt, PayloadOf<TPayload>(job), report);
                 return await provider.GetRequiredService<THandler>().RunAsync(context, ct);
-            }));
+            }, permission, ended));
         return services;
+    }
+
+    private static TPayload PayloadOf<TPayload>(Job job) where TPayload : notnull
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TPayload>(job.Payload, JobRegistry.Json)
+                ?? throw new JobPermanentFailureException($"The payload of job {job.Id} is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new JobPermanentFailureException($"The payload of job {job.Id} is not a valid {typeof(TPayload).Name}: {e.Message}", e);
+        }
     }
 
     internal static IServiceCollection AddPitlaneJobs(this IServiceCollection services, PitlaneOptions options)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pitlane.Platform.Persistence;
 
 namespace Pitlane.Platform.Jobs;
@@ -21,7 +22,7 @@ public enum CancelOutcome
 /// update waits for the row lock and re-checks the condition on the new row version (READ COMMITTED), on SQLite
 /// writers are serialised; either way two workers never both claim one job.
 /// </summary>
-public sealed class JobStore(IServiceScopeFactory scopes)
+public sealed class JobStore(IServiceScopeFactory scopes, JobRegistry registry, ILogger<JobStore> logger)
 {
     /// <summary>queued, or failed and due, or running with an expired lease (its instance died): becomes ours.</summary>
     public Task<bool> TryClaimAsync(Guid id, string owner, DateTime now, TimeSpan lease, CancellationToken ct) =>
@@ -106,6 +107,7 @@ public sealed class JobStore(IServiceScopeFactory scopes)
         if (await jobs.Where(j => j.State == JobState.Queued || j.State == JobState.Failed)
                 .ExecuteUpdateAsync(set => set.SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.CancelRequested, true).SetProperty(j => j.UpdatedAt, now), ct) == 1)
         {
+            await NotifyEndedAsync(id);
             return CancelOutcome.Cancelled;
         }
         if (await jobs.Where(j => j.State == JobState.Running)
@@ -135,14 +137,49 @@ public sealed class JobStore(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
-        var expired = db.Jobs.Where(j => j.State == JobState.Running && j.LeaseUntil < now);
-        var cancelled = await expired.Where(j => j.CancelRequested).ExecuteUpdateAsync(set => set
-            .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.LeaseOwner, (string?)null)
-            .SetProperty(j => j.LeaseUntil, (DateTime?)null).SetProperty(j => j.UpdatedAt, now), ct);
-        var dead = await expired.Where(j => !j.CancelRequested && j.Attempts >= j.MaxAttempts).ExecuteUpdateAsync(set => set
-            .SetProperty(j => j.State, JobState.Dead).SetProperty(j => j.Error, "The instance running the last attempt stopped (lease expired).")
-            .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTime?)null).SetProperty(j => j.UpdatedAt, now), ct);
-        return cancelled + dead;
+        var candidates = await db.Jobs.AsNoTracking()
+            .Where(j => j.State == JobState.Running && j.LeaseUntil < now && (j.CancelRequested || j.Attempts >= j.MaxAttempts))
+            .Select(j => j.Id).Take(100).ToListAsync(ct);
+        var ended = 0;
+        foreach (var id in candidates)
+        {
+            // One conditional update per job, so each ending is known and its handler told (another instance may win it).
+            var expired = db.Jobs.Where(j => j.Id == id && j.State == JobState.Running && j.LeaseUntil < now);
+            var changed = await expired.Where(j => j.CancelRequested).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.State, JobState.Cancelled).SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseUntil, (DateTime?)null).SetProperty(j => j.UpdatedAt, now), ct);
+            changed += await expired.Where(j => !j.CancelRequested && j.Attempts >= j.MaxAttempts).ExecuteUpdateAsync(set => set
+                .SetProperty(j => j.State, JobState.Dead).SetProperty(j => j.Error, "The instance running the last attempt stopped (lease expired).")
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTime?)null).SetProperty(j => j.UpdatedAt, now), ct);
+            if (changed > 0)
+            {
+                ended++;
+                await NotifyEndedAsync(id);
+            }
+        }
+        return ended;
+    }
+
+    /// <summary>
+    /// Tells the handler of a job that just became cancelled or dead (<see cref="IJobEndHandler{TPayload}"/>). The job's
+    /// row already says so; a failing handler is logged and the ending stands.
+    /// </summary>
+    internal async Task NotifyEndedAsync(Guid id)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var job = await scope.ServiceProvider.GetRequiredService<PlatformDbContext>().Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id);
+            if (job is null || job.State is not (JobState.Cancelled or JobState.Dead) || registry.ForType(job.Type)?.Ended is not { } ended)
+            {
+                return;
+            }
+            await ended(scope.ServiceProvider, job, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "The end handler of job {JobId} failed; the job stays ended.", id);
+        }
     }
 
     private async Task<bool> UpdateAsync(Func<DbSet<Job>, Task<int>> update)

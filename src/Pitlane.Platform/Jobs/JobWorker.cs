@@ -289,6 +289,10 @@ public sealed class JobWorker(
         {
             var ended = await store.FindAsync(job.Id, CancellationToken.None);
             PushProgress(job, state, progress ?? ended?.Progress ?? job.Progress, ended?.ProgressMessage);
+            if (state is JobState.Cancelled or JobState.Dead)
+            {
+                await store.NotifyEndedAsync(job.Id);
+            }
         }
     }
 

@@ -479,6 +479,8 @@ public sealed class AgentPostgresApp(PostgresServer server) : PitlaneApp
     {
         await base.InitializeAsync();
         Set("Pitlane:Diagnostics:AgentPickupSeconds", "5");
+        // The distributed profile allows adapters no network by default; the tests' simulators listen on loopback.
+        Set("Pitlane:Diagnostics:AllowedAdapterNetworks", "loopback");
         if (server.UnavailableReason is null)
         {
             Set("ConnectionStrings:Pitlane", await server.CreateDatabaseAsync("pitlane"));

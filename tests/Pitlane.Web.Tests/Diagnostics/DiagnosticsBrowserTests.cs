@@ -159,6 +159,69 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
     }
 
     [Fact]
+    public async Task Given_paired_kiosk_When_typed_VIN_is_another_vehicles_Then_result_and_report_show_only_the_car_on_the_adapter()
+    {
+        const string carVin = "1FTFW1ET9DFC10312";
+        var browser = Browser(1280, 800);
+        await using var sim = await SimulatorAsync("misfire", vin: carVin);
+        var shop = await ShopAsync(sim);
+        // The typed VIN belongs to another customer's car, with its plate, odometer and service history.
+        var typed = await shop.Api.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin, odometerKm = 187_654, plate = "TYPED-42" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, typed.StatusCode);
+        var typedId = (await typed.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created, (await shop.Api.PostAsJsonAsync($"/api/v1/vehicles/{typedId}/services",
+            new { key = "oil-filter", performedOn = "2026-01-15", odometerKm = 180_000 }, Ct)).StatusCode);
+        var wait = await PairScreenAsync(browser, shop);
+
+        wait.Until(d => d.FindElements(By.Id("kiosk-vin")).FirstOrDefault(e => e.Displayed))!.SendKeys(Vin);
+        wait.Until(d => d.FindElement(By.Id("kiosk-start")).Enabled);
+        browser.FindElement(By.Id("kiosk-start")).Click();
+
+        var mismatch = Wait(browser, 60).Until(d => d.FindElements(By.Id("kiosk-mismatch")).FirstOrDefault(e => e.Displayed));
+        Assert.Contains(carVin, mismatch!.Text, StringComparison.Ordinal);
+        Assert.Contains(Vin, mismatch.Text, StringComparison.Ordinal);
+        // The car on the adapter has its own score; the report is the car's.
+        wait.Until(d => d.FindElement(By.Id("kiosk-score")).Text is var t && int.TryParse(t, out _));
+        wait.Until(d => !d.FindElement(By.Id("kiosk-summary")).Text.StartsWith("Preparing", StringComparison.Ordinal));
+        var shareUrl = Wait(browser, 60).Until(d => d.FindElements(By.Id("kiosk-share-url")).FirstOrDefault(e => e.Text.Contains("/r/", StringComparison.Ordinal)))!.Text;
+        var screen = browser.FindElement(By.TagName("body")).Text;
+        foreach (var typedFact in new[] { "TYPED-42", "187,654", "187654", "187 654" })
+        {
+            Assert.DoesNotContain(typedFact, screen, StringComparison.Ordinal);
+        }
+
+        browser.Navigate().GoToUrl(shareUrl);
+        var vin = wait.Until(d => d.FindElements(By.Id("vin")).FirstOrDefault());
+        Assert.Contains(carVin, vin!.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("TYPED-42", browser.PageSource, StringComparison.Ordinal);
+        Assert.DoesNotContain("187,654", browser.PageSource, StringComparison.Ordinal);
+        Assert.Equal(0, (await shop.Api.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{typedId}/scans", Ct)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_paired_kiosk_When_typed_VIN_has_a_wrong_check_digit_Then_the_screen_says_so_and_no_scan_starts()
+    {
+        var browser = Browser(1080, 1920);
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim);
+        var wait = await PairScreenAsync(browser, shop);
+
+        // One character mistyped (the last): position 9 no longer matches the rest (49 CFR 565).
+        wait.Until(d => d.FindElements(By.Id("kiosk-vin")).FirstOrDefault(e => e.Displayed))!.SendKeys("1HGCM82633A004353");
+        var status = wait.Until(d => d.FindElements(By.CssSelector("#kiosk-vin-status[data-state='typo']")).FirstOrDefault());
+        Assert.Contains("mistyped", status!.Text, StringComparison.Ordinal);
+        Assert.False(browser.FindElement(By.Id("kiosk-start")).Enabled, "a typo'd VIN cannot start a check");
+
+        // Forced anyway (an old page, a script): the server refuses and the screen stays on the VIN with its reason.
+        ((IJavaScriptExecutor)browser).ExecuteScript("const b = document.getElementById('kiosk-start'); b.disabled = false; b.click();");
+        wait.Until(d => d.FindElement(By.Id("step-vin")).Displayed
+            && d.FindElement(By.Id("kiosk-vin-status")).Text.Contains("mistyped", StringComparison.Ordinal));
+        Assert.False(browser.FindElement(By.Id("step-result")).Displayed);
+        Assert.Equal(0, (await shop.Api.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+        AssertNoCspViolations(browser);
+    }
+
+    [Fact]
     public async Task Given_kiosk_When_VIN_is_read_from_a_healthy_car_Then_no_codes_and_a_good_score()
     {
         var browser = Browser(1080, 1920);
@@ -395,6 +458,20 @@ public sealed class DiagnosticsBrowserTests(KestrelApp app) : IClassFixture<Kest
         var adapter = await api.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Lane sim", uri = $"tcp://127.0.0.1:{sim.Port}" }, Ct);
         Assert.Equal(HttpStatusCode.Created, adapter.StatusCode);
         return new Shop(api, email, (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A kiosk for the shop's adapter, paired on this browser (nobody signed in there); waits for the VIN screen.</summary>
+    private async Task<WebDriverWait> PairScreenAsync(IWebDriver browser, Shop shop)
+    {
+        var created = await shop.Api.PostAsJsonAsync("/api/v1/diagnostics/kiosks", new { name = "Lane kiosk", adapterId = shop.AdapterId }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var link = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("pairingUrl").GetString()!);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}{link.PathAndQuery}");
+        var wait = Wait(browser, 20);
+        wait.Until(d => d.FindElements(By.Id("pair-confirm")).FirstOrDefault(e => e.Displayed));
+        Click(browser, browser.FindElement(By.Id("pair-confirm")));
+        wait.Until(d => d.FindElements(By.Id("kiosk-vin")).FirstOrDefault(e => e.Displayed));
+        return wait;
     }
 
     /// <summary>The pages with a sign-in cookie, as a browser would have them, for status-code checks.</summary>

@@ -208,6 +208,80 @@ public abstract class KioskTests(PitlaneApp app) : KioskTestBase(app)
     }
 
     [Fact]
+    public async Task Given_typed_VIN_of_another_vehicle_Then_the_kiosk_scan_goes_to_the_car_that_answered_and_shows_none_of_the_typed_vehicles_history()
+    {
+        const string carVin = "1FTFW1ET9DFC10312";
+        await using var sim = await SimulatorAsync("misfire", vin: carVin);
+        var shop = await ShopAsync(sim, "KioskTyped");
+        // The typed VIN is another customer's car, known to the shop with its plate, odometer and service history.
+        var created = await shop.Client.PostAsJsonAsync("/api/v1/vehicles", new { vin = Vin, odometerKm = 187_654, plate = "TYPED-42" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var typedId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created, (await shop.Client.PostAsJsonAsync($"/api/v1/vehicles/{typedId}/services",
+            new { key = "oil-filter", performedOn = "2026-01-15", odometerKm = 180_000 }, Ct)).StatusCode);
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        var (device, _) = await PairAsync(kiosk.GetProperty("pairingUrl").GetString()!);
+        using var __ = device;
+
+        var started = await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var queued = await started.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("vehicleId").ValueKind);
+        var scanId = queued.GetProperty("id").GetGuid();
+        var scan = await AwaitKioskScanAsync(device, scanId);
+
+        Assert.Equal("completed", scan.GetProperty("status").GetString());
+        Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
+        Assert.Equal(carVin, scan.GetProperty("vin").GetString());
+        Assert.Equal(Vin, scan.GetProperty("expectedVin").GetString());
+        var carId = scan.GetProperty("vehicleId").GetGuid();
+        Assert.NotEqual(typedId, carId);
+        Assert.Equal(carVin, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{carId}", Ct)).GetProperty("vin").GetString());
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{typedId}/scans", Ct)).GetProperty("total").GetInt32());
+
+        // Nothing of the typed vehicle reaches the screen: not its odometer, not its service history, not its plate.
+        var health = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/scans/{scanId}/health", Ct);
+        Assert.Equal(carId, health.GetProperty("vehicleId").GetGuid());
+        Assert.NotEqual(187_654, health.GetProperty("odometerKm").ValueKind == JsonValueKind.Number ? health.GetProperty("odometerKm").GetDouble() : 0);
+        Assert.DoesNotContain(health.GetProperty("reminders").EnumerateArray(), r => r.GetProperty("lastDone").ValueKind != JsonValueKind.Null);
+        var reportId = (await (await device.PostAsJsonAsync($"/api/v1/kiosk/scans/{scanId}/report", new { }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("id").GetGuid();
+        JsonElement report;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((report = await device.GetFromJsonAsync<JsonElement>($"/api/v1/kiosk/reports/{reportId}", Ct)).GetProperty("status").GetString() == "queued")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "report not ready");
+            await Task.Delay(100, Ct);
+        }
+        Assert.Equal(carId, report.GetProperty("vehicleId").GetGuid());
+        using var anyone = App.CreateClient();
+        var page = await anyone.GetStringAsync(new Uri(report.GetProperty("shareUrl").GetString()!).PathAndQuery, Ct);
+        Assert.Contains(carVin, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("TYPED-42", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("187,654", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_typed_VIN_with_wrong_check_digit_Then_the_kiosk_refuses_with_a_clear_message_and_starts_nothing()
+    {
+        await using var sim = await SimulatorAsync("misfire");
+        var shop = await ShopAsync(sim, "KioskTypo");
+        var kiosk = await CreateKioskAsync(shop.Client, shop.AdapterId);
+        var (device, _) = await PairAsync(kiosk.GetProperty("pairingUrl").GetString()!);
+        using var __ = device;
+
+        // The last character mistyped: position 9 no longer matches (49 CFR 565, a vehicle built for North America).
+        var problem = await ProblemAsync(await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = "1HGCM82633A004353" }, Ct), HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("vin")[0].GetString()!;
+        Assert.Contains("mistyped", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("check digit", message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/scans", Ct)).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>("/api/v1/vehicles", Ct)).GetProperty("total").GetInt32());
+        // The right VIN starts.
+        Assert.Equal(HttpStatusCode.Accepted, (await device.PostAsJsonAsync("/api/v1/kiosk/scans", new { vin = Vin }, Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Given_forged_malformed_replaced_or_revoked_kiosk_cookie_Then_401_and_the_screen_says_it_is_not_paired()
     {
         await using var sim = await SimulatorAsync("misfire");

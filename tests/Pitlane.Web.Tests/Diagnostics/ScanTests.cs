@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Pitlane.Obd.Simulator;
 using Pitlane.Web.Tests.Infrastructure;
 
@@ -302,7 +303,26 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
         Assert.Equal("1FTFW1ET5DFC10312", scan.GetProperty("vin").GetString());
         Assert.Equal(Vin, scan.GetProperty("expectedVin").GetString());
-        Assert.Equal(vehicleId, scan.GetProperty("vehicleId").GetGuid());
+        // Not credited to the vehicle it was started for: the car's own VIN is not valid, so to no vehicle at all.
+        Assert.Equal(JsonValueKind.Null, scan.GetProperty("vehicleId").ValueKind);
+        Assert.Equal(0, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/scans", Ct)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Given_vehicle_chosen_and_car_reporting_another_valid_VIN_Then_scan_goes_to_the_car_reporting_vehicle()
+    {
+        const string carVin = "1FTFW1ET9DFC10312";
+        await using var sim = await SimulatorAsync("healthy", vin: carVin);
+        var shop = await ShopAsync(sim);
+        var vehicleId = await VehicleAsync(shop.Client, Vin);
+
+        var scan = await ScanAsync(shop.Client, new { vehicleId, adapterId = shop.AdapterId });
+
+        Assert.True(scan.GetProperty("vinMismatch").GetBoolean());
+        var carId = scan.GetProperty("vehicleId").GetGuid();
+        Assert.NotEqual(vehicleId, carId);
+        Assert.Equal(carVin, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{carId}", Ct)).GetProperty("vin").GetString());
+        Assert.Equal(JsonValueKind.Null, (await shop.Client.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles/{vehicleId}/health", Ct)).GetProperty("scanId").ValueKind);
     }
 
     [Fact]
@@ -341,6 +361,20 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
     [InlineData("serial:///dev/../etc/shadow")]
     [InlineData("agent://not-a-guid")]
     [InlineData("agent://5f0c6f55-8c59-4a3e-9d7e-1f6c7e9a0b11")]
+    // Link-local (cloud metadata) in every spelling, and private networks that this installation did not opt in to.
+    [InlineData("tcp://169.254.169.254:80")]
+    [InlineData("tcp://[fe80::1]:35000")]
+    [InlineData("tcp://[::ffff:169.254.169.254]:80")]
+    [InlineData("tcp://[::ffff:a9fe:a9fe]:80")]
+    [InlineData("tcp://[64:ff9b::a9fe:a9fe]:80")]
+    [InlineData("tcp://0.0.0.0:35000")]
+    [InlineData("tcp://10.0.0.5:35000")]
+    [InlineData("tcp://192.168.1.20:35000")]
+    [InlineData("tcp://[::ffff:192.168.1.20]:35000")]
+    [InlineData("tcp://[fd00::5]:35000")]
+    // Serial adapters are off unless configured.
+    [InlineData("serial:///dev/ttyUSB0")]
+    [InlineData("serial:///dev/pts/0")]
     public async Task Given_adapter_URI_outside_allowed_hosts_or_malformed_Then_400_and_nothing_stored(string uri)
     {
         RequireServer();
@@ -350,6 +384,53 @@ public abstract class ScanTests(PitlaneApp app) : DiagnosticsTestBase(app)
         Assert.True(problem.GetProperty("errors").TryGetProperty("uri", out _));
         var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct);
         Assert.Empty(list.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Given_peer_that_answers_garbage_Then_scan_error_quotes_none_of_its_bytes()
+    {
+        RequireServer();
+        // Any service on an allowed address: it greets with a banner and answers every command with more of its own text.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var banner = "SSH-2.0-OpenSSH_9.6 SECRET-7f3a-BANNER\r\n>"u8.ToArray();
+        var serve = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptTcpClientAsync(Ct);
+            var stream = peer.GetStream();
+            var buffer = new byte[256];
+            try
+            {
+                await stream.WriteAsync(banner, Ct);
+                while (await stream.ReadAsync(buffer, Ct) > 0)
+                {
+                    await stream.WriteAsync(banner, Ct);
+                }
+            }
+            catch (IOException)
+            {
+                // The scanner hung up.
+            }
+        }, Ct);
+        var (client, _) = await App.NewUserAsync("Probe");
+        var adapter = await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Bay 9", uri = $"tcp://127.0.0.1:{port}" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, adapter.StatusCode);
+        var adapterId = (await adapter.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var scan = await ScanAsync(client, new { adapterId });
+
+        Assert.Equal("failed", scan.GetProperty("status").GetString());
+        var error = scan.GetProperty("error").GetString()!;
+        Assert.Contains("Bay 9", error, StringComparison.Ordinal);
+        foreach (var piece in new[] { "SSH", "OpenSSH", "SECRET", "7f3a", "BANNER", "2.0" })
+        {
+            Assert.DoesNotContain(piece, error, StringComparison.OrdinalIgnoreCase);
+        }
+        var job = await client.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{scan.GetProperty("jobId").GetGuid()}", Ct);
+        Assert.DoesNotContain("SECRET", job.ToString(), StringComparison.OrdinalIgnoreCase);
+        listener.Stop();
+        await serve.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
@@ -491,4 +572,134 @@ public sealed class ScanTestsOnSqlite(SqliteApp app) : ScanTests(app), IClassFix
 public sealed class ScanTestsOnPostgres(PostgresApp app) : ScanTests(app), IClassFixture<PostgresApp>
 {
     protected override void RequireServer() => app.EnsureAvailable();
+}
+
+/// <summary>An installation that opted in to private networks and serial adapters (SQLite, the embedded profile).</summary>
+public sealed class PrivateAdaptersApp : PitlaneApp
+{
+    public override Pitlane.Platform.DatabaseProvider Provider => Pitlane.Platform.DatabaseProvider.Sqlite;
+
+    public override ValueTask InitializeAsync()
+    {
+        Set("Pitlane:Diagnostics:AllowedAdapterNetworks", "private");
+        Set("Pitlane:Diagnostics:AllowSerialAdapters", "true");
+        return base.InitializeAsync();
+    }
+}
+
+/// <summary>Which addresses adapters may use: opt-in networks per installation, never link-local, names checked by what they resolve to.</summary>
+public sealed class AdapterNetworkTests(PrivateAdaptersApp app) : DiagnosticsTestBase(app), IClassFixture<PrivateAdaptersApp>
+{
+    [Theory]
+    [InlineData("tcp://10.0.0.5:35000")]
+    [InlineData("tcp://192.168.1.20:35000")]
+    [InlineData("tcp://[fd00::5]:35000")]
+    [InlineData("serial:///dev/ttyUSB0")]
+    [InlineData("serial:///dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0")]
+    public async Task Given_installation_that_opted_in_Then_private_addresses_and_serial_ports_register(string uri)
+    {
+        var (client, _) = await App.NewUserAsync("Private");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Lane", uri }, Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tcp://169.254.169.254:80")]
+    [InlineData("tcp://169.254.0.1:35000")]
+    [InlineData("tcp://[fe80::1]:35000")]
+    [InlineData("tcp://[fe80::1%25eth0]:35000")]
+    [InlineData("tcp://[::ffff:169.254.169.254]:80")]
+    [InlineData("tcp://[::ffff:a9fe:a9fe]:80")]
+    [InlineData("tcp://[2002:a9fe:a9fe::1]:80")]
+    [InlineData("tcp://[::169.254.169.254]:80")]
+    // Loopback was not opted in: not as a literal, not mapped, not by a name that resolves to it.
+    [InlineData("tcp://127.0.0.1:35000")]
+    [InlineData("tcp://[::1]:35000")]
+    [InlineData("tcp://[::ffff:127.0.0.1]:35000")]
+    [InlineData("tcp://localhost:35000")]
+    [InlineData("tcp://0.0.0.0:35000")]
+    [InlineData("serial:///dev/pts/0")]
+    [InlineData("serial:///dev/pts/12")]
+    [InlineData("serial:///dev/tty0")]
+    [InlineData("serial:///dev/ptmx")]
+    public async Task Given_link_local_loopback_or_pseudo_terminal_Then_400_naming_uri_and_nothing_stored(string uri)
+    {
+        var (client, _) = await App.NewUserAsync("Probe");
+        var problem = await ProblemAsync(await client.PostAsJsonAsync("/api/v1/diagnostics/adapters", new { name = "Probe", uri }, Ct), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("uri", out _), problem.ToString());
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/v1/diagnostics/adapters", Ct)).EnumerateArray());
+    }
+}
+
+/// <summary>The setting itself: profile defaults, validation at start-up, and the address checks behind it.</summary>
+public sealed class AdapterNetworkSettingTests
+{
+    private static Pitlane.Modules.Diagnostics.AdapterNetworks Networks(string text)
+    {
+        Assert.True(Pitlane.Modules.Diagnostics.AdapterNetworks.TryParse(text, out var networks, out var fault), fault);
+        return networks;
+    }
+
+    [Fact]
+    public async Task Given_distributed_profile_defaults_Then_no_network_and_localhost_is_refused_by_what_it_resolves_to()
+    {
+        var options = new Pitlane.Modules.Diagnostics.DiagnosticsOptions();
+        Assert.Equal("none", options.EffectiveAdapterNetworks(Pitlane.Platform.DatabaseProvider.Postgres));
+        Assert.Equal("loopback", options.EffectiveAdapterNetworks(Pitlane.Platform.DatabaseProvider.Sqlite));
+        Assert.False(options.AllowSerialAdapters);
+
+        var none = Networks("none");
+        var (address, refusal) = await none.ResolveAsync("localhost", TestContext.Current.CancellationToken);
+        Assert.Null(address);
+        Assert.Contains("localhost", refusal, StringComparison.Ordinal);
+        Assert.False(none.Allows(IPAddress.Loopback));
+        Assert.False(none.Allows(IPAddress.Parse("10.1.2.3")));
+    }
+
+    [Fact]
+    public async Task Given_name_that_resolves_Then_the_checked_address_is_what_is_connected_to()
+    {
+        var (address, refusal) = await Networks("loopback").ResolveAsync("localhost", TestContext.Current.CancellationToken);
+        Assert.Null(refusal);
+        Assert.True(IPAddress.IsLoopback(address!));
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254")]
+    [InlineData("fe80::1")]
+    [InlineData("::ffff:169.254.169.254")]
+    [InlineData("64:ff9b::a9fe:a9fe")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("224.0.0.1")]
+    public void Given_any_setting_Then_link_local_unspecified_and_multicast_are_never_allowed(string address)
+    {
+        Assert.False(Networks("0.0.0.0/0,::/0,loopback,private").Allows(IPAddress.Parse(address)));
+    }
+
+    [Theory]
+    [InlineData("169.254.0.0/16")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fe80::/64")]
+    [InlineData("none,loopback")]
+    [InlineData("the office")]
+    public void Given_link_local_or_unreadable_setting_Then_start_fails_naming_it(string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pitlane:Diagnostics:AllowedAdapterNetworks"] = value }).Build();
+        Assert.False(PitlaneHost.TryReadOptions(configuration, out _, out var fault));
+        Assert.Contains("Pitlane:Diagnostics:AllowedAdapterNetworks", fault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_private_Then_RFC_1918_and_unique_local_but_not_loopback_or_mapped_loopback()
+    {
+        var networks = Networks("private");
+        Assert.True(networks.Allows(IPAddress.Parse("10.20.30.40")));
+        Assert.True(networks.Allows(IPAddress.Parse("::ffff:192.168.0.9")));
+        Assert.True(networks.Allows(IPAddress.Parse("fd12::1")));
+        Assert.False(networks.Allows(IPAddress.Parse("127.0.0.1")));
+        Assert.False(networks.Allows(IPAddress.Parse("::ffff:127.0.0.1")));
+        Assert.False(networks.Allows(IPAddress.Parse("8.8.8.8")));
+    }
 }

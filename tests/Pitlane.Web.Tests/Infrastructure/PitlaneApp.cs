@@ -111,6 +111,9 @@ public sealed class PostgresApp(PostgresServer server) : PitlaneApp
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // PostgreSQL is the distributed profile, where adapters may use no network until the installation allows one:
+        // the tests' simulators listen on loopback.
+        Set("Pitlane:Diagnostics:AllowedAdapterNetworks", "loopback");
         if (server.UnavailableReason is null)
         {
             Set("ConnectionStrings:Pitlane", await server.CreateDatabaseAsync("pitlane"));

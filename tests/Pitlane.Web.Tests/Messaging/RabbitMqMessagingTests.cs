@@ -267,6 +267,8 @@ public sealed class RabbitMqMessagingTests(RabbitMqServer rabbit, PostgresServer
             ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "messaging-tests-shared-signing-key-0123456789",
             ["Pitlane:Demo:Seed"] = "false",
+            // The distributed profile allows adapters no network by default; the simulator listens on loopback.
+            ["Pitlane:Diagnostics:AllowedAdapterNetworks"] = "loopback",
         };
         var recorder = new Recorder();
         var a = new MessagingApp(DatabaseProvider.Postgres, recorder, onlyA is null ? shared : shared.Concat(onlyA).ToDictionary());

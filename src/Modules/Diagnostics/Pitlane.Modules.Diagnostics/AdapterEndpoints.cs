@@ -104,7 +104,7 @@ public sealed record AdapterTarget(string? Uri, AdapterKind Kind, Guid? AgentId,
 }
 
 /// <summary>Which adapter addresses this server may use (Pitlane:Diagnostics).</summary>
-public sealed class AdapterPolicy(IOptions<DiagnosticsOptions> options, DiagnosticsDbContext db)
+public sealed class AdapterPolicy(IOptions<DiagnosticsOptions> options, IOptions<PitlaneOptions> platform, DiagnosticsDbContext db)
 {
     private readonly DiagnosticsOptions _options = options.Value;
 
@@ -136,7 +136,8 @@ public sealed class AdapterPolicy(IOptions<DiagnosticsOptions> options, Diagnost
         switch (address)
         {
             case TcpAdapterAddress tcp:
-                AdapterNetworks.TryParse(_options.AllowedAdapterNetworks, out var networks, out _);
+                // Validated at start-up (DiagnosticsOptions.Validate): it parses.
+                AdapterNetworks.TryParse(_options.EffectiveAdapterNetworks(platform.Value.Database.Provider), out var networks, out _);
                 var (ip, refusal) = await networks.ResolveAsync(tcp.Host, ct);
                 if (ip is null)
                 {
@@ -149,9 +150,9 @@ public sealed class AdapterPolicy(IOptions<DiagnosticsOptions> options, Diagnost
                 {
                     return AdapterTarget.Refused("Serial adapters are switched off on this server (Pitlane:Diagnostics:AllowSerialAdapters).");
                 }
-                if (!IsSerialDevice(serial.DevicePath))
+                if (!IsSerialDevice(serial.DevicePath) || !IsSerialDevice(LinkTarget(serial.DevicePath)))
                 {
-                    return AdapterTarget.Refused($"'{serial.DevicePath}' is not a serial device path (/dev/ttyUSB0, /dev/ttyACM0, /dev/rfcomm0, /dev/serial/by-id/...).");
+                    return AdapterTarget.Refused($"'{serial.DevicePath}' is not a serial device path (/dev/ttyUSB0, /dev/ttyACM0, /dev/ttyS0, /dev/rfcomm0, /dev/serial/by-id/...).");
                 }
                 return new AdapterTarget(serial.ToString(), AdapterKind.Serial, null, serial.ToString(), null);
             default:
@@ -159,8 +160,24 @@ public sealed class AdapterPolicy(IOptions<DiagnosticsOptions> options, Diagnost
         }
     }
 
-    /// <summary>Only terminal devices: a serial URI must not name /dev/sda or a path that climbs out of /dev.</summary>
+    /// <summary>
+    /// Only serial ports: not /dev/sda, not a path that climbs out of /dev, not a virtual console (/dev/tty0) and never a
+    /// pseudo-terminal (/dev/pts/N: another user's terminal session or a process posing as an adapter).
+    /// </summary>
     private static bool IsSerialDevice(string path) =>
         !path.Contains("..", StringComparison.Ordinal)
-        && System.Text.RegularExpressions.Regex.IsMatch(path, @"^/dev/(tty[A-Za-z0-9]+|rfcomm[0-9]+|serial/by-(id|path)/[A-Za-z0-9._:+-]+|pts/[0-9]+)$");
+        && System.Text.RegularExpressions.Regex.IsMatch(path, @"^/dev/(tty(S|USB|ACM|AMA|THS|XRUSB|mxc)[0-9]+|rfcomm[0-9]+|serial/by-(id|path)/[A-Za-z0-9._:+-]+)$");
+
+    /// <summary>Where a /dev/serial/by-id link points (checked like the path itself); the path when it is no link.</summary>
+    private static string LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Pitlane.Obd;
 using Pitlane.Obd.Elm;
 using Pitlane.Obd.J1979;
+using Pitlane.Vin;
 using Pitlane.Modules.Accounts.Contracts;
 using Pitlane.Platform.Tenancy;
 using Pitlane.Platform;
@@ -129,7 +130,7 @@ public sealed class ClearCodesJobHandler(
     IOptions<DiagnosticsOptions> options,
     TimeProvider time,
     JobSlot slot,
-    ILogger<ClearCodesJobHandler> logger) : IJobHandler<ClearCodesJob>
+    ILogger<ClearCodesJobHandler> logger) : IJobHandler<ClearCodesJob>, IJobEndHandler<ClearCodesJob>
 {
     public async Task<object?> RunAsync(JobContext<ClearCodesJob> job, CancellationToken ct)
     {
@@ -194,10 +195,13 @@ public sealed class ClearCodesJobHandler(
             var vin = (await client.ReadVinAsync(timeout.Token))?.Text?.Trim().ToUpperInvariant();
             if (vin is null || !string.Equals(vin, clearing.ExpectedVin, StringComparison.Ordinal))
             {
-                clearing.Vin = vin is { Length: 17 } ? vin : null;
+                // Quoted only when it is a VIN: anything else is the peer's text (see AdapterFailures).
+                var wellFormed = vin is not null && VinDecoder.Decode(vin).IsWellFormed;
+                clearing.Vin = wellFormed ? vin : null;
                 throw new ScanFailedException(vin is null
                     ? $"The car did not report its VIN, so it cannot be confirmed to be {clearing.ExpectedVin}; codes were not cleared."
-                    : $"The car on the adapter reports VIN {vin}, not {clearing.ExpectedVin}; codes were not cleared.");
+                    : wellFormed ? $"The car on the adapter reports VIN {vin}, not {clearing.ExpectedVin}; codes were not cleared."
+                    : $"The car on the adapter did not report a valid VIN, so it cannot be confirmed to be {clearing.ExpectedVin}; codes were not cleared.");
             }
             await ReportAsync(clearing, job, "clear", ct);
             var ecus = await client.ClearTroubleCodesAsync(ClearConfirmation.EraseCodesFreezeFramesAndReadiness, timeout.Token);
@@ -207,13 +211,9 @@ public sealed class ClearCodesJobHandler(
         {
             throw new ScanFailedException("The adapter did not finish clearing in time; the codes may or may not have been cleared: scan the car to see.");
         }
-        catch (ObdException e)
+        catch (Exception e) when (e is ObdException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            throw new ScanFailedException($"The adapter '{adapter.Name}' failed: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
-        {
-            throw new ScanFailedException($"The adapter '{adapter.Name}' could not be reached: {e.Message}", e);
+            throw new ScanFailedException(AdapterFailures.Describe(adapter.Name, e), e);
         }
     }
 
@@ -249,6 +249,26 @@ public sealed class ClearCodesJobHandler(
         clearing.Progress = ClearCodesStages.PercentOf(stage);
         await db.SaveChangesAsync(ct);
         await job.ReportAsync(clearing.Progress, stage, ct);
+    }
+
+    /// <summary>
+    /// The job ended in a way the run could not record (cancelled while queued, or dead because the instance running it
+    /// went away): the clearing row ends with it, saying whether anything may have been erased.
+    /// </summary>
+    public async Task JobEndedAsync(JobEnding<ClearCodesJob> ending, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ending);
+        var clearing = await db.CodeClearings.FirstOrDefaultAsync(c => c.Id == ending.Payload.ClearingId && c.OrganizationId == ending.OrganizationId, ct);
+        if (clearing is null || clearing.Status is ScanStatus.Completed or ScanStatus.Failed)
+        {
+            return;
+        }
+        await FailRowAsync(clearing, (clearing.Status, ending.State) switch
+        {
+            (ScanStatus.Queued, JobState.Cancelled) => "The code clearing was cancelled before it started; nothing was cleared.",
+            (ScanStatus.Queued, _) => "The code clearing could not start; nothing was cleared.",
+            _ => "The code clearing stopped before it finished; the codes may or may not have been cleared: scan the car to see.",
+        });
     }
 
     private async Task<object?> FailAsync(CodeClearing clearing, string message, Exception? cause)

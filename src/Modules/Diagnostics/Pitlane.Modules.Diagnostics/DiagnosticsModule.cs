@@ -38,8 +38,8 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddScoped<KioskSessions>();
         services.AddScoped<InterpretationService>();
         services.AddSingleton<IDiagnosisInterpreter, AiDiagnosisInterpreter>();
-        services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2);
-        services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1);
+        services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2, permission: DiagnosticsPermissions.Scan);
+        services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1, permission: DiagnosticsPermissions.ClearCodes);
         services.AddDiagnosticReports();
         services.AddScanAgents();
         services.AddKiosks();

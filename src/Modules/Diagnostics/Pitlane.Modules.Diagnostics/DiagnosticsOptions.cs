@@ -8,13 +8,19 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
 {
     /// <summary>
     /// Networks a tcp:// adapter may point at, comma-separated: CIDR blocks ("10.20.0.0/16", "fd00::/8"), single addresses,
-    /// or the words "loopback" and "private" (RFC 1918, RFC 4193 unique-local and link-local). Host names are resolved and
-    /// every address they resolve to must be allowed, when the adapter is registered and again at every connect.
+    /// the words "loopback" and "private" (RFC 1918 and RFC 4193 unique-local), or "none". Unset: the profile's default,
+    /// "loopback" in the embedded profile (SQLite: the built-in simulator) and "none" in the distributed one (PostgreSQL),
+    /// so an installation opts in to the networks its shop's adapters are on. Link-local addresses (169.254.0.0/16,
+    /// fe80::/10: cloud metadata services) are never allowed. Host names are resolved and every address they resolve to
+    /// must be allowed, when the adapter is registered and again at every connect, which then uses the checked address.
     /// </summary>
-    public string AllowedAdapterNetworks { get; set; } = "loopback,private";
+    public string? AllowedAdapterNetworks { get; set; }
 
-    /// <summary>Whether serial:///dev/... adapters (a cable on the server itself) may be registered.</summary>
-    public bool AllowSerialAdapters { get; set; } = true;
+    /// <summary>
+    /// Whether serial:///dev/... adapters (a cable on the server itself) may be registered. Off unless configured;
+    /// pseudo-terminals (/dev/pts/*) are never accepted.
+    /// </summary>
+    public bool AllowSerialAdapters { get; set; }
 
     /// <summary>Longest a scan may run, adapter connect included, before it fails.</summary>
     public int ScanTimeoutSeconds { get; set; } = 120;
@@ -51,7 +57,8 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
 
     public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
     {
-        if (!AdapterNetworks.TryParse(AllowedAdapterNetworks, out _, out var fault))
+        ArgumentNullException.ThrowIfNull(platform);
+        if (!AdapterNetworks.TryParse(EffectiveAdapterNetworks(platform.Database.Provider), out _, out var fault))
         {
             faults.Add($"Pitlane:Diagnostics:AllowedAdapterNetworks: {fault}");
         }
@@ -103,6 +110,17 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
             faults.Add("Pitlane:Diagnostics:Ai:TimeoutSeconds must be between 1 and 600.");
         }
     }
+
+    /// <summary>
+    /// The longest a scan can honestly still be queued or running: the agent's pickup time, the scan's own time limit and a
+    /// minute for the queue. A kiosk screen is not held up by a scan older than this (its job died without closing it).
+    /// </summary>
+    public TimeSpan LongestScan => TimeSpan.FromSeconds(AgentPickupSeconds + ScanTimeoutSeconds + 60);
+
+    /// <summary><see cref="AllowedAdapterNetworks"/>, or the profile's default when it is unset.</summary>
+    public string EffectiveAdapterNetworks(Pitlane.Platform.DatabaseProvider provider) =>
+        !string.IsNullOrWhiteSpace(AllowedAdapterNetworks) ? AllowedAdapterNetworks
+        : provider == Pitlane.Platform.DatabaseProvider.Sqlite ? "loopback" : "none";
 }
 
 public sealed class AiGatewayOptions
@@ -126,10 +144,27 @@ public sealed class AdapterNetworks
         IPNetwork.Parse("10.0.0.0/8"),
         IPNetwork.Parse("172.16.0.0/12"),
         IPNetwork.Parse("192.168.0.0/16"),
-        IPNetwork.Parse("169.254.0.0/16"),
         IPNetwork.Parse("fc00::/7"),
-        IPNetwork.Parse("fe80::/10"),
     ];
+
+    /// <summary>
+    /// Never an adapter, whatever the setting says: link-local (RFC 3927, RFC 4291: where cloud metadata services answer),
+    /// "this network" and unspecified (0.0.0.0 reaches the server itself), multicast and broadcast.
+    /// </summary>
+    private static readonly IPNetwork[] Never =
+    [
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("0.0.0.0/8"),
+        IPNetwork.Parse("::/128"),
+        IPNetwork.Parse("224.0.0.0/3"),
+        IPNetwork.Parse("ff00::/8"),
+    ];
+
+    /// <summary>IPv6 forms that carry an IPv4 address the packets may end up at: NAT64 (RFC 6052), 6to4 (RFC 3056), IPv4-compatible.</summary>
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
+    private static readonly IPNetwork Compatible = IPNetwork.Parse("::/96");
 
     private readonly IReadOnlyList<IPNetwork> _networks;
     private readonly bool _loopback;
@@ -144,9 +179,19 @@ public sealed class AdapterNetworks
     {
         var list = new List<IPNetwork>();
         var loopback = false;
-        foreach (var raw in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        networks = new AdapterNetworks([], false);
+        var entries = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var raw in entries)
         {
-            if (raw.Equals("loopback", StringComparison.OrdinalIgnoreCase))
+            if (raw.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                if (entries.Length > 1)
+                {
+                    fault = "'none' cannot be combined with other networks.";
+                    return false;
+                }
+            }
+            else if (raw.Equals("loopback", StringComparison.OrdinalIgnoreCase))
             {
                 loopback = true;
             }
@@ -154,18 +199,18 @@ public sealed class AdapterNetworks
             {
                 list.AddRange(Private);
             }
-            else if (IPNetwork.TryParse(raw, out var network))
+            else if (IPNetwork.TryParse(raw, out var network) || TrySingle(raw, out network))
             {
+                if (Never.Any(n => n.Contains(network.BaseAddress) && network.PrefixLength >= n.PrefixLength))
+                {
+                    fault = $"'{raw}' is link-local, unspecified or multicast: adapters are never allowed there (cloud metadata services answer on link-local addresses).";
+                    return false;
+                }
                 list.Add(network);
-            }
-            else if (IPAddress.TryParse(raw, out var single))
-            {
-                list.Add(new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
             }
             else
             {
-                networks = new AdapterNetworks([], false);
-                fault = $"'{raw}' is not a CIDR block, an address, 'loopback' or 'private'.";
+                fault = $"'{raw}' is not a CIDR block, an address, 'loopback', 'private' or 'none'.";
                 return false;
             }
         }
@@ -174,32 +219,63 @@ public sealed class AdapterNetworks
         return true;
     }
 
+    private static bool TrySingle(string text, out IPNetwork network)
+    {
+        if (IPAddress.TryParse(text, out var single))
+        {
+            single = single.IsIPv4MappedToIPv6 ? single.MapToIPv4() : single;
+            network = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+        network = default;
+        return false;
+    }
+
     public bool Allows(IPAddress address)
     {
+        ArgumentNullException.ThrowIfNull(address);
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
+        }
+        if (Never.Any(n => n.Contains(address)))
+        {
+            return false;
         }
         if (IPAddress.IsLoopback(address))
         {
             return _loopback;
         }
-        foreach (var network in _networks)
+        if (EmbeddedIPv4(address) is { } embedded && !Allows(embedded))
         {
-            if (network.Contains(address))
-            {
-                return true;
-            }
+            return false;
         }
-        return false;
+        return _networks.Any(n => n.Contains(address));
+    }
+
+    /// <summary>The IPv4 address inside a NAT64, 6to4 or IPv4-compatible IPv6 address; null for any other.</summary>
+    private static IPAddress? EmbeddedIPv4(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+        var bytes = address.GetAddressBytes();
+        if (Nat64.Contains(address) || Compatible.Contains(address))
+        {
+            return new IPAddress(bytes.AsSpan(12, 4));
+        }
+        return SixToFour.Contains(address) ? new IPAddress(bytes.AsSpan(2, 4)) : null;
     }
 
     /// <summary>
     /// Resolves <paramref name="host"/> and returns the address to connect to, or null with the reason when the host does not
     /// resolve or any of its addresses is outside the allowed networks (so a name cannot smuggle in an outside address).
+    /// The caller connects to the returned address itself, never to the name again (a second look-up could answer otherwise).
     /// </summary>
     public async Task<(IPAddress? Address, string? Refusal)> ResolveAsync(string host, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(host);
         IPAddress[] addresses;
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
         {
@@ -221,8 +297,11 @@ public sealed class AdapterNetworks
             }
         }
         var outside = addresses.FirstOrDefault(a => !Allows(a));
-        return outside is null
-            ? (addresses[0], null)
-            : (null, $"'{host}' ({outside}) is outside the networks adapters may use (Pitlane:Diagnostics:AllowedAdapterNetworks).");
+        if (outside is not null)
+        {
+            return (null, $"'{host}' ({outside}) is outside the networks adapters may use (Pitlane:Diagnostics:AllowedAdapterNetworks).");
+        }
+        var chosen = addresses[0].IsIPv4MappedToIPv6 ? addresses[0].MapToIPv4() : addresses[0];
+        return (chosen, null);
     }
 }

@@ -95,7 +95,10 @@ public static class ScanEndpoints
 
     /// <summary>
     /// Writes the scan row and its job in one transaction and wakes the local worker; shared by staff scans and kiosk
-    /// scans. <paramref name="adapter"/> must already be known to belong to the organisation.
+    /// scans. <paramref name="adapter"/> must already be known to belong to the organisation. A kiosk scan keeps the typed
+    /// VIN only as what to compare the car's answer with: it is linked to no vehicle until the car reports its own VIN
+    /// (anyone at the screen can type any VIN, and the result must never show that vehicle's history), and a VIN whose
+    /// check digit is wrong where 49 CFR 565 makes it mandatory does not start one (a typo).
     /// </summary>
     internal static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> QueueAsync(
         DiagnosticsDbContext db, JobQueue jobs, IVehicleDirectory vehicles, IVehicleRegistrar registration, TimeProvider time, Guid organizationId, Guid userId,
@@ -122,6 +125,15 @@ public static class ScanEndpoints
             {
                 return Problems.Invalid("vin", $"The vehicle's VIN is {vehicle.Vin}; send either vehicleId or vin, or the same vehicle's both.");
             }
+            if (kioskId is not null)
+            {
+                if (IsTypo(decoded))
+                {
+                    return Problems.Invalid("vin",
+                        $"The VIN {vin} does not add up: one of its characters is probably mistyped. Please compare it with the VIN on your registration document, or let us read it from the car.");
+                }
+                return await EnqueueAsync(db, jobs, time, organizationId, userId, adapter, null, vin, kioskId, locationPrefix, ct);
+            }
             vehicle ??= await vehicles.FindByVinAsync(organizationId, vin, ct);
             if (vehicle is null)
             {
@@ -133,13 +145,27 @@ public static class ScanEndpoints
                 vehicle = outcome.Vehicle;
             }
         }
-        var scan = Scan.Create(organizationId, vehicle?.Id, vehicle?.Vin, adapter, userId, time.GetUtcNow().UtcDateTime, kioskId);
+        return await EnqueueAsync(db, jobs, time, organizationId, userId, adapter, vehicle?.Id, vehicle?.Vin, kioskId, locationPrefix, ct);
+    }
+
+    private static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> EnqueueAsync(
+        DiagnosticsDbContext db, JobQueue jobs, TimeProvider time, Guid organizationId, Guid userId, ScanAdapter adapter, Guid? vehicleId, string? expectedVin,
+        Guid? kioskId, string locationPrefix, CancellationToken ct)
+    {
+        var scan = Scan.Create(organizationId, vehicleId, expectedVin, adapter, userId, time.GetUtcNow().UtcDateTime, kioskId);
         db.Scans.Add(scan);
         scan.JobId = jobs.Enqueue(db, organizationId, new ScanJob(scan.Id));
         await db.SaveChangesAsync(ct);
         jobs.WakeLocal(scan.JobId);
         return TypedResults.Accepted($"{locationPrefix}/{scan.Id}", ScanResponse.From(scan));
     }
+
+    /// <summary>
+    /// A wrong check digit (position 9) where 49 CFR 565 (North America) or GB 16735 (China) makes it mandatory: almost
+    /// always a typo. Elsewhere position 9 may legitimately be a filler (ISO 3779), and the decoder says so.
+    /// </summary>
+    private static bool IsTypo(VinDecodeResult decoded) =>
+        decoded.CheckDigit is { Valid: false } && !decoded.Warnings.Any(w => w.Code == VinFindingCodes.CheckDigitNotMandatory);
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> Get(Guid id, OrganizationScope scope, DiagnosticsDbContext db, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ public sealed record ScanJob(Guid ScanId);
 /// <summary>
 /// Runs a scan: connects to the adapter (or hands the scan to its agent), reports each stage on the scan row and as job
 /// progress (pushed live to job:{id}), stores the <see cref="ScanDocument"/>, checks the car's VIN against the vehicle's
-/// and links a scan started without a vehicle to the car it found. A scan that cannot complete ends "failed" with the
+/// and links the scan to the vehicle of the VIN the car reported (flagging a mismatch). A scan that cannot complete ends "failed" with the
 /// reason, and the job dead: a car at the kiosk is not scanned again behind anyone's back.
 /// </summary>
 public sealed class ScanJobHandler(
@@ -32,7 +32,7 @@ public sealed class ScanJobHandler(
     IOptions<DiagnosticsOptions> options,
     TimeProvider time,
     JobSlot slot,
-    ILogger<ScanJobHandler> logger) : IJobHandler<ScanJob>
+    ILogger<ScanJobHandler> logger) : IJobHandler<ScanJob>, IJobEndHandler<ScanJob>
 {
     /// <summary>Progress percent when each stage starts.</summary>
     public static int PercentOf(string stage) => stage switch
@@ -108,14 +108,27 @@ public sealed class ScanJobHandler(
         {
             return await FailPermanentlyAsync(scan, e.Message, e);
         }
-        catch (ObdException e)
+        catch (Exception e) when (e is ObdException or IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
         {
-            return await FailPermanentlyAsync(scan, $"The adapter '{adapter.Name}' failed: {e.Message}", e);
+            return await FailPermanentlyAsync(scan, AdapterFailures.Describe(adapter.Name, e), e);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+    }
+
+    /// <summary>
+    /// The job ended without a result in a way the run itself could not record: cancelled while queued, or dead because
+    /// the instance running its last attempt went away. The scan row ends with it, so nobody (a kiosk screen) waits for it.
+    /// </summary>
+    public async Task JobEndedAsync(JobEnding<ScanJob> ending, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ending);
+        var scan = await db.Scans.FirstOrDefaultAsync(s => s.Id == ending.Payload.ScanId && s.OrganizationId == ending.OrganizationId, ct);
+        if (scan is null || scan.Status is ScanStatus.Completed or ScanStatus.Failed)
         {
-            return await FailPermanentlyAsync(scan, $"The adapter '{adapter.Name}' could not be reached: {e.Message}", e);
+            return;
         }
+        await FailAsync(scan, ending.State == JobState.Cancelled
+            ? "The scan was cancelled."
+            : "The scan stopped before it finished (the server running it went away). Please start it again.");
     }
 
     private async Task<object?> FailPermanentlyAsync(Scan scan, string message, Exception? cause)
@@ -136,8 +149,16 @@ public sealed class ScanJobHandler(
     private async Task CompleteAsync(Scan scan, ScanDocument document, CancellationToken ct)
     {
         var vin = document.Vin is { Length: 17 } v ? v.ToUpperInvariant() : null;
+        // The scan belongs to the car that answered: when its VIN differs from the vehicle the scan was started for, it
+        // goes to the vehicle with the car's VIN (or to none), flagged, so one car's codes never sit beside another car's
+        // service history, odometer and plate. A car that reports no VIN keeps the vehicle staff chose (a kiosk scan
+        // has none: a typed VIN alone does not show anyone a vehicle's history).
         // First: registering a new vehicle saves this context, and the scan must not be seen completed without its vehicle.
-        var vehicleId = scan.VehicleId ?? (vin is not null ? await VehicleOfAsync(scan.OrganizationId, vin, ct) : null);
+        var vehicleId = scan.VehicleId;
+        if (vin is not null && (vehicleId is null || !string.Equals(vin, scan.ExpectedVin, StringComparison.Ordinal)))
+        {
+            vehicleId = await VehicleOfAsync(scan.OrganizationId, vin, ct);
+        }
         scan.Vin = vin;
         scan.VinMismatch = vin is not null && scan.ExpectedVin is not null && !string.Equals(vin, scan.ExpectedVin, StringComparison.Ordinal);
         scan.Protocol = document.Protocol.Length > 80 ? document.Protocol[..80] : document.Protocol;

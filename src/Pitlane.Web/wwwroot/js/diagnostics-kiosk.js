@@ -78,14 +78,29 @@
     vinStatus.replaceChildren(el('span', text, cls));
   }
 
+  const typoMessage = 'This VIN does not add up: one of its characters is probably mistyped. ' +
+    'Please compare it with the VIN on your registration document, or press "Read it from the car".';
+
+  // The server's rule (ScanEndpoints.IsTypo): the check digit is mandatory for vehicles built for North America and China.
+  function checkDigitRequired(decoded) {
+    return decoded.checkDigit && !decoded.checkDigit.valid && (decoded.region === 'North America' || decoded.country === 'China');
+  }
+
   async function checkVin(vin) {
     vinAsked = vin;
     try {
       const decoded = await api('GET', paths.vin(vin));
       if (vin !== vinAsked) return;
+      if (!decoded.isValid && checkDigitRequired(decoded)) {
+        // Where the 9th character must be a check digit (49 CFR 565, GB 16735), a mismatch is a typo: no scan on it.
+        vinStatus.dataset.state = 'typo';
+        vinLine(typoMessage, 'vin-bad');
+        startButton.disabled = true;
+        return;
+      }
       const car = [decoded.modelYear, decoded.make, decoded.model].filter(Boolean).join(' ');
       vinStatus.replaceChildren(
-        el('span', decoded.isValid ? '✓ VIN recognised' : '⚠ Check digit does not match: please check the VIN', decoded.isValid ? 'vin-ok' : 'vin-warn'),
+        el('span', decoded.isValid ? '✓ VIN recognised' : '⚠ Please check the VIN once more', decoded.isValid ? 'vin-ok' : 'vin-warn'),
         el('span', car ? ` · ${car}` : '', 'vin-car'));
       vinStatus.dataset.state = decoded.isValid ? 'valid' : 'check-digit';
       startButton.disabled = false;
@@ -164,7 +179,16 @@
       stageItems.forEach(li => { li.classList.add('done'); li.classList.remove('active'); });
       await showResult(scan, vin, mine);
     } catch (error) {
-      if (mine === run) fail(error);
+      if (mine !== run) return;
+      if (vin && error instanceof ApiError && error.status === 400) {
+        // The VIN was refused (a typo): back to the VIN, with the reason where the customer is looking, nothing started.
+        show('step-vin');
+        vinStatus.dataset.state = 'typo';
+        vinLine(error.message, 'vin-bad');
+        vinInput.focus();
+        return;
+      }
+      fail(error);
     } finally {
       readButton.disabled = false;
     }

@@ -80,7 +80,7 @@ public static class KioskApi
 
     private static async Task<Results<Accepted<ScanResponse>, ValidationProblem, ProblemHttpResult>> Start(
         KioskScanRequest request, CurrentKiosk current, DiagnosticsDbContext db, JobQueue jobs, IVehicleDirectory vehicles, IVehicleRegistrar registration, TimeProvider time,
-        CancellationToken ct)
+        IOptions<DiagnosticsOptions> options, CancellationToken ct)
     {
         var k = current.Kiosk;
         var adapter = await db.ScanAdapters.AsNoTracking().FirstOrDefaultAsync(a => a.Id == k.AdapterId && a.OrganizationId == k.OrganizationId, ct);
@@ -89,8 +89,10 @@ public static class KioskApi
             return Problems.Conflict("The kiosk's adapter was removed; ask staff to set the kiosk up again.");
         }
         // One car at the lane: a screen starts a scan only when its previous one is over (a stuck screen or repeated
-        // taps cannot queue scans behind the customer's).
-        if (await db.Scans.AnyAsync(x => x.KioskId == k.Id && (x.Status == ScanStatus.Queued || x.Status == ScanStatus.Running), ct))
+        // taps cannot queue scans behind the customer's). A scan older than the longest one can take is not waited for:
+        // its job ended without closing it (an instance died), and the lane must not stay shut.
+        var busySince = time.GetUtcNow().UtcDateTime - options.Value.LongestScan;
+        if (await db.Scans.AnyAsync(x => x.KioskId == k.Id && (x.Status == ScanStatus.Queued || x.Status == ScanStatus.Running) && x.CreatedAt >= busySince, ct))
         {
             return Problems.Conflict("A check started on this screen is still running; wait for its result.");
         }

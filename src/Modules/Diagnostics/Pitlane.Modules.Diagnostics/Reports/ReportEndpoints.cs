@@ -41,7 +41,7 @@ public static class ReportEndpoints
     public static IServiceCollection AddDiagnosticReports(this IServiceCollection services)
     {
         services.AddSingleton<ReportLinks>();
-        services.AddJobHandler<ReportJob, ReportJobHandler>("diagnostics.report", maxAttempts: 1);
+        services.AddJobHandler<ReportJob, ReportJobHandler>("diagnostics.report", maxAttempts: 1, permission: DiagnosticsPermissions.Scan);
         return services;
     }
 
