@@ -34,6 +34,8 @@ public sealed class PitlaneOptions
 
     public JobOptions Jobs { get; set; } = new();
 
+    public LiveOptions Live { get; set; } = new();
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
@@ -64,8 +66,22 @@ public sealed class PitlaneOptions
         }
         Messaging.Validate(faults);
         Jobs.Validate(faults);
+        if (Live.RecheckSeconds is < 1 or > 3600)
+        {
+            faults.Add("Pitlane:Live:RecheckSeconds must be between 1 and 3600.");
+        }
         return faults;
     }
+}
+
+/// <summary>The "Pitlane:Live" section: the live hub (/hubs/live).</summary>
+public sealed class LiveOptions
+{
+    /// <summary>
+    /// How often every open connection's session and group memberships are checked again. Removals and sign-outs reach
+    /// the hub at once as events; this bounds how long anything those events missed keeps a connection receiving.
+    /// </summary>
+    public int RecheckSeconds { get; set; } = 30;
 }
 
 public sealed class DatabaseOptions

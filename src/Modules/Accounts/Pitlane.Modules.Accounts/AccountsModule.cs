@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Modules.Accounts.Contracts;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
@@ -45,6 +46,8 @@ public sealed class AccountsModule : IPitlaneModule
         services.AddSingleton<IServerSecret>(provider => provider.GetRequiredService<SigningKeyProvider>());
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<ValidatedTokens>();
+        services.AddScoped<ISessionDirectory, SessionDirectory>();
+        services.AddIntegrationEventHandler<SessionRevoked, SessionRevokedHandler>(EventDelivery.FanOut, "accounts.session-revoked.cache");
         services.AddScoped<OrganizationMembers>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<IMembershipDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());

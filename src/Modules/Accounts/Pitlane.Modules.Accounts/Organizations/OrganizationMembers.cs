@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 
@@ -99,6 +100,8 @@ public sealed class OrganizationMembers(AccountsDbContext db, MembershipCache me
             return MemberChange.Conflict("An organisation needs at least one Owner.");
         }
         db.Memberships.Remove(membership);
+        // With the removal, in one transaction: every instance then drops the person's live connections from the organisation.
+        db.AddOutboxEvent(new MembershipRemoved(organizationId, userId) { OccurredAt = time.GetUtcNow() });
         await db.SaveChangesAsync(ct);
         memberships.Invalidate(organizationId, userId);
         return new(MemberChangeStatus.Done, "Member removed.");
