@@ -36,6 +36,19 @@ public sealed class PitlaneOptions
 
     public LiveOptions Live { get; set; } = new();
 
+    /// <summary>
+    /// The address people reach this installation at (e.g. https://garage.example.com), for links sent to them
+    /// (invitations); empty: the address of the request that made the link.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The public address without a trailing slash, or the one <paramref name="request"/> came in on.</summary>
+    public string BaseUrlFor(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
@@ -66,6 +79,11 @@ public sealed class PitlaneOptions
         }
         Messaging.Validate(faults);
         Jobs.Validate(faults);
+        if (PublicBaseUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var publicUri) || (publicUri.Scheme != Uri.UriSchemeHttp && publicUri.Scheme != Uri.UriSchemeHttps)))
+        {
+            faults.Add($"Pitlane:PublicBaseUrl must be an absolute http(s) URL, not '{url}'.");
+        }
         if (Live.RecheckSeconds is < 1 or > 3600)
         {
             faults.Add("Pitlane:Live:RecheckSeconds must be between 1 and 3600.");

@@ -95,18 +95,55 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         Assert.NotEmpty(browser.FindElements(By.CssSelector("a[href='/Vehicles']")));
     }
 
-    [Fact]
-    public void Given_owner_on_the_team_page_Then_sees_every_role_and_is_told_when_an_email_has_no_account()
+    /// <summary>Saved for a person to look at (PITLANE_SCREENSHOTS, default the temp folder); the test does not judge pixels.</summary>
+    private static void Screenshot(IWebDriver browser, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("PITLANE_SCREENSHOTS") ?? Path.Combine(Path.GetTempPath(), "pitlane-screenshots");
+        Directory.CreateDirectory(folder);
+        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}.png"));
+    }
+
+    [Theory]
+    [InlineData(1280, 900, "desktop")]
+    [InlineData(390, 844, "phone")]
+    public void Given_owner_invites_on_the_team_page_Then_a_new_person_signs_up_through_the_link_and_joins_once(int width, int height, string size)
     {
         var browser = Browser();
+        browser.Manage().Window.Size = new System.Drawing.Size(width, height);
         SignIn(browser, "owner@demo.pitlane.test");
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Organization");
         var rows = browser.FindElements(By.CssSelector("tbody tr"));
         Assert.True(rows.Count >= 6, $"expected the six demo members, saw {rows.Count}");
-        browser.FindElement(By.CssSelector("input[name='email']")).SendKeys("nobody-here@example.test");
-        browser.FindElement(By.CssSelector("form[action*='handler=Add'] button")).Click();
-        var message = Wait(browser).Until(d => d.FindElements(By.Id("team-message")).FirstOrDefault());
-        Assert.Contains("sign up first", message!.Text, StringComparison.Ordinal);
+        Assert.Empty(browser.FindElements(By.CssSelector("input[name='email'][required]")));
+        new SelectElement(browser.FindElement(By.Id("invite-role"))).SelectByValue("Porter");
+        browser.FindElement(By.Id("invite-create")).Click();
+        var link = Wait(browser).Until(d => d.FindElements(By.Id("invite-link")).FirstOrDefault())!.GetAttribute("value")!;
+        Assert.StartsWith($"{app.BaseUrl}/Invite/", link, StringComparison.Ordinal);
+        Assert.NotEmpty(browser.FindElements(By.CssSelector("#invitations [data-invitation-id]")));
+        Screenshot(browser, $"team-invitation-{size}");
+
+        // The person invited opens the link in their own browser: nobody signed in.
+        browser.Manage().Cookies.DeleteAllCookies();
+        browser.Navigate().GoToUrl(link);
+        Assert.Contains("Pitlane Demo Garage", browser.FindElement(By.Id("invitation-message")).Text, StringComparison.Ordinal);
+        Screenshot(browser, $"invitation-signed-out-{size}");
+        browser.FindElement(By.Id("invitation-sign-up")).Click();
+        var email = $"porter-{Guid.NewGuid():N}@example.test";
+        browser.FindElement(By.Id("DisplayName")).SendKeys("Pat Porter");
+        browser.FindElement(By.Id("Email")).SendKeys(email);
+        browser.FindElement(By.Id("Password")).SendKeys("Correct-horse-9");
+        browser.FindElement(By.Id("sign-up")).Click();
+        var accept = Wait(browser).Until(d => d.FindElements(By.Id("invitation-accept")).FirstOrDefault());
+        Screenshot(browser, $"invitation-signed-in-{size}");
+        accept!.Click();
+        Wait(browser).Until(d => new Uri(d.Url).AbsolutePath == "/");
+        // textContent: on a phone the switcher sits in the collapsed menu, where Selenium reads no visible text.
+        var chosen = new SelectElement(browser.FindElement(By.Id("organizationId"))).SelectedOption.GetAttribute("textContent")!.Trim();
+        Assert.StartsWith("Pitlane Demo Garage", chosen, StringComparison.Ordinal);
+
+        browser.Navigate().GoToUrl(link);
+        Assert.Contains("already been used", browser.FindElement(By.Id("invitation-message")).Text, StringComparison.Ordinal);
+        Screenshot(browser, $"invitation-used-{size}");
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public sealed class AccountsModule : IPitlaneModule
         services.AddScoped<ISessionDirectory, SessionDirectory>();
         services.AddIntegrationEventHandler<SessionRevoked, SessionRevokedHandler>(EventDelivery.FanOut, "accounts.session-revoked.cache");
         services.AddScoped<OrganizationMembers>();
+        services.AddSingleton<InvitationLinks>();
+        services.AddScoped<Invitations>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<IMembershipDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());
         services.AddScoped<IOrganizationDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());
@@ -63,6 +65,7 @@ public sealed class AccountsModule : IPitlaneModule
     {
         routes.MapAuthEndpoints();
         routes.MapOrganizationEndpoints();
+        routes.MapInvitationEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Team", "/Organization", 90, AccountsPermissions.ManageMembers)];
