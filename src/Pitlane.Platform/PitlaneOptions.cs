@@ -46,6 +46,15 @@ public sealed class PitlaneOptions
     /// <summary>Several instances share a broker (Pitlane:Messaging:Provider RabbitMq): the distributed profile.</summary>
     public bool IsDistributed => Messaging.Provider == MessagingProvider.RabbitMq;
 
+    public LiveOptions Live { get; set; } = new();
+
+    /// <summary>The public address without a trailing slash, or the one <paramref name="request"/> came in on.</summary>
+    public string BaseUrlFor(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 1L << 20;
@@ -89,8 +98,22 @@ public sealed class PitlaneOptions
         Proxy.Validate(faults);
         Messaging.Validate(faults);
         Jobs.Validate(faults);
+        if (Live.RecheckSeconds is < 1 or > 3600)
+        {
+            faults.Add("Pitlane:Live:RecheckSeconds must be between 1 and 3600.");
+        }
         return faults;
     }
+}
+
+/// <summary>The "Pitlane:Live" section: the live hub (/hubs/live).</summary>
+public sealed class LiveOptions
+{
+    /// <summary>
+    /// How often every open connection's session and group memberships are checked again. Removals and sign-outs reach
+    /// the hub at once as events; this bounds how long anything those events missed keeps a connection receiving.
+    /// </summary>
+    public int RecheckSeconds { get; set; } = 30;
 }
 
 public sealed class DatabaseOptions

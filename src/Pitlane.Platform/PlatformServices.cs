@@ -43,6 +43,11 @@ public static class PlatformServices
         services.AddScoped<PageOrganization>();
         services.AddSignalR();
         services.AddSingleton<ILiveChannel, SignalRLiveChannel>();
+        services.AddSingleton<LiveConnections>();
+        services.AddSingleton<LiveAccessMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveAccessMonitor>());
+        services.AddIntegrationEventHandler<MembershipRemoved, LiveAccessRevocations>(EventDelivery.FanOut, "live.membership-removed");
+        services.AddIntegrationEventHandler<SessionRevoked, LiveAccessRevocations>(EventDelivery.FanOut, "live.session-revoked");
         services.AddPitlaneRateLimiting();
         modules.AddServices(services, settings);
         return services;
@@ -92,7 +97,8 @@ public static class PlatformServices
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapJobEndpoints();
-        routes.MapHub<LiveHub>("/hubs/live").RequireAuthorization();
+        // A connection outlives neither its access token nor its cookie: the dispatcher closes it at their expiry.
+        routes.MapHub<LiveHub>("/hubs/live", hub => hub.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         routes.ServiceProvider.GetRequiredService<ModuleCatalog>().MapEndpoints(routes);
         return routes;
     }

@@ -12,6 +12,10 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
+    /// <summary>410: the thing existed and is no longer usable (an expired, withdrawn or used link).</summary>
+    public static ProblemHttpResult Gone(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status410Gone, title: "Gone");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 

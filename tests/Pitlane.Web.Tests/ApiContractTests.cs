@@ -344,14 +344,17 @@ public abstract class ApiContractTests(PitlaneApp app)
     {
         RequireServer();
         var (owner, _) = await app.NewUserAsync("Boss");
-        var (worker, workerEmail) = await app.NewUserAsync("Worker");
+        var (worker, _) = await app.NewUserAsync("Worker");
         var created = await owner.PostAsJsonAsync("/api/v1/organizations", new { name = "Boss Motors", kind = "Shop" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var org = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var added = await owner.PostAsJsonAsync($"/api/v1/organizations/{org}/members", new { email = workerEmail, role = "Technician" });
-        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        var workerId = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("userId").GetGuid();
+        // People join by accepting an invitation link, signed in to their own account.
+        var invited = await owner.PostAsJsonAsync($"/api/v1/organizations/{org}/invitations", new { role = "Technician" });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var link = (await invited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await worker.PostAsJsonAsync("/api/v1/invitations/accept", new { token = link[(link.LastIndexOf('/') + 1)..] })).StatusCode);
+        var workerId = (await worker.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("id").GetGuid();
 
         // The technician sees the organisation's vehicles but cannot manage members.
         worker.DefaultRequestHeaders.Add("X-Organization-Id", org.ToString());

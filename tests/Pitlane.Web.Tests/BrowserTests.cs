@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -34,11 +36,11 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
 
     private static WebDriverWait Wait(IWebDriver driver) => new(driver, TimeSpan.FromSeconds(15));
 
-    private void SignIn(IWebDriver browser, string email)
+    private void SignIn(IWebDriver browser, string email, string password = "Pitlane-demo-1")
     {
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
         browser.FindElement(By.Id("Email")).SendKeys(email);
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
+        browser.FindElement(By.Id("Password")).SendKeys(password);
         browser.FindElement(By.Id("sign-in")).Click();
         Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
     }
@@ -118,18 +120,92 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         Assert.NotEmpty(browser.FindElements(By.CssSelector("a[href='/Vehicles']")));
     }
 
-    [Fact]
-    public void Given_owner_on_the_team_page_Then_sees_every_role_and_is_told_when_an_email_has_no_account()
+    /// <summary>Saved for a person to look at (PITLANE_SCREENSHOTS, default the temp folder); the test does not judge pixels.</summary>
+    private static void Screenshot(IWebDriver browser, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("PITLANE_SCREENSHOTS") ?? Path.Combine(Path.GetTempPath(), "pitlane-screenshots");
+        Directory.CreateDirectory(folder);
+        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(Path.Combine(folder, $"{name}.png"));
+    }
+
+    [Theory]
+    [InlineData(1280, 900, "desktop")]
+    [InlineData(390, 844, "phone")]
+    public void Given_owner_invites_on_the_team_page_Then_a_new_person_signs_up_through_the_link_and_joins_once(int width, int height, string size)
     {
         var browser = Browser();
+        browser.Manage().Window.Size = new System.Drawing.Size(width, height);
         SignIn(browser, "owner@demo.pitlane.test");
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Organization");
         var rows = browser.FindElements(By.CssSelector("tbody tr"));
         Assert.True(rows.Count >= 6, $"expected the six demo members, saw {rows.Count}");
-        browser.FindElement(By.CssSelector("input[name='email']")).SendKeys("nobody-here@example.test");
-        browser.FindElement(By.CssSelector("form[action*='handler=Add'] button")).Click();
-        var message = Wait(browser).Until(d => d.FindElements(By.Id("team-message")).FirstOrDefault());
-        Assert.Contains("sign up first", message!.Text, StringComparison.Ordinal);
+        Assert.Empty(browser.FindElements(By.CssSelector("input[name='email'][required]")));
+        new SelectElement(browser.FindElement(By.Id("invite-role"))).SelectByValue("Porter");
+        browser.FindElement(By.Id("invite-create")).Click();
+        var link = Wait(browser).Until(d => d.FindElements(By.Id("invite-link")).FirstOrDefault())!.GetAttribute("value")!;
+        Assert.StartsWith($"{app.BaseUrl}/Invite/", link, StringComparison.Ordinal);
+        Assert.NotEmpty(browser.FindElements(By.CssSelector("#invitations [data-invitation-id]")));
+        Screenshot(browser, $"team-invitation-{size}");
+
+        // The person invited opens the link in their own browser: nobody signed in.
+        browser.Manage().Cookies.DeleteAllCookies();
+        browser.Navigate().GoToUrl(link);
+        Assert.Contains("Pitlane Demo Garage", browser.FindElement(By.Id("invitation-message")).Text, StringComparison.Ordinal);
+        Screenshot(browser, $"invitation-signed-out-{size}");
+        browser.FindElement(By.Id("invitation-sign-up")).Click();
+        var email = $"porter-{Guid.NewGuid():N}@example.test";
+        browser.FindElement(By.Id("DisplayName")).SendKeys("Pat Porter");
+        browser.FindElement(By.Id("Email")).SendKeys(email);
+        browser.FindElement(By.Id("Password")).SendKeys("Correct-horse-9");
+        browser.FindElement(By.Id("sign-up")).Click();
+        var accept = Wait(browser).Until(d => d.FindElements(By.Id("invitation-accept")).FirstOrDefault());
+        Screenshot(browser, $"invitation-signed-in-{size}");
+        accept!.Click();
+        Wait(browser).Until(d => new Uri(d.Url).AbsolutePath == "/");
+        // textContent: on a phone the switcher sits in the collapsed menu, where Selenium reads no visible text.
+        var chosen = new SelectElement(browser.FindElement(By.Id("organizationId"))).SelectedOption.GetAttribute("textContent")!.Trim();
+        Assert.StartsWith("Pitlane Demo Garage", chosen, StringComparison.Ordinal);
+
+        browser.Navigate().GoToUrl(link);
+        Assert.Contains("already been used", browser.FindElement(By.Id("invitation-message")).Text, StringComparison.Ordinal);
+        Screenshot(browser, $"invitation-used-{size}");
+    }
+
+    [Fact]
+    public async Task Given_member_watching_a_live_page_When_removed_from_the_organisation_Then_the_page_says_why_updates_stopped()
+    {
+        // Kestrel on a real port: API calls go there too.
+        using var owner = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var watcherEmail = $"watcher-{Guid.NewGuid():N}@example.test";
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(owner, "/api/v1/auth/register",
+            new { email = watcherEmail, password = "Correct-horse-9", displayName = "Watcher" })).EnsureSuccessStatusCode();
+        var tokens = await (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(owner, "/api/v1/auth/token",
+            new { email = "owner@demo.pitlane.test", password = "Pitlane-demo-1" })).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            System.Text.Json.JsonDocument.Parse(tokens).RootElement.GetProperty("accessToken").GetString());
+        var me = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(owner, "/api/v1/me");
+        var shop = me.GetProperty("organizations").EnumerateArray().First(o => !o.GetProperty("personal").GetBoolean()).GetProperty("id").GetGuid();
+        owner.DefaultRequestHeaders.Add("X-Organization-Id", shop.ToString());
+        var vehicles = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(owner, "/api/v1/vehicles");
+        var vehicleId = vehicles.GetProperty("items")[0].GetProperty("id").GetGuid();
+        Guid watcherId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Pitlane.Modules.Accounts.AccountsDbContext>();
+            watcherId = await db.Users.Where(u => u.Email == watcherEmail).Select(u => u.Id).SingleAsync();
+            db.Memberships.Add(Pitlane.Modules.Accounts.Membership.Create(shop, watcherId, Pitlane.Platform.Tenancy.OrganizationRole.Technician, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        var browser = Browser();
+        SignIn(browser, watcherEmail, "Correct-horse-9");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles/Live/{vehicleId}");
+        Wait(browser).Until(d => d.FindElement(By.Id("live-status")).Text == "live");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await owner.DeleteAsync($"/api/v1/organizations/{shop}/members/{watcherId}")).StatusCode);
+
+        var notice = Wait(browser).Until(d => d.FindElements(By.Id("live-access")).FirstOrDefault(e => e.Displayed));
+        Assert.Contains("no longer a member", notice!.Text, StringComparison.Ordinal);
+        Screenshot(browser, "live-access-removed-desktop");
     }
 
     [Fact]

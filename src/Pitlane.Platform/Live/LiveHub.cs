@@ -20,11 +20,25 @@ public interface ILiveGroupOwner
 
 /// <summary>
 /// The one real-time channel. A connection joins a group only after the caller's membership of the group's
-/// organisation is checked; modules publish through <see cref="ILiveChannel"/>.
+/// organisation is checked, and keeps it only while that holds (<see cref="LiveAccessMonitor"/>); modules publish
+/// through <see cref="ILiveChannel"/>.
 /// </summary>
 [Authorize]
-public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory, MembershipCache memberships, IEnumerable<ILiveGroupOwner> owners) : Hub
+public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory, MembershipCache memberships, IEnumerable<ILiveGroupOwner> owners,
+    LiveConnections connections) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        connections.Open(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Close(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     public async Task<bool> JoinOrganization(Guid organizationId) =>
         await JoinAsync(LiveGroup.Organization(organizationId));
 
@@ -44,7 +58,11 @@ public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory
         return organizationId is { } org && await JoinAsync(LiveGroup.Job(org, jobId));
     }
 
-    public Task Leave(string group) => Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
+    public Task Leave(string group)
+    {
+        connections.Find(Context.ConnectionId)?.Left(group);
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
+    }
 
     private async Task<bool> JoinAsync(LiveGroup group)
     {
@@ -53,6 +71,8 @@ public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory
         {
             return false;
         }
+        // Recorded before joining: a re-check running in between then sees the group and may take it away again.
+        connections.Find(Context.ConnectionId)?.Joined(group);
         await Groups.AddToGroupAsync(Context.ConnectionId, group.Name, Context.ConnectionAborted);
         return true;
     }

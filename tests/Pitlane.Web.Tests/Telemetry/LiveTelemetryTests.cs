@@ -96,16 +96,25 @@ public abstract partial class TelemetryTests
 
         private HubClient(WebSocket socket) => _socket = socket;
 
-        public static async Task<HubClient> ConnectAsync(PitlaneApp app, string accessToken)
+        public static Task<HubClient> ConnectAsync(PitlaneApp app, string accessToken) =>
+            ConnectAsync(app, $"access_token={Uri.EscapeDataString(accessToken)}", "Authorization", $"Bearer {accessToken}");
+
+        /// <summary>A browser's connection: the sign-in cookie (a "Cookie" header value), no bearer token.</summary>
+        public static Task<HubClient> ConnectWithCookieAsync(PitlaneApp app, string cookieHeader) =>
+            ConnectAsync(app, "", "Cookie", cookieHeader);
+
+        private static async Task<HubClient> ConnectAsync(PitlaneApp app, string query, string header, string value)
         {
-            using var http = app.BearerClient(accessToken);
-            var negotiate = await http.PostAsync("/hubs/live/negotiate?negotiateVersion=1", null);
+            using var http = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/live/negotiate?negotiateVersion=1");
+            request.Headers.TryAddWithoutValidation(header, value);
+            var negotiate = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
             var connectionToken = (await negotiate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString()!;
             var ws = app.Server.CreateWebSocketClient();
-            ws.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {accessToken}";
+            ws.ConfigureRequest = request => request.Headers[header] = value;
             var socket = await ws.ConnectAsync(
-                new Uri($"ws://localhost/hubs/live?id={Uri.EscapeDataString(connectionToken)}&access_token={Uri.EscapeDataString(accessToken)}"),
+                new Uri($"ws://localhost/hubs/live?id={Uri.EscapeDataString(connectionToken)}{(query.Length > 0 ? "&" + query : "")}"),
                 CancellationToken.None);
             var client = new HubClient(socket);
             await client.SendAsync("{\"protocol\":\"json\",\"version\":1}");
@@ -141,6 +150,39 @@ public abstract partial class TelemetryTests
                 }
             }
             return null;
+        }
+
+        /// <summary>True once the server ends the connection (a close record or the socket closing) within <paramref name="wait"/>.</summary>
+        public async Task<bool> ClosedWithinAsync(TimeSpan wait)
+        {
+            var deadline = DateTime.UtcNow + wait;
+            while (DateTime.UtcNow < deadline)
+            {
+                if (_socket.State is WebSocketState.Closed or WebSocketState.CloseReceived or WebSocketState.Aborted)
+                {
+                    return true;
+                }
+                try
+                {
+                    if (await NextAsync(deadline - DateTime.UtcNow) is { } message)
+                    {
+                        if (message.TryGetProperty("type", out var type) && type.GetInt32() == 7)
+                        {
+                            return true;
+                        }
+                        continue;
+                    }
+                }
+                catch (WebSocketException)
+                {
+                    return true;
+                }
+                if (_socket.State != WebSocketState.Open)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private Task SendAsync(string json) =>

@@ -7,7 +7,7 @@ namespace Pitlane.Modules.Accounts;
 
 /// <summary>
 /// The Accounts module's store: users and roles (ASP.NET Core Identity's AspNet* tables), refresh tokens
-/// (identity_*), organisations and memberships (org_*), with its own migration history (<see cref="HistoryTable"/>).
+/// (identity_*), organisations, memberships and invitations (org_*), with its own migration history (<see cref="HistoryTable"/>).
 /// </summary>
 public abstract class AccountsDbContext(DbContextOptions options)
     : IdentityDbContext<PitlaneUser, IdentityRole<Guid>, Guid>(options)
@@ -17,6 +17,7 @@ public abstract class AccountsDbContext(DbContextOptions options)
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -46,6 +47,16 @@ public abstract class AccountsDbContext(DbContextOptions options)
             member.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
             member.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
             member.HasOne<PitlaneUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Invitation>(invitation =>
+        {
+            invitation.ToTable("org_invitations");
+            invitation.HasKey(i => i.Id);
+            invitation.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+            invitation.Property(i => i.Email).HasMaxLength(254);
+            invitation.Property(i => i.TokenHash).HasMaxLength(32);
+            invitation.HasIndex(i => new { i.OrganizationId, i.CreatedAt });
+            invitation.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.MapPlatformTables();
     }

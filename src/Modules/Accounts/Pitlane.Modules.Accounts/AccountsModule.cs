@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Modules.Accounts.Contracts;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
@@ -47,7 +48,11 @@ public sealed class AccountsModule : IPitlaneModule
         services.AddSingleton<IServerSecret>(provider => provider.GetRequiredService<SigningKeyProvider>());
         services.AddSingleton<SessionRevocations>();
         services.AddSingleton<ValidatedTokens>();
+        services.AddScoped<ISessionDirectory, SessionDirectory>();
+        services.AddIntegrationEventHandler<SessionRevoked, SessionRevokedHandler>(EventDelivery.FanOut, "accounts.session-revoked.cache");
         services.AddScoped<OrganizationMembers>();
+        services.AddSingleton<InvitationLinks>();
+        services.AddScoped<Invitations>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<IMembershipDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());
         services.AddScoped<IOrganizationDirectory>(provider => provider.GetRequiredService<OrganizationQueries>());
@@ -62,6 +67,7 @@ public sealed class AccountsModule : IPitlaneModule
     {
         routes.MapAuthEndpoints();
         routes.MapOrganizationEndpoints();
+        routes.MapInvitationEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Team", "/Organization", 90, AccountsPermissions.ManageMembers)];

@@ -57,6 +57,18 @@ window.Pitlane = (() => {
     if (!connection) {
       connection = new window.signalR.HubConnectionBuilder().withUrl('/hubs/live').withAutomaticReconnect().build();
       connection.on('jobProgress', message => jobListeners.get(message.id)?.forEach(listener => listener(message)));
+      // The hub says why live updates stopped (removed from the organisation, signed out); the page shows it once.
+      connection.on('access', message => {
+        if (message.reason === 'signed-out') joined.clear();
+        let notice = document.getElementById('live-access');
+        if (!notice) {
+          notice = el('div', '', 'alert alert-warning');
+          notice.id = 'live-access';
+          notice.setAttribute('role', 'status');
+          (document.querySelector('main') || document.body).prepend(notice);
+        }
+        notice.textContent = message.message;
+      });
       connection.onreconnecting(() => stateListeners.forEach(listener => listener('reconnecting')));
       connection.onreconnected(() => {
         stateListeners.forEach(listener => listener('reconnected'));

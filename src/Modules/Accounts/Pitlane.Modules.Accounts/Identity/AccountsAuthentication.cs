@@ -51,6 +51,8 @@ public static class AccountsAuthentication
                                 return;
                             }
                             context.Principal = known.Principal;
+                            // As the handler does for a token it validates: the live hub closes the connection then.
+                            context.Properties.ExpiresUtc = new DateTimeOffset(known.ExpiresAt, TimeSpan.Zero);
                             context.Success();
                         }
                     },

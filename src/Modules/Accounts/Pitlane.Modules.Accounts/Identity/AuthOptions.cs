@@ -22,6 +22,9 @@ public sealed class AuthOptions : IModuleOptions
 
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>How long an invitation link stays valid.</summary>
+    public int InvitationDays { get; set; } = 7;
+
     public void Validate(List<string> faults, PitlaneOptions platform)
     {
 
@@ -45,6 +48,10 @@ public sealed class AuthOptions : IModuleOptions
         if (AuthRequestsPerMinute is < 1 or > 100_000)
         {
             faults.Add("Pitlane:Auth:AuthRequestsPerMinute must be between 1 and 100000.");
+        }
+        if (InvitationDays is < 1 or > 30)
+        {
+            faults.Add("Pitlane:Auth:InvitationDays must be between 1 and 30.");
         }
         if (MaxFailedLogins is < 1 or > 100)
         {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 
@@ -140,10 +141,19 @@ public sealed class TokenService(
 
     public async Task RevokeFamilyAsync(Guid familyId, CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        await db.RefreshTokens
+        var now = time.GetUtcNow();
+        var userId = await db.RefreshTokens.Where(t => t.FamilyId == familyId).Select(t => (Guid?)t.UserId).FirstOrDefaultAsync(ct);
+        // The revocation and its event in one transaction: every instance then closes the session's live connections.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var revoked = await db.RefreshTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now.UtcDateTime), ct);
+        if (revoked > 0 && userId is { } user)
+        {
+            db.AddOutboxEvent(new SessionRevoked(user, familyId) { OccurredAt = now });
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
         revocations.Forget(familyId);
     }
 

@@ -13,7 +13,6 @@ namespace Pitlane.Modules.Accounts;
 
 public sealed record CreateOrganizationRequest(string? Name, OrganizationKind? Kind);
 public sealed record OrganizationResponse(Guid Id, string Name, OrganizationKind Kind, OrganizationRole Role, bool Personal);
-public sealed record AddMemberRequest(string? Email, OrganizationRole? Role);
 public sealed record ChangeRoleRequest(OrganizationRole? Role);
 public sealed record MemberResponse(Guid UserId, string Email, string DisplayName, OrganizationRole Role);
 
@@ -26,7 +25,6 @@ public static class OrganizationEndpoints
         orgs.MapPost("/", Create);
         orgs.MapGet("/", ListMine);
         orgs.MapGet("/{organizationId:guid}/members", ListMembers);
-        orgs.MapPost("/{organizationId:guid}/members", AddMember);
         orgs.MapPut("/{organizationId:guid}/members/{userId:guid}", ChangeRole);
         orgs.MapDelete("/{organizationId:guid}/members/{userId:guid}", RemoveMember);
         return routes;
@@ -69,27 +67,6 @@ public static class OrganizationEndpoints
             return Problems.NotFound("No such organisation.");
         }
         return TypedResults.Ok(await members.ListAsync(organizationId, ct));
-    }
-
-    private static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> AddMember(
-        Guid organizationId, AddMemberRequest request, HttpContext http, AccountsDbContext db, MembershipCache memberships,
-        OrganizationMembers members, CancellationToken ct)
-    {
-        if (await RoleOfCallerAsync(http, db, memberships, organizationId, ct) is not { } callerRole)
-        {
-            return Problems.NotFound("No such organisation.");
-        }
-        var check = new Validation()
-            .Require(AuthEndpoints.LooksLikeEmail(request.Email), "email", "A valid email address is required.")
-            .Require(request.Role is { } r && Enum.IsDefined(r), "role", RoleList);
-        if (!check.IsValid)
-        {
-            return Problems.Invalid(check.Errors);
-        }
-        var change = await members.AddAsync(organizationId, callerRole, request.Email!, request.Role!.Value, ct);
-        return change.Status == MemberChangeStatus.Done
-            ? TypedResults.Created($"/api/v1/organizations/{organizationId}/members/{change.Member!.UserId}", change.Member)
-            : AsProblem(change);
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ChangeRole(

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Tenancy;
 
@@ -21,7 +22,8 @@ public sealed record MemberChange(MemberChangeStatus Status, string Message, Mem
 
 /// <summary>
 /// The rules of membership, shared by the API and the Team page: Owners manage everyone, Managers everyone but
-/// Owners, an organisation keeps at least one Owner, and a personal organisation has no other members.
+/// Owners, an organisation keeps at least one Owner, and a personal organisation has no other members. People join
+/// through <see cref="Invitations"/> only, never by an email address typed by someone else.
 /// </summary>
 public sealed class OrganizationMembers(AccountsDbContext db, MembershipCache memberships, TimeProvider time)
 {
@@ -32,33 +34,6 @@ public sealed class OrganizationMembers(AccountsDbContext db, MembershipCache me
         OrganizationRole.Manager => target != OrganizationRole.Owner,
         _ => false,
     };
-
-    public async Task<MemberChange> AddAsync(Guid organizationId, OrganizationRole callerRole, string email, OrganizationRole role, CancellationToken ct)
-    {
-        if (!CanManage(callerRole, role))
-        {
-            return MemberChange.Forbidden("Only an Owner or Manager can add members, and only an Owner can add an Owner.");
-        }
-        var org = await db.Organizations.AsNoTracking().FirstAsync(o => o.Id == organizationId, ct);
-        if (org.Kind == OrganizationKind.Personal)
-        {
-            return MemberChange.Conflict("A personal organisation has no other members; create a shop or dealership organisation.");
-        }
-        var normalized = email.Trim().ToUpperInvariant();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
-        if (user is null)
-        {
-            return MemberChange.NotFound("No Pitlane account has that email; the person must sign up first.");
-        }
-        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == user.Id, ct))
-        {
-            return MemberChange.Conflict("That person is already a member.");
-        }
-        db.Memberships.Add(Membership.Create(organizationId, user.Id, role, time.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(ct);
-        memberships.Invalidate(organizationId, user.Id);
-        return new(MemberChangeStatus.Done, $"{user.DisplayName} added as {role}.", new MemberResponse(user.Id, user.Email!, user.DisplayName, role));
-    }
 
     public async Task<MemberChange> ChangeRoleAsync(Guid organizationId, OrganizationRole callerRole, Guid userId, OrganizationRole role, CancellationToken ct)
     {
@@ -99,6 +74,8 @@ public sealed class OrganizationMembers(AccountsDbContext db, MembershipCache me
             return MemberChange.Conflict("An organisation needs at least one Owner.");
         }
         db.Memberships.Remove(membership);
+        // With the removal, in one transaction: every instance then drops the person's live connections from the organisation.
+        db.AddOutboxEvent(new MembershipRemoved(organizationId, userId) { OccurredAt = time.GetUtcNow() });
         await db.SaveChangesAsync(ct);
         memberships.Invalidate(organizationId, userId);
         return new(MemberChangeStatus.Done, "Member removed.");

@@ -18,6 +18,10 @@ public sealed class RegisterModel(UserAccounts accounts, SignInManager<PitlaneUs
     [BindProperty]
     public string Password { get; set; } = "";
 
+    /// <summary>Where to go once signed up (an invitation link), local addresses only.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
     public void OnGet()
@@ -33,6 +37,6 @@ public sealed class RegisterModel(UserAccounts accounts, SignInManager<PitlaneUs
             return Page();
         }
         await signIn.SignInAsync(outcome.User, isPersistent: true);
-        return LocalRedirect("/");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 }

@@ -1,30 +1,61 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Pitlane.Modules.Accounts;
+using Pitlane.Platform;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Accounts.Pages.Organization;
 
 /// <summary>Team management for Owners and Managers, through the same rules as the organisation API.</summary>
-public sealed class TeamModel(PageOrganization organizations, OrganizationMembers members) : PageModel
+public sealed class TeamModel(PageOrganization organizations, OrganizationMembers members, Invitations invitations, IOptions<PitlaneOptions> platform,
+    IOptions<AuthOptions> auth) : PageModel
 {
+    public int InvitationDays => auth.Value.InvitationDays;
+
     public string OrganizationName { get; private set; } = "";
+    public bool Personal { get; private set; }
     public IReadOnlyList<MemberResponse> Members { get; private set; } = [];
+    public IReadOnlyList<PendingInvitation> Pending { get; private set; } = [];
     public string? Message { get; private set; }
+
+    /// <summary>The link just created, shown once: only its hash is kept.</summary>
+    public InvitationCreated? Created { get; private set; }
 
     private MeOrganization? _org;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : Forbid();
 
-    public async Task<IActionResult> OnPostAddAsync(string? email, OrganizationRole role, CancellationToken ct)
+    public async Task<IActionResult> OnPostInviteAsync(OrganizationRole role, string? email, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || User.UserId() is not { } callerId)
+        {
+            return Forbid();
+        }
+        if (!Enum.IsDefined(role))
+        {
+            Message = "Choose the role the person will have.";
+        }
+        else if (!string.IsNullOrWhiteSpace(email) && !AuthEndpoints.LooksLikeEmail(email))
+        {
+            Message = "That email address is not valid. Leave it empty to let whoever you give the link to join.";
+        }
+        else
+        {
+            var change = await invitations.CreateAsync(_org!.Id, _org.Role, callerId, role, email, platform.Value.BaseUrlFor(Request), ct);
+            Created = change.Created;
+            Message = change.Created is null ? change.Message : null;
+        }
+        return await ReloadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid invitationId, CancellationToken ct)
     {
         if (!await LoadAsync(ct))
         {
             return Forbid();
         }
-        Message = string.IsNullOrWhiteSpace(email) || !Enum.IsDefined(role)
-            ? "Give the person's email and a role."
-            : (await members.AddAsync(_org!.Id, _org.Role, email, role, ct)).Message;
+        Message = (await invitations.RevokeAsync(_org!.Id, _org.Role, invitationId, ct)).Message;
         return await ReloadAsync(ct);
     }
 
@@ -67,6 +98,7 @@ public sealed class TeamModel(PageOrganization organizations, OrganizationMember
     private async Task<IActionResult> ReloadAsync(CancellationToken ct)
     {
         Members = await members.ListAsync(_org!.Id, ct);
+        Pending = await invitations.PendingAsync(_org.Id, ct);
         return Page();
     }
 
@@ -78,7 +110,9 @@ public sealed class TeamModel(PageOrganization organizations, OrganizationMember
             return false;
         }
         OrganizationName = _org.Name;
+        Personal = _org.Personal;
         Members = await members.ListAsync(_org.Id, ct);
+        Pending = await invitations.PendingAsync(_org.Id, ct);
         return true;
     }
 }
