@@ -43,6 +43,9 @@ public sealed class PitlaneOptions
     /// <summary>The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed.</summary>
     public ProxyOptions Proxy { get; set; } = new();
 
+    /// <summary>Whether the demo is seeded: Pitlane:Demo:Seed when set, else only with the embedded profile's defaults.</summary>
+    public bool SeedDemo => Demo.Seed ?? (Database.Provider == DatabaseProvider.Sqlite && !IsDistributed);
+
     /// <summary>Several instances share a broker (Pitlane:Messaging:Provider RabbitMq): the distributed profile.</summary>
     public bool IsDistributed => Messaging.Provider == MessagingProvider.RabbitMq;
 
@@ -163,8 +166,12 @@ public sealed class ProxyOptions
 
 public sealed class DemoOptions
 {
-    /// <summary>Seed the demo organisation, its users and vehicles once, on an empty database.</summary>
-    public bool Seed { get; set; } = true;
+    /// <summary>
+    /// Seed the demo organisation, its users (with the well-known <see cref="Password"/>) and vehicles once. Unset: only
+    /// in the embedded profile's defaults (SQLite, in-process messages); a PostgreSQL or distributed installation gets
+    /// demo logins only when this is set to true on purpose.
+    /// </summary>
+    public bool? Seed { get; set; }
 
     public string Password { get; set; } = "Pitlane-demo-1";
 }

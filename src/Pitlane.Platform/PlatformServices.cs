@@ -33,6 +33,10 @@ public static class PlatformServices
         // Bounded: every entry has size 1, so a flood of distinct keys (random device keys, organisation ids) cannot grow
         // the process without limit; the oldest entries are compacted away.
         services.AddMemoryCache(cache => cache.SizeLimit = MemoryCacheEntries);
+        // A background loop that fails unexpectedly is logged by the host and the rest keeps serving (the default would
+        // stop the whole process); the loops themselves catch and retry what they expect.
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host =>
+            host.BackgroundServiceExceptionBehavior = Microsoft.Extensions.Hosting.BackgroundServiceExceptionBehavior.Ignore);
         services.AddSingleton<Retention.RetentionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<Retention.RetentionWorker>());
         services.AddHttpContextAccessor();

@@ -17,7 +17,7 @@ internal sealed class DatabasePreparation(IServiceProvider services, IOptions<Pi
         {
             await DatabaseSetup.MigrateAllAsync(services, cancellationToken);
         }
-        if (options.Value.Demo.Seed)
+        if (options.Value.SeedDemo)
         {
             await using var scope = services.CreateAsyncScope();
             var context = new DemoSeedContext();

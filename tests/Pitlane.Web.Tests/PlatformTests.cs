@@ -192,6 +192,21 @@ public sealed class ConfigurationTests
         Assert.Contains(key.EndsWith(":0", StringComparison.Ordinal) ? key[..^2] : key, fault);
     }
 
+    [Theory]
+    [InlineData(null, null, null, true)]
+    [InlineData("Postgres", null, null, false)]
+    [InlineData("Sqlite", "RabbitMq", null, false)]
+    [InlineData("Postgres", null, "true", true)]
+    [InlineData("Sqlite", null, "false", false)]
+    public void Demo_is_seeded_only_with_the_embedded_defaults_unless_asked(string? database, string? messaging, string? seed, bool seeded)
+    {
+        var options = new Pitlane.Platform.PitlaneOptions();
+        if (database is not null) options.Database.Provider = Enum.Parse<Pitlane.Platform.DatabaseProvider>(database);
+        if (messaging is not null) options.Messaging.Provider = Enum.Parse<Pitlane.Platform.MessagingProvider>(messaging);
+        if (seed is not null) options.Demo.Seed = bool.Parse(seed);
+        Assert.Equal(seeded, options.SeedDemo);
+    }
+
     [Fact]
     public void Given_defaults_Then_valid()
     {

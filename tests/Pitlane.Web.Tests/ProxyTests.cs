@@ -134,6 +134,26 @@ public sealed class ProxyTests
         Assert.DoesNotContain(cache.Keys, k => k is string s && s.StartsWith("telemetry-device:", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/api/v1/kiosk")]
+    [InlineData("/api/v1/diagnostics/agent/work?waitSeconds=0")]
+    public async Task Given_device_limit_Then_agent_and_kiosk_floods_are_429(string path)
+    {
+        var (app, client) = await StartAsync("Production", ("Pitlane:Diagnostics:DeviceRequestsPerMinute", "2"));
+        await using var _ = app;
+        using var __ = client;
+        async Task<HttpStatusCode> GetAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Agent-Key", Guid.NewGuid().ToString("N"));
+            return (await client.SendAsync(request, Ct)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync());
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GetAsync());
+    }
+
     [Fact]
     public void Device_streams_are_counted_per_device_and_released_once()
     {

@@ -30,6 +30,9 @@ public abstract class PitlaneApp : WebApplicationFactory<Program>, IAsyncLifetim
         Set("Pitlane:Auth:AuthRequestsPerMinute", "100000");
         Set("Pitlane:Diagnostics:PublicReportRequestsPerMinute", "100000");
         Set("Pitlane:VehicleTelemetry:IngestRequestsPerMinute", "1000000");
+        Set("Pitlane:Diagnostics:DeviceRequestsPerMinute", "1000000");
+        // The tests sign in as the demo people on PostgreSQL too, where the demo is off unless asked for.
+        Set("Pitlane:Demo:Seed", "true");
         Set("Logging:LogLevel:Default", "Warning");
         return ValueTask.CompletedTask;
     }

@@ -47,6 +47,7 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddScoped<IDemoSeed, DemoDiagnostics>();
         services.AddIntegrationEventHandler<VehicleDeleted, VehicleDeletedHandler, DiagnosticsDbContext>(EventDelivery.Work, "diagnostics.vehicle-deleted");
         services.AddPerClientRateLimit(ReportEndpoints.PublicRateLimitPolicy, settings.Get<DiagnosticsOptions>().PublicReportRequestsPerMinute, "shared-report");
+        services.AddPerClientRateLimit(DiagnosticsOptions.DeviceRateLimitPolicy, settings.Get<DiagnosticsOptions>().DeviceRequestsPerMinute, "scan-agent or kiosk");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

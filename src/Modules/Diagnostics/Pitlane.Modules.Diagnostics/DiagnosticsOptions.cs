@@ -38,6 +38,15 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
     public int PublicReportRequestsPerMinute { get; set; } = 120;
 
     /// <summary>
+    /// Requests per minute one client address may make to the scan-agent and kiosk APIs (keys and device cookies are
+    /// checked after this limit, so a flood of made-up keys is bounded too); beyond it 429 with Retry-After.
+    /// </summary>
+    public int DeviceRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>The rate-limit policy of the agent and kiosk APIs.</summary>
+    public const string DeviceRateLimitPolicy = "diagnostics-devices";
+
+    /// <summary>
     /// How long a kiosk screen can open a scan it started (its health, interpretation and report): one customer's visit,
     /// not a history of earlier customers' cars.
     /// </summary>
@@ -85,6 +94,10 @@ public sealed class DiagnosticsOptions : Pitlane.Platform.Modules.IModuleOptions
         if (KioskResultMinutes is < 1 or > 1440)
         {
             faults.Add("Pitlane:Diagnostics:KioskResultMinutes must be between 1 and 1440.");
+        }
+        if (DeviceRequestsPerMinute is < 1 or > 1_000_000)
+        {
+            faults.Add("Pitlane:Diagnostics:DeviceRequestsPerMinute must be between 1 and 1000000.");
         }
         if (PublicReportRequestsPerMinute is < 1 or > 100_000)
         {

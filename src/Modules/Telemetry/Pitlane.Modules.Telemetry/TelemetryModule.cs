@@ -140,7 +140,7 @@ public sealed class TelemetryMaintenance(TelemetryStore store, IOptions<Telemetr
                 logger.LogInformation("Telemetry maintenance: {RolledUp} minute rows written, {Deleted} raw samples deleted, {Created} partitions created, {Dropped} dropped",
                     report.RolledUp, report.Deleted, report.PartitionsCreated, report.PartitionsDropped);
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(e, "Telemetry maintenance failed; it runs again at the next interval");
             }

@@ -80,7 +80,7 @@ internal sealed class DemoLoginsNote(IOptions<PitlaneOptions> options) : IWelcom
 {
     public IEnumerable<string> Lines(string baseUrl)
     {
-        if (!options.Value.Demo.Seed)
+        if (!options.Value.SeedDemo)
         {
             yield break;
         }

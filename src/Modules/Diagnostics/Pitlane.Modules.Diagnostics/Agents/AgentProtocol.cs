@@ -69,6 +69,7 @@ public static class AgentProtocol
     internal static IEndpointRouteBuilder MapAgentProtocolEndpoints(this IEndpointRouteBuilder routes)
     {
         var agent = routes.MapGroup("/api/v1/diagnostics/agent").WithTags("Diagnostics")
+            .RequireRateLimiting(DiagnosticsOptions.DeviceRateLimitPolicy)
             .RequireAuthorization(DeviceAuthentication.Agent)
             .AddEndpointFilter<AgentKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);

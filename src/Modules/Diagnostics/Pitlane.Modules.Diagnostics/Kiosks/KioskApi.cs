@@ -56,6 +56,7 @@ public static class KioskApi
     {
         routes.MapKioskManagementEndpoints();
         var kiosk = routes.MapGroup("/api/v1/kiosk").WithTags("Diagnostics")
+            .RequireRateLimiting(DiagnosticsOptions.DeviceRateLimitPolicy)
             .RequireAuthorization(DeviceAuthentication.Kiosk)
             .AddEndpointFilter<KioskFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
