@@ -346,6 +346,49 @@ public abstract partial class TelemetryTests(PitlaneApp app) : TelemetryTestBase
     }
 
     [Fact]
+    public async Task Given_a_flood_of_streams_on_one_key_Then_at_most_four_are_open_and_closing_one_frees_a_place()
+    {
+        var fleet = await FleetAsync();
+        // Twelve handshakes at once with one key (Pitlane:VehicleTelemetry:MaxStreamsPerDevice is 4).
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            try
+            {
+                return (Socket: await ConnectStreamAsync(fleet.Key, inQuery: false), Error: (string?)null);
+            }
+            catch (Exception e) when (e is InvalidOperationException or WebSocketException)
+            {
+                return (Socket: (WebSocket?)null, Error: e.Message);
+            }
+        }));
+        var open = attempts.Where(a => a.Socket is not null).Select(a => a.Socket!).ToList();
+        Assert.Equal(4, open.Count);
+        Assert.All(attempts.Where(a => a.Socket is null), a => Assert.Contains("429", a.Error, StringComparison.Ordinal));
+        // The open ones still work; closing one lets the next in.
+        Assert.Equal("stored", (await ExchangeAsync(open[0], BatchJson("flood-1", [(BaseTime, "0C", 800)]))).GetProperty("status").GetString());
+        await open[1].CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        WebSocket? next = null;
+        while (next is null)
+        {
+            try
+            {
+                next = await ConnectStreamAsync(fleet.Key, inQuery: false);
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+                // The server ends the closed stream's request just after the close handshake.
+                await Task.Delay(50);
+            }
+        }
+        Assert.Equal(WebSocketState.Open, next.State);
+        foreach (var socket in open.Append(next))
+        {
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Given_websocket_with_wrong_key_Then_handshake_is_refused_and_revocation_closes_the_stream()
     {
         var fleet = await FleetAsync();
