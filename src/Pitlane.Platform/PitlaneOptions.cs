@@ -283,8 +283,19 @@ public sealed class JobOptions
 
     public double RetryMaxSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Jobs of one organisation running at once across all instances, so one busy organisation cannot hold every
+    /// worker; its further jobs wait (others' go first). A soft bound: two instances claiming in the same instant may
+    /// exceed it by one each.
+    /// </summary>
+    public int MaxRunningPerOrganization { get; set; } = 4;
+
     internal void Validate(List<string> faults)
     {
+        if (MaxRunningPerOrganization is < 1 or > 10_000)
+        {
+            faults.Add("Pitlane:Jobs:MaxRunningPerOrganization must be between 1 and 10000.");
+        }
         if (Concurrency is < 0 or > 256)
         {
             faults.Add("Pitlane:Jobs:Concurrency must be between 0 and 256.");

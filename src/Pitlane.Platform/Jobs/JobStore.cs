@@ -22,19 +22,29 @@ public enum CancelOutcome
 /// update waits for the row lock and re-checks the condition on the new row version (READ COMMITTED), on SQLite
 /// writers are serialised; either way two workers never both claim one job.
 /// </summary>
-public sealed class JobStore(IServiceScopeFactory scopes, JobRegistry registry, ILogger<JobStore> logger)
+public sealed class JobStore(IServiceScopeFactory scopes, JobRegistry registry, ILogger<JobStore> logger,
+    Microsoft.Extensions.Options.IOptions<PitlaneOptions> options)
 {
-    /// <summary>queued, or failed and due, or running with an expired lease (its instance died): becomes ours.</summary>
-    public Task<bool> TryClaimAsync(Guid id, string owner, DateTime now, TimeSpan lease, CancellationToken ct) =>
-        UpdateAsync(jobs => jobs.Where(j => j.Id == id && !j.CancelRequested && j.Attempts < j.MaxAttempts
+    private int Quota => options.Value.Jobs.MaxRunningPerOrganization;
+
+    /// <summary>
+    /// queued, or failed and due, or running with an expired lease (its instance died): becomes ours, unless its
+    /// organisation already has <see cref="JobOptions.MaxRunningPerOrganization"/> jobs running under a live lease.
+    /// </summary>
+    public Task<bool> TryClaimAsync(Guid id, string owner, DateTime now, TimeSpan lease, CancellationToken ct)
+    {
+        var quota = Quota;
+        return UpdateAsync(jobs => jobs.Where(j => j.Id == id && !j.CancelRequested && j.Attempts < j.MaxAttempts
                 && (((j.State == JobState.Queued || j.State == JobState.Failed) && j.NextAttemptAt <= now)
-                    || (j.State == JobState.Running && j.LeaseUntil < now)))
+                    || (j.State == JobState.Running && j.LeaseUntil < now))
+                && jobs.Count(o => o.OrganizationId == j.OrganizationId && o.State == JobState.Running && o.LeaseUntil >= now) < quota)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(j => j.State, JobState.Running)
                 .SetProperty(j => j.LeaseOwner, owner)
                 .SetProperty(j => j.LeaseUntil, now + lease)
                 .SetProperty(j => j.Attempts, j => j.Attempts + 1)
                 .SetProperty(j => j.UpdatedAt, now), ct));
+    }
 
     public async Task<Job?> FindAsync(Guid id, CancellationToken ct)
     {
@@ -122,10 +132,14 @@ public sealed class JobStore(IServiceScopeFactory scopes, JobRegistry registry, 
     public async Task<List<Guid>> DueAsync(DateTime now, int limit, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PlatformDbContext>().Jobs.AsNoTracking()
+        var jobs = scope.ServiceProvider.GetRequiredService<PlatformDbContext>().Jobs.AsNoTracking();
+        var quota = Quota;
+        // Organisations at their quota are skipped here, so their backlog never hides other organisations' due jobs.
+        return await jobs
             .Where(j => !j.CancelRequested && j.Attempts < j.MaxAttempts
                 && (((j.State == JobState.Queued || j.State == JobState.Failed) && j.NextAttemptAt <= now)
-                    || (j.State == JobState.Running && j.LeaseUntil < now)))
+                    || (j.State == JobState.Running && j.LeaseUntil < now))
+                && jobs.Count(o => o.OrganizationId == j.OrganizationId && o.State == JobState.Running && o.LeaseUntil >= now) < quota)
             .OrderBy(j => j.NextAttemptAt).Select(j => j.Id).Take(limit).ToListAsync(ct);
     }
 

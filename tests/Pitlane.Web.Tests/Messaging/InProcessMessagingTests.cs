@@ -292,3 +292,37 @@ public sealed class OutboxWakeUpTests(SlowPollMessagingApp app) : IClassFixture<
         await Eventually.HoldsAsync(() => app.Recorder.JobRuns.Any(r => r.JobId == id), TimeSpan.FromSeconds(5), "the job's wake-up reaches the worker");
     }
 }
+
+/// <summary>One job of an organisation at a time, three worker slots.</summary>
+public sealed class QuotaMessagingApp() : MessagingApp(DatabaseProvider.Sqlite, new Recorder(), new Dictionary<string, string?>
+{
+    ["Pitlane:Jobs:MaxRunningPerOrganization"] = "1",
+    ["Pitlane:Jobs:Concurrency"] = "3",
+});
+
+public sealed class JobQuotaTests(QuotaMessagingApp app) : IClassFixture<QuotaMessagingApp>
+{
+    [Fact]
+    public async Task Given_an_organisation_at_its_quota_Then_its_next_job_waits_and_another_organisations_job_runs()
+    {
+        var (busy, busyEmail) = await app.NewUserAsync("Busy");
+        var (other, otherEmail) = await app.NewUserAsync("Other");
+        using var _ = busy;
+        using var __ = other;
+        var busyOrg = await app.PersonalOrganizationAsync(busyEmail);
+        var first = await app.EnqueueAsync(busyOrg, new TestJob(Hang: true));
+        await InProcessMessagingTests.WaitForStateAsync(busy, first, "running");
+        var second = await app.EnqueueAsync(busyOrg, new TestJob());
+        var elsewhere = await app.EnqueueAsync(await app.PersonalOrganizationAsync(otherEmail), new TestJob());
+
+        // A free slot exists (three), yet the busy organisation's second job waits while the other's runs.
+        await InProcessMessagingTests.WaitForStateAsync(other, elsewhere, "succeeded");
+        await Task.Delay(1000);
+        var waiting = await busy.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{second}");
+        Assert.Equal("queued", waiting.GetProperty("state").GetString());
+
+        // When the first ends, the second goes.
+        Assert.Equal(HttpStatusCode.Accepted, (await busy.PostAsync($"/api/v1/jobs/{first}/cancel", null)).StatusCode);
+        await InProcessMessagingTests.WaitForStateAsync(busy, second, "succeeded");
+    }
+}
