@@ -23,6 +23,7 @@ public sealed class StoreOwnershipTests
         ["Vehicles"] = ["vehicles"],
         ["Telemetry"] = ["telemetry_"],
         ["Diagnostics"] = ["diag_"],
+        ["Payments"] = ["payments_"],
     };
 
     [Fact]
