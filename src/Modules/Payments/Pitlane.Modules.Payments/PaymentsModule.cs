@@ -54,7 +54,14 @@ public sealed class PaymentsModule : IPitlaneModule
         await next(context);
     });
 
-    public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapPaymentEndpoints();
+    public void MapEndpoints(IEndpointRouteBuilder routes)
+    {
+        routes.MapPaymentEndpoints();
+        if (routes.ServiceProvider.GetRequiredService<PaymentsOptions>().Processor == "builtin")
+        {
+            routes.MapSimulatorEndpoints();
+        }
+    }
 
     public IEnumerable<NavEntry> Navigation => [new("Payments", "/Payments", 40, PaymentsPermissions.View)];
 }
