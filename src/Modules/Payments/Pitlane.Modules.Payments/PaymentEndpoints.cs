@@ -9,6 +9,7 @@ using Pitlane.Modules.Payments.Payouts;
 using Pitlane.Modules.Payments.Processing;
 using Pitlane.Modules.Payments.Webhooks;
 using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Payments;
@@ -20,6 +21,7 @@ public sealed record ConfirmIntentRequest(string? PaymentMethod);
 public sealed record CaptureIntentRequest(long? AmountToCapture);
 public sealed record RefundIntentRequest(long? Amount, string? Reason);
 public sealed record CreatePayoutRequest(long? Amount, string? Currency);
+public sealed record ReconcileRequest(DateTime? Since);
 public sealed record PayoutResponse(Guid Id, long Amount, string Currency, string Status, bool Automatic, string? ProcessorId, string? FailureCode, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static PayoutResponse From(Payout p) => new(p.Id, p.Amount, p.Currency, p.Status, p.Automatic, p.ProcessorId, p.FailureCode, p.CreatedAt, p.UpdatedAt);
@@ -51,6 +53,7 @@ public static class PaymentEndpoints
         payments.MapGet("/statement", Statement).RequirePermission(PaymentsPermissions.View);
         payments.MapPost("/payouts", CreatePayout).RequirePermission(PaymentsPermissions.Payout);
         payments.MapGet("/payouts", Payouts).RequirePermission(PaymentsPermissions.View);
+        payments.MapPost("/reconciliations", Reconcile).RequirePermission(PaymentsPermissions.Refund);
 
         routes.MapPost("/api/v1/payments/webhooks/{source}", Webhook).WithTags("Payments").AllowAnonymous().DisableAntiforgery();
         return routes;
@@ -121,6 +124,21 @@ public static class PaymentEndpoints
         var check = new Validation();
         var paging = PageRequest.From(page, pageSize, check);
         return check.IsValid ? TypedResults.Ok((await payouts.ListAsync(scope.OrganizationId, paging, ct)).Map(PayoutResponse.From)) : Problems.Invalid(check.Errors);
+    }
+
+    /// <summary>Starts a reconciliation of the organisation's payments since a time (default: 30 days); the report is the job's result.</summary>
+    private static async Task<IResult> Reconcile([FromBody] ReconcileRequest? request, OrganizationScope scope, PaymentsDbContext db, JobQueue jobs, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var since = request?.Since?.ToUniversalTime() ?? now.AddDays(-30);
+        if (since > now || since < now.AddYears(-2))
+        {
+            return Problems.Invalid("since", "since must be within the last two years.");
+        }
+        var id = jobs.Enqueue(db, scope.OrganizationId, new Reconciliation.ReconcileJob(since));
+        await db.SaveChangesAsync(ct);
+        jobs.WakeLocal(id);
+        return TypedResults.Accepted($"/api/v1/jobs/{id}", new { jobId = id });
     }
 
     /// <summary>Webhooks of the processors: the body is read raw (the signature covers its exact bytes).</summary>

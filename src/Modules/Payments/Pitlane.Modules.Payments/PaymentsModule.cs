@@ -10,6 +10,7 @@ using Pitlane.Modules.Payments.Processing;
 using Pitlane.Modules.Payments.Simulator;
 using Pitlane.Modules.Payments.Webhooks;
 using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 
@@ -34,12 +35,27 @@ public sealed class PaymentsModule : IPitlaneModule
         services.AddScoped<PaymentService>();
         services.AddScoped<IPayments>(provider => provider.GetRequiredService<PaymentService>());
         services.AddScoped<PayoutService>();
+        services.AddScoped<Receipts>();
+        services.AddScoped<Reconciliation.Reconciler>();
+        services.AddJobHandler<Reconciliation.ReconcileJob, Reconciliation.ReconcileJobHandler>("payments.reconcile", maxAttempts: 3);
         services.AddScoped<WebhookReceiver>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<IdempotencyStore>());
         services.AddSingleton<BuiltInProcessor>();
-        services.AddSingleton<IPaymentProcessor>(provider => provider.GetRequiredService<BuiltInProcessor>());
+        if (options.Processor == "stripe")
+        {
+            services.AddHttpClient("stripe");
+            services.AddSingleton<Stripe.IStripeClient>(provider => new Stripe.StripeClient(
+                options.Stripe.SecretKey,
+                httpClient: new Stripe.SystemNetHttpClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient("stripe"), maxNetworkRetries: 2),
+                apiBase: string.IsNullOrWhiteSpace(options.Stripe.ApiBase) ? null : options.Stripe.ApiBase.TrimEnd('/')));
+            services.AddSingleton<IPaymentProcessor, StripeProcessor>();
+        }
+        else
+        {
+            services.AddSingleton<IPaymentProcessor>(provider => provider.GetRequiredService<BuiltInProcessor>());
+        }
         services.AddSingleton<PaymentsWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<PaymentsWorker>());
     }
@@ -57,11 +73,12 @@ public sealed class PaymentsModule : IPitlaneModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapPaymentEndpoints();
+        routes.MapReceiptEndpoints();
         if (routes.ServiceProvider.GetRequiredService<PaymentsOptions>().Processor == "builtin")
         {
             routes.MapSimulatorEndpoints();
         }
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Payments", "/Payments", 40, PaymentsPermissions.View)];
+    public IEnumerable<NavEntry> Navigation => [new("Payments", "/Payments", 40, PaymentsPermissions.View), new("Receipts", "/Payments/Receipts", 41)];
 }

@@ -139,7 +139,14 @@ public sealed class PaymentIntent
         ClientSecret = clientSecret;
     }
 
-    public void SetCustomer(Guid customerId) => CustomerId ??= customerId;
+    public void SetCustomer(Guid customerId)
+    {
+        if (CustomerId is null)
+        {
+            CustomerId = customerId;
+            Version++;
+        }
+    }
 
     /// <summary>
     /// Takes the processor's state. Returns the amount captured by this change (0 when none), so the caller writes the
@@ -159,6 +166,13 @@ public sealed class PaymentIntent
             return 0;
         }
         var captured = Status != IntentStatus.Succeeded && state.Status == IntentStatus.Succeeded ? state.AmountReceived : 0;
+        var error = state.ErrorMessage is null ? null : $"{state.ErrorCode}: {state.ErrorMessage}";
+        if (captured == 0 && Status == state.Status && AmountCapturable == state.AmountCapturable && error == LastPaymentError
+            && (state.PaymentMethod is null || state.PaymentMethod == PaymentMethod) && NextActionUrl == state.NextActionUrl)
+        {
+            // Nothing new (a repeated or late event): no write, so no needless concurrency conflict.
+            return 0;
+        }
         Status = state.Status;
         AmountCapturable = state.AmountCapturable;
         if (captured > 0)
@@ -167,7 +181,7 @@ public sealed class PaymentIntent
             ProcessorFee = state.Fee;
         }
         PaymentMethod = state.PaymentMethod ?? PaymentMethod;
-        LastPaymentError = state.ErrorMessage is null ? null : $"{state.ErrorCode}: {state.ErrorMessage}";
+        LastPaymentError = error;
         NextActionUrl = state.NextActionUrl;
         if (eventCreated is { } at)
         {

@@ -154,15 +154,24 @@ public sealed partial class PaymentService(PaymentsDbContext db, LedgerBook ledg
             return new PaymentResult(null, Conflict: why);
         }
         var refund = await processor.RefundAsync(intent.ProcessorId, toRefund, reason, $"refund:{intent.Id}:{intent.AmountRefunded}:{toRefund}", ct);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await RecordRefundAsync(intent, refund, reason, ct);
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The refund.created webhook recorded it first (unique processor id, or the intent's version moved).
-            db.ChangeTracker.Clear();
+            if (await db.Refunds.AnyAsync(r => r.ProcessorId == refund.Id, ct))
+            {
+                break; // the refund.created webhook recorded it
+            }
+            try
+            {
+                await RecordRefundAsync(intent, refund, reason, ct);
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Another change to this intent committed first: record the refund on the fresh intent.
+                db.ChangeTracker.Clear();
+                intent = await db.Intents.FirstAsync(i => i.Id == intent.Id, ct);
+            }
         }
         return new PaymentResult((await db.Intents.AsNoTracking().FirstAsync(i => i.Id == intent.Id, ct)).View());
     }
@@ -188,15 +197,21 @@ public sealed partial class PaymentService(PaymentsDbContext db, LedgerBook ledg
 
     private async Task<PaymentResult> ApplyAndSaveAsync(PaymentIntent intent, ProcessorIntent state, CancellationToken ct)
     {
-        await ApplyAsync(intent, state, null, ct);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A webhook (or a parallel request) applied this processor change first, with its ledger entry.
-            db.ChangeTracker.Clear();
+            await ApplyAsync(intent, state, null, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // Another change committed first (often the webhook of this very change, which then applies nothing
+                // twice): take the processor's answer into the fresh intent.
+                db.ChangeTracker.Clear();
+                intent = await db.Intents.FirstAsync(i => i.Id == intent.Id, ct);
+            }
         }
         return new PaymentResult((await db.Intents.AsNoTracking().FirstAsync(i => i.Id == intent.Id, ct)).View());
     }
@@ -219,6 +234,33 @@ public sealed partial class PaymentService(PaymentsDbContext db, LedgerBook ledg
     public async Task<ListPage<PaymentIntentView>> PaidByAsync(Guid customerId, PageRequest page, CancellationToken ct) =>
         (await page.ApplyAsync(db.Intents.AsNoTracking().Where(i => i.CustomerId == customerId && i.AmountReceived > 0)
             .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id), ct)).Map(i => i.View());
+
+    /// <summary>
+    /// The intent as the person paying it sees it (the hosted payment page): anyone signed in holding the link of an
+    /// intent nobody has paid yet may pay it and becomes its customer; after that it is theirs alone.
+    /// </summary>
+    public async Task<PaymentIntent?> ForCustomerAsync(Guid intentId, Guid customerId, bool claim, CancellationToken ct)
+    {
+        var intent = await db.Intents.FirstOrDefaultAsync(i => i.Id == intentId, ct);
+        if (intent is null || (intent.CustomerId is { } owner && owner != customerId))
+        {
+            return null;
+        }
+        if (claim && intent.CustomerId is null)
+        {
+            intent.SetCustomer(customerId);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return await ForCustomerAsync(intentId, customerId, claim: false, ct);
+            }
+        }
+        return intent;
+    }
 
     public async Task<IReadOnlyList<Refund>> RefundsOfAsync(Guid intentId, CancellationToken ct) =>
         await db.Refunds.AsNoTracking().Where(r => r.IntentId == intentId).OrderBy(r => r.CreatedAt).ToListAsync(ct);

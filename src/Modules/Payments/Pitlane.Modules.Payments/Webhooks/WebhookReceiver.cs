@@ -43,33 +43,36 @@ public sealed class WebhookReceiver(
         {
             return (WebhookOutcome.Rejected, "The body is not a processor event.");
         }
-        if (await db.ReceivedEvents.AnyAsync(e => e.Processor == source && e.Id == parsed.Id, ct))
+        for (var attempt = 0; ; attempt++)
         {
-            return (WebhookOutcome.Duplicate, "Already received.");
+            if (await db.ReceivedEvents.AnyAsync(e => e.Processor == source && e.Id == parsed.Id, ct))
+            {
+                return (WebhookOutcome.Duplicate, "Already received.");
+            }
+            var outcome = parsed.Type switch
+            {
+                _ when parsed.Type.StartsWith("payment_intent.", StringComparison.Ordinal) => await IntentEventAsync(source, parsed, ct),
+                "refund.created" or "refund.updated" => await RefundEventAsync(source, parsed, ct),
+                "charge.dispute.created" => await DisputeEventAsync(source, parsed, ct),
+                "payout.paid" or "payout.failed" => await PayoutEventAsync(parsed, ct),
+                _ => "ignored_type",
+            };
+            db.ReceivedEvents.Add(new ReceivedEvent
+            {
+                Id = parsed.Id, Processor = source, Type = parsed.Type, Created = parsed.Created, ReceivedAt = time.GetUtcNow().UtcDateTime, Outcome = outcome,
+            });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (outcome == "applied" ? WebhookOutcome.Applied : WebhookOutcome.Ignored, outcome);
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Either the same event delivered twice at once (its id is the key: the check above now says so), or
+                // another change to the same object committed first: apply the event again to the fresh state.
+                db.ChangeTracker.Clear();
+            }
         }
-        var outcome = parsed.Type switch
-        {
-            _ when parsed.Type.StartsWith("payment_intent.", StringComparison.Ordinal) => await IntentEventAsync(source, parsed, ct),
-            "refund.created" or "refund.updated" => await RefundEventAsync(source, parsed, ct),
-            "charge.dispute.created" => await DisputeEventAsync(source, parsed, ct),
-            "payout.paid" or "payout.failed" => await PayoutEventAsync(parsed, ct),
-            _ => "ignored_type",
-        };
-        db.ReceivedEvents.Add(new ReceivedEvent
-        {
-            Id = parsed.Id, Processor = source, Type = parsed.Type, Created = parsed.Created, ReceivedAt = time.GetUtcNow().UtcDateTime, Outcome = outcome,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // The same event delivered twice at once: the other delivery applied it (its id is the key).
-            db.ChangeTracker.Clear();
-            return (WebhookOutcome.Duplicate, "Already received.");
-        }
-        return (outcome == "applied" ? WebhookOutcome.Applied : WebhookOutcome.Ignored, outcome);
     }
 
     private async Task<string> IntentEventAsync(string source, ParsedEvent e, CancellationToken ct)
