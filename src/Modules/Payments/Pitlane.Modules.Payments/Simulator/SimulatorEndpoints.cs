@@ -21,6 +21,7 @@ public static class SimulatorEndpoints
     public static IEndpointRouteBuilder MapSimulatorEndpoints(this IEndpointRouteBuilder routes)
     {
         var simulator = routes.MapGroup("/simulator").WithTags("Payment processor simulator").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        simulator.MapGet("/page.css", () => Results.Text(Css, "text/css; charset=utf-8"));
         simulator.MapGet("/checkout/{id}", Checkout);
         simulator.MapPost("/checkout/{id}", Pay);
         simulator.MapGet("/authenticate/{id}", Challenge);
@@ -162,11 +163,8 @@ public static class SimulatorEndpoints
 
     private static string Enc(string value) => HtmlEncoder.Default.Encode(value);
 
-    private static IResult Page(string title, string subtitle, string body) => Results.Content($$"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{Enc(title)}} · Pitlane payment simulator</title>
-        <style>
+    // A stylesheet file, not a <style> element: the host's Content-Security-Policy allows styles from 'self' only.
+    private const string Css = """
           body{font-family:system-ui,sans-serif;background:#eef1f5;margin:0;display:flex;justify-content:center;padding:2rem 1rem;color:#1c2430}
           main{background:#fff;max-width:26rem;width:100%;border-radius:12px;box-shadow:0 2px 12px #0002;padding:1.5rem}
           h1{font-size:1.1rem;margin:0 0 .25rem}.amount{font-size:1.8rem;font-weight:600;margin:0 0 1rem}
@@ -174,7 +172,13 @@ public static class SimulatorEndpoints
           .row{display:flex;gap:.75rem}.row label{flex:1}button{width:100%;margin-top:1rem;padding:.75rem;font-size:1rem;border:0;border-radius:6px;background:#4f46e5;color:#fff;cursor:pointer}
           button.secondary{background:#e5e7eb;color:#1c2430}.error{color:#b42318}.ok{color:#067647;font-weight:600}
           .badge{font-size:.75rem;background:#fef3c7;color:#92400e;border-radius:4px;padding:.1rem .4rem}details{margin-top:1rem;font-size:.85rem;color:#485366}
-        </style></head>
+        """;
+
+    private static IResult Page(string title, string subtitle, string body) => Results.Content($$"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{Enc(title)}} · Pitlane payment simulator</title>
+        <link rel="stylesheet" href="/simulator/page.css"></head>
         <body><main><p><span class="badge">Test mode · built-in processor</span></p><h1>{{Enc(title)}}</h1><p class="amount">{{Enc(subtitle)}}</p>{{body}}</main></body></html>
         """, "text/html; charset=utf-8");
 }

@@ -25,6 +25,18 @@ public sealed class StatementModel(PageOrganization organizations, Statements st
         }
     }
 
+    public static string KindName(string kind) => kind switch
+    {
+        "capture" => "Payment received",
+        "refund" => "Refund",
+        "dispute" => "Dispute",
+        "payout" => "Payout to your bank",
+        "payout_paid" => "Payout arrived",
+        "payout_failed" => "Payout failed, returned to balance",
+        "reversal" => "Correction",
+        _ => kind,
+    };
+
     public static string AccountName(string code) => code switch
     {
         AccountCode.PayeePayable => "Balance",
