@@ -150,6 +150,50 @@ public abstract class LedgerPropertyTests(PitlaneApp app) : PaymentsTestBase(app
     }
 }
 
+/// <summary>The ledger's own rules: balanced entries only, and no rewriting, in code and in the database.</summary>
+public abstract class LedgerRuleTests(PitlaneApp app) : PaymentsTestBase(app)
+{
+    [Fact]
+    public void Given_unbalanced_lines_Then_no_entry_is_built()
+    {
+        var a = new LedgerAccount(Guid.NewGuid(), AccountOwner.Platform, Guid.Empty, AccountCode.ProcessorBalance, "usd", DateTime.UtcNow);
+        var b = new LedgerAccount(Guid.NewGuid(), AccountOwner.Platform, Guid.Empty, AccountCode.PlatformRevenue, "usd", DateTime.UtcNow);
+        var e = new LedgerAccount(Guid.NewGuid(), AccountOwner.Platform, Guid.Empty, AccountCode.PlatformRevenue, "eur", DateTime.UtcNow);
+        Assert.Throws<InvalidOperationException>(() => JournalEntry.Create("capture", Guid.NewGuid(), "x", DateTime.UtcNow, [(a, 100), (b, -99)]));
+        Assert.Throws<InvalidOperationException>(() => JournalEntry.Create("capture", Guid.NewGuid(), "x", DateTime.UtcNow, [(a, 100), (e, -100)]));
+        var entry = JournalEntry.Create("capture", Guid.NewGuid(), "x", DateTime.UtcNow, [(a, 100), (b, -100)]);
+        var reversal = entry.Reverse(new Dictionary<Guid, LedgerAccount> { [a.Id] = a, [b.Id] = b }, "undo", DateTime.UtcNow);
+        Assert.Equal(entry.Id, reversal.ReversesEntryId);
+        Assert.Equal([-100L, 100L], reversal.Lines.Select(l => l.Amount));
+    }
+
+    [Fact]
+    public async Task Given_a_written_entry_Then_neither_the_context_nor_SQL_can_change_or_delete_it()
+    {
+        var client = await MerchantAsync();
+        await PayAsync(client, new { amount = 1_000, currency = "usd", paymentMethod = "pm_card_visa", confirm = true });
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+        var line = await db.JournalLines.FirstAsync(Ct);
+        var original = line.Amount;
+        db.Entry(line).Property(l => l.Amount).CurrentValue = original + 1;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
+        db.ChangeTracker.Clear();
+        await Assert.ThrowsAnyAsync<Exception>(() => db.JournalLines.Where(l => l.Id == line.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.Amount, 1L), Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.JournalLines.Where(l => l.Id == line.Id).ExecuteDeleteAsync(Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.JournalEntries.Where(e => e.Id == line.EntryId).ExecuteDeleteAsync(Ct));
+        Assert.Equal(original, (await db.JournalLines.AsNoTracking().FirstAsync(l => l.Id == line.Id, Ct)).Amount);
+        await AssertLedgerSumsToZeroAsync();
+    }
+}
+
+public sealed class LedgerRuleTestsOnSqlite(SqliteApp app) : LedgerRuleTests(app), IClassFixture<SqliteApp>;
+
+public sealed class LedgerRuleTestsOnPostgres(PostgresApp app) : LedgerRuleTests(app), IClassFixture<PostgresApp>
+{
+    protected override void RequireServer() => app.EnsureAvailable();
+}
+
 public sealed class LedgerPropertyTestsOnSqlite(SqliteApp app) : LedgerPropertyTests(app), IClassFixture<SqliteApp>;
 
 public sealed class LedgerPropertyTestsOnPostgres(PostgresApp app) : LedgerPropertyTests(app), IClassFixture<PostgresApp>

@@ -58,15 +58,27 @@ public sealed class PayoutService(PaymentsDbContext db, LedgerBook ledger, IPaym
                 moved += payout is null ? 0 : 1;
             }
         }
-        foreach (var payout in await db.Payouts.Where(p => p.Status == PayoutStatus.Pending).OrderBy(p => p.CreatedAt).Take(500).ToListAsync(ct))
+        // One payout at a time, each read fresh: a lost race (a webhook settled it first) clears the context, and an
+        // entity read before that would be detached, its change silently unsaved while its ledger entry is written.
+        foreach (var id in await db.Payouts.Where(p => p.Status == PayoutStatus.Pending).OrderBy(p => p.CreatedAt).Select(p => p.Id).Take(500).ToListAsync(ct))
         {
+            db.ChangeTracker.Clear();
+            if (await db.Payouts.FirstOrDefaultAsync(p => p.Id == id && p.Status == PayoutStatus.Pending, ct) is not { } payout)
+            {
+                continue;
+            }
             var sent = await processor.CreatePayoutAsync(payout.OrganizationId, payout.Amount, payout.Currency, $"payout:{payout.Id}", ct);
             payout.Sent(sent.Id, Now);
             await SaveIgnoringRaceAsync(ct);
             moved++;
         }
-        foreach (var payout in await db.Payouts.Where(p => p.Status == PayoutStatus.InTransit).OrderBy(p => p.CreatedAt).Take(500).ToListAsync(ct))
+        foreach (var id in await db.Payouts.Where(p => p.Status == PayoutStatus.InTransit).OrderBy(p => p.CreatedAt).Select(p => p.Id).Take(500).ToListAsync(ct))
         {
+            db.ChangeTracker.Clear();
+            if (await db.Payouts.FirstOrDefaultAsync(p => p.Id == id && p.Status == PayoutStatus.InTransit, ct) is not { } payout)
+            {
+                continue;
+            }
             var state = await processor.GetPayoutAsync(payout.ProcessorId!, ct);
             if (await SettleAsync(payout, state.Status, state.FailureCode, ct))
             {
