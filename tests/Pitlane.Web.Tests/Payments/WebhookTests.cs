@@ -137,6 +137,21 @@ public abstract class WebhookTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_signed_event_with_a_malformed_object_Then_400_and_nothing_changes()
+    {
+        var (client, hold, _) = await HoldAsync();
+        using var http = App.CreateClient();
+        var broken = JsonSerializer.Serialize(new
+        {
+            id = $"evt_test_{Guid.NewGuid():N}", @object = "event", created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), type = "payment_intent.succeeded",
+            data = new { @object = new { id = hold.GetProperty("processorId").GetString(), amount_received = "lots" } },
+        });
+        await ProblemAsync(await http.SendAsync(SignedWebhook(broken), Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await http.SendAsync(SignedWebhook("[1,2,3]"), Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("requires_capture", await StatusAsync(client, hold));
+    }
+
+    [Fact]
     public void Signature_matches_Stripe_scheme_and_compares_all_candidates()
     {
         var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\"}");

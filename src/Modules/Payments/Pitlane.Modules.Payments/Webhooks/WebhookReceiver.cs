@@ -49,14 +49,24 @@ public sealed class WebhookReceiver(
             {
                 return (WebhookOutcome.Duplicate, "Already received.");
             }
-            var outcome = parsed.Type switch
+            string outcome;
+            try
             {
-                _ when parsed.Type.StartsWith("payment_intent.", StringComparison.Ordinal) => await IntentEventAsync(source, parsed, ct),
-                "refund.created" or "refund.updated" => await RefundEventAsync(source, parsed, ct),
-                "charge.dispute.created" => await DisputeEventAsync(source, parsed, ct),
-                "payout.paid" or "payout.failed" => await PayoutEventAsync(parsed, ct),
-                _ => "ignored_type",
-            };
+                outcome = parsed.Type switch
+                {
+                    _ when parsed.Type.StartsWith("payment_intent.", StringComparison.Ordinal) => await IntentEventAsync(source, parsed, ct),
+                    "refund.created" or "refund.updated" => await RefundEventAsync(source, parsed, ct),
+                    "charge.dispute.created" => await DisputeEventAsync(source, parsed, ct),
+                    "payout.paid" or "payout.failed" => await PayoutEventAsync(parsed, ct),
+                    _ => "ignored_type",
+                };
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // A signed event whose object lacks a field or has the wrong type: refused, nothing applied.
+                db.ChangeTracker.Clear();
+                return (WebhookOutcome.Rejected, $"The {parsed.Type} event's object is not what was expected.");
+            }
             db.ReceivedEvents.Add(new ReceivedEvent
             {
                 Id = parsed.Id, Processor = source, Type = parsed.Type, Created = parsed.Created, ReceivedAt = time.GetUtcNow().UtcDateTime, Outcome = outcome,
