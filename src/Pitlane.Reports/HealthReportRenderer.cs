@@ -111,7 +111,7 @@ public static class HealthReportRenderer
     /// PDFsharp's license choice and font resolver are process-wide and may be set only once, so this runs once. A host
     /// that already installed its own font resolver keeps it (it must then serve "DejaVu Sans").
     /// </summary>
-    private static void ConfigurePdfSharp()
+    internal static void ConfigurePdfSharp()
     {
         if (!Volatile.Read(ref s_configured))
         {

@@ -23,6 +23,7 @@ public sealed class StoreOwnershipTests
         ["Vehicles"] = ["vehicles"],
         ["Telemetry"] = ["telemetry_"],
         ["Diagnostics"] = ["diag_"],
+        ["Payments"] = ["payments_"],
     };
 
     [Fact]
@@ -61,6 +62,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Platform", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Payments", "Platform", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -65,3 +65,13 @@ internal sealed class PostgresTelemetryFactory : IDesignTimeDbContextFactory<Pit
 {
     public Pitlane.Modules.Telemetry.PostgresTelemetryDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Telemetry.PostgresTelemetryDbContext>(Pitlane.Modules.Telemetry.TelemetryDbContext.HistoryTable));
 }
+
+internal sealed class SqlitePaymentsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Payments.SqlitePaymentsDbContext>
+{
+    public Pitlane.Modules.Payments.SqlitePaymentsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Payments.SqlitePaymentsDbContext>(Pitlane.Modules.Payments.PaymentsDbContext.HistoryTable));
+}
+
+internal sealed class PostgresPaymentsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Payments.PostgresPaymentsDbContext>
+{
+    public Pitlane.Modules.Payments.PostgresPaymentsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Payments.PostgresPaymentsDbContext>(Pitlane.Modules.Payments.PaymentsDbContext.HistoryTable));
+}

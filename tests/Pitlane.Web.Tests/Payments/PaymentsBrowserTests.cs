@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+using Pitlane.Web.Tests.Infrastructure;
+
+namespace Pitlane.Web.Tests.Payments;
+
+/// <summary>
+/// A customer pays a payment link in headless Chromium: Pitlane's page, the built-in processor's card page, back to the
+/// receipts; then the shop sees the money on its payments, statement and payouts pages. Screenshots at desktop and
+/// phone sizes go to $TMPDIR/pitlane-payments-screens for a person to look at.
+/// </summary>
+public sealed class PaymentsBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
+{
+    private const string ChromeDriver = "/usr/bin/chromedriver";
+    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"pitlane-chromium-{Guid.NewGuid():N}");
+    private readonly string _screens = Path.Combine(Path.GetTempPath(), "pitlane-payments-screens");
+    private ChromeDriver? _driver;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ChromeDriver Browser()
+    {
+        if (!File.Exists("/usr/bin/chromium") || !File.Exists(ChromeDriver))
+        {
+            ServerRequirement.Unavailable("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver).");
+        }
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={_profile}", "--window-size=1280,900");
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.SuppressInitialDiagnosticInformation = true;
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+        Directory.CreateDirectory(_screens);
+        return _driver;
+    }
+
+    private static WebDriverWait Wait(IWebDriver driver) => new(driver, TimeSpan.FromSeconds(20));
+
+    private void Shoot(ChromeDriver browser, string name)
+    {
+        foreach (var (size, width, height) in new[] { ("desktop", 1280, 900), ("phone", 390, 844) })
+        {
+            browser.Manage().Window.Size = new System.Drawing.Size(width, height);
+            browser.GetScreenshot().SaveAsFile(Path.Combine(_screens, $"{name}-{size}.png"));
+        }
+        browser.Manage().Window.Size = new System.Drawing.Size(1280, 900);
+    }
+
+    private void SignIn(IWebDriver browser, string email, string password)
+    {
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
+        browser.FindElement(By.Id("Email")).SendKeys(email);
+        browser.FindElement(By.Id("Password")).SendKeys(password);
+        browser.FindElement(By.Id("sign-in")).Click();
+        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+    }
+
+    [Fact]
+    public async Task Given_payment_link_When_customer_pays_by_card_on_the_processor_page_Then_receipt_and_shop_balance_show_it()
+    {
+        var browser = Browser();
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var token = (await (await http.PostAsJsonAsync("/api/v1/auth/token", new { email = "owner@demo.pitlane.test", password = "Pitlane-demo-1" }, Ct))
+            .Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var shop = (await http.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct)).GetProperty("organizations").EnumerateArray()
+            .First(o => !o.GetProperty("personal").GetBoolean()).GetProperty("id").GetGuid();
+        http.DefaultRequestHeaders.Add("X-Organization-Id", shop.ToString());
+        var created = await http.PostAsJsonAsync("/api/v1/payments/intents", new { amount = 12_950, currency = "usd", description = "Brake pads and labour" }, Ct);
+        created.EnsureSuccessStatusCode();
+        var intentId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var email = $"driver-{Guid.NewGuid():N}@example.test";
+        (await http.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "Correct-horse-9", displayName = "Driver" }, Ct)).EnsureSuccessStatusCode();
+        SignIn(browser, email, "Correct-horse-9");
+
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Payments/Pay/{intentId}");
+        Assert.Equal("129.50 USD", browser.FindElement(By.Id("pay-amount")).Text);
+        Assert.Empty(browser.FindElements(By.CssSelector("input[name='number']")));
+        Shoot(browser, "pay");
+        browser.FindElement(By.Id("pay-card")).Click();
+
+        Wait(browser).Until(d => d.Url.Contains("/simulator/checkout/", StringComparison.Ordinal));
+        browser.FindElement(By.Name("number")).SendKeys("4000 0000 0000 0002");
+        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
+        browser.FindElement(By.Name("cvc")).SendKeys("123");
+        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
+        var declined = Wait(browser).Until(d => d.FindElements(By.CssSelector(".error")).FirstOrDefault());
+        Assert.Contains("declined", declined!.Text, StringComparison.Ordinal);
+        Shoot(browser, "checkout-declined");
+
+        browser.FindElement(By.Name("number")).SendKeys("4242 4242 4242 4242");
+        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
+        browser.FindElement(By.Name("cvc")).SendKeys("123");
+        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
+        Wait(browser).Until(d => d.Url.Contains("/Payments/Receipts", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (browser.FindElements(By.Id("receipts")).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the receipt did not appear");
+            await Task.Delay(300, Ct);
+            browser.Navigate().Refresh();
+        }
+        var receipts = browser.FindElement(By.Id("receipts")).Text;
+        Assert.Contains("Pitlane Demo Garage", receipts, StringComparison.Ordinal);
+        Assert.Contains("129.50 USD", receipts, StringComparison.Ordinal);
+        Assert.Contains("visa ···· 4242", browser.FindElement(By.Id("cards")).Text, StringComparison.Ordinal);
+        Shoot(browser, "receipts");
+
+        browser.Manage().Cookies.DeleteAllCookies();
+        SignIn(browser, "owner@demo.pitlane.test", "Pitlane-demo-1");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Payments");
+        Assert.Contains("Brake pads and labour", browser.FindElement(By.Id("payments")).Text, StringComparison.Ordinal);
+        Assert.Contains("USD", browser.FindElement(By.Id("balances")).Text, StringComparison.Ordinal);
+        Shoot(browser, "payments");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Payments/Statement");
+        Assert.Contains("Payment received", browser.FindElement(By.Id("statement")).Text, StringComparison.Ordinal);
+        Shoot(browser, "statement");
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Payments/Payouts");
+        browser.FindElement(By.Id("amount")).SendKeys("100.00");
+        browser.FindElement(By.CssSelector("#payout-form button")).Click();
+        Assert.Contains("100.00 USD", Wait(browser).Until(d => d.FindElements(By.Id("payout-message")).FirstOrDefault())!.Text, StringComparison.Ordinal);
+        Assert.Contains("pending", browser.FindElement(By.Id("payouts")).Text, StringComparison.Ordinal);
+        Shoot(browser, "payouts");
+    }
+
+    public void Dispose()
+    {
+        _driver?.Quit();
+        _driver?.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still hold a lock file for a moment.
+        }
+    }
+}
