@@ -17,6 +17,7 @@ dotnet build bench/Pitlane.LoadTool -c Release -v q --nologo >/dev/null
 
 # Release build, embedded profile (SQLite) on a fresh data directory; the demo data and the simulator adapter come with it.
 (cd src/Pitlane.Web/bin/Release/net10.0 && Pitlane__DataDirectory="$out/data" Logging__LogLevel__Default=Warning Pitlane__Vpic__Enabled=false \
+  Pitlane__Diagnostics__DeviceRequestsPerMinute=1000000 Pitlane__Jobs__MaxRunningPerOrganization=1000 \
   exec dotnet Pitlane.Web.dll --urls "http://127.0.0.1:$port" >"$out/web.log" 2>&1) &
 app_pid=$!
 for _ in $(seq 1 90); do

@@ -16,6 +16,10 @@ public static class Problems
     public static ProblemHttpResult Gone(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status410Gone, title: "Gone");
 
+    /// <summary>503: a service this request needs could not be reached; nothing was changed.</summary>
+    public static ProblemHttpResult ServiceUnavailable(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 

@@ -34,6 +34,9 @@ public sealed class RabbitMqServer : IAsyncLifetime
     public string? UnavailableReason { get; private set; }
     public int AmqpPort { get; private set; }
     public int MqttPort { get; private set; }
+
+    /// <summary>The management HTTP API (rabbitmq_management), where Pitlane creates each device's MQTT login.</summary>
+    public int ManagementPort { get; private set; }
     public string NodeName { get; } = $"pitlane-test-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
 
     /// <summary>How long the last start took, until `rabbitmqctl status` answered.</summary>
@@ -118,15 +121,17 @@ public sealed class RabbitMqServer : IAsyncLifetime
             _epmdWasRunning = PortOpen(4369);
             AmqpPort = PostgresServer.FreePort();
             MqttPort = PostgresServer.FreePort();
+            ManagementPort = PostgresServer.FreePort();
             _distPort = PostgresServer.FreePort();
             _dir = Path.Combine(Path.GetTempPath(), $"pitlane-rabbit-{Environment.ProcessId}-{AmqpPort}");
             foreach (var sub in new[] { "mnesia", "log", "home" })
             {
                 Directory.CreateDirectory(Path.Combine(_dir, sub));
             }
-            await File.WriteAllTextAsync(Path.Combine(_dir, "enabled_plugins"), "[rabbitmq_mqtt].");
+            await File.WriteAllTextAsync(Path.Combine(_dir, "enabled_plugins"), "[rabbitmq_mqtt,rabbitmq_management].");
             await File.WriteAllTextAsync(Path.Combine(_dir, "rabbitmq.conf"),
-                $"listeners.tcp.default = 127.0.0.1:{AmqpPort}\nmqtt.listeners.tcp.default = 127.0.0.1:{MqttPort}\n");
+                $"listeners.tcp.default = 127.0.0.1:{AmqpPort}\nmqtt.listeners.tcp.default = 127.0.0.1:{MqttPort}\n" +
+                $"management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {ManagementPort}\n");
         }
         var watch = Stopwatch.StartNew();
         var start = Prepare(Path.Combine(_sbin!, "rabbitmq-server"));

@@ -36,6 +36,8 @@ public abstract class CrashTests(ITestOutputHelper output) : IDisposable
         settings["Pitlane__DataDirectory"] = _dataDirectory;
         settings["Pitlane__Vpic__Enabled"] = "false";
         settings["Pitlane__Auth__AuthRequestsPerMinute"] = "100000";
+        // One loopback client posts thousands of batches a minute here.
+        settings["Pitlane__VehicleTelemetry__IngestRequestsPerMinute"] = "1000000";
         var clock = Stopwatch.StartNew();
 
         _app = await AppProcess.StartAsync(settings);

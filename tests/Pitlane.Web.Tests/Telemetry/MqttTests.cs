@@ -271,10 +271,49 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
         Assert.All(values.GroupBy(v => (int)v / perBatch), g => Assert.Equal(perBatch, g.Count()));
     }
 
-    private async Task<bool> TryMosquittoPublishAsync(string vhost, string topic, string body)
+    [Fact]
+    public async Task Given_managed_broker_Then_each_device_logs_in_as_itself_publishes_only_to_its_own_topic_and_revocation_removes_the_login()
+    {
+        var pair = await StartPairAsync(requireMqttClient: true, deviceLogins: true);
+        await using var a = pair.A;
+        await using var b = pair.B;
+        var (client, _) = await a.NewUserAsync("Fleet");
+        var vehicle = await client.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" });
+        var vehicleId = (await vehicle.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        async Task<(Guid Id, string Login, string Key)> DeviceAsync(string name)
+        {
+            var created = await (await client.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name })).Content.ReadFromJsonAsync<JsonElement>();
+            return (created.GetProperty("id").GetGuid(), created.GetProperty("mqttUsername").GetString()!, created.GetProperty("key").GetString()!);
+        }
+        var mine = await DeviceAsync("Dongle");
+        var other = await DeviceAsync("Other dongle");
+        Assert.Equal($"{pair.Vhost}:device-{mine.Id:N}", mine.Login);
+        var t = DateTime.UtcNow.AddMinutes(-5);
+
+        // Its own login and key publish to its own topic, and the batch is stored.
+        Assert.True(await TryMosquittoPublishAsync(pair.Vhost, $"devices/{mine.Id}/telemetry", BatchJson("own-1", [(t, "0C", 800)]), (mine.Login, mine.Key)));
+        await Eventually.HoldsAsync(async () => await StoredAsync(a, vehicleId) == 1, Soon, "the device's own publish is stored");
+        // Not another device's topic, not with a wrong key.
+        Assert.False(await TryMosquittoPublishAsync(pair.Vhost, $"devices/{other.Id}/telemetry", BatchJson("own-2", [(t.AddSeconds(1), "0C", 801)]), (mine.Login, mine.Key)));
+        Assert.False(await TryMosquittoPublishAsync(pair.Vhost, $"devices/{mine.Id}/telemetry", BatchJson("own-3", [(t.AddSeconds(2), "0C", 802)]), (mine.Login, other.Key)));
+
+        // Revoked: the login is gone at the broker.
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/v1/devices/{mine.Id}")).StatusCode);
+        Assert.False(await TryMosquittoPublishAsync(pair.Vhost, $"devices/{mine.Id}/telemetry", BatchJson("own-4", [(t.AddSeconds(3), "0C", 803)]), (mine.Login, mine.Key)));
+        await Task.Delay(1000);
+        Assert.Equal(1, await StoredAsync(a, vehicleId));
+    }
+
+    private async Task<bool> TryMosquittoPublishAsync(string vhost, string topic, string body, (string User, string Password)? login = null)
     {
         var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in MosquittoArguments(vhost, topic, body))
+        var arguments = MosquittoArguments(vhost, topic, body);
+        if (login is { } l)
+        {
+            arguments[Array.IndexOf(arguments, "-u") + 1] = l.User;
+            arguments[Array.IndexOf(arguments, "-P") + 1] = l.Password;
+        }
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -339,7 +378,7 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
 
     private sealed record Pair(DistributedApp A, DistributedApp B, string Vhost, string BrokerUri);
 
-    private async Task<Pair> StartPairAsync(bool requireMqttClient, Action<IServiceCollection>? services = null)
+    private async Task<Pair> StartPairAsync(bool requireMqttClient, Action<IServiceCollection>? services = null, bool deviceLogins = false)
     {
         if (postgres.UnavailableReason is { } reason)
         {
@@ -356,11 +395,17 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
             ["ConnectionStrings:Pitlane"] = await postgres.CreateDatabaseAsync("telemetry_mqtt"),
             ["Pitlane:Messaging:Provider"] = "RabbitMq",
             ["Pitlane:PublicBaseUrl"] = "http://127.0.0.1",
-            ["Pitlane:Auth:SigningKey"] = "distributed-profile-test-signing-key-0123456789",
             ["Pitlane:Messaging:RabbitMq:Uri"] = brokerUri,
             ["Pitlane:Auth:SigningKey"] = "mqtt-tests-shared-signing-key-0123456789abcdef",
             ["Pitlane:Demo:Seed"] = "false",
         };
+        if (deviceLogins)
+        {
+            shared["Pitlane:VehicleTelemetry:Mqtt:ManagementUrl"] = $"http://127.0.0.1:{rabbit.ManagementPort}/";
+            shared["Pitlane:VehicleTelemetry:Mqtt:ManagementUser"] = "guest";
+            shared["Pitlane:VehicleTelemetry:Mqtt:ManagementPassword"] = "guest";
+            shared["Pitlane:VehicleTelemetry:Mqtt:VirtualHost"] = new Uri(brokerUri).AbsolutePath.TrimStart('/');
+        }
         var a = new DistributedApp(shared, services);
         var b = new DistributedApp(shared, services);
         foreach (var app in new[] { a, b })

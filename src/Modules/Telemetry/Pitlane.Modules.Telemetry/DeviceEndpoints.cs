@@ -17,7 +17,8 @@ public sealed record DeviceResponse(Guid Id, Guid VehicleId, string Name, string
 }
 
 /// <summary>The only response that ever carries the key.</summary>
-public sealed record CreatedDeviceResponse(Guid Id, Guid VehicleId, string Name, string Key, string KeyPrefix, DateTime CreatedAt);
+/// <param name="MqttUsername">With a managed broker: the device's own MQTT login (password: <paramref name="Key"/>).</param>
+public sealed record CreatedDeviceResponse(Guid Id, Guid VehicleId, string Name, string Key, string KeyPrefix, DateTime CreatedAt, string? MqttUsername);
 
 /// <summary>Devices of the request's organisation. Another organisation's vehicle or device is a 404.</summary>
 public static class DeviceEndpoints
@@ -34,7 +35,8 @@ public static class DeviceEndpoints
     private static bool CanManage(OrganizationScope scope) => scope.Can(TelemetryPermissions.ManageDevices);
 
     private static async Task<Results<Created<CreatedDeviceResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateDeviceRequest request, OrganizationScope scope, IVehicleDirectory vehicles, TelemetryDbContext db, TimeProvider time, CancellationToken ct)
+        CreateDeviceRequest request, OrganizationScope scope, IVehicleDirectory vehicles, TelemetryDbContext db, TimeProvider time,
+        IDeviceBrokerAccounts broker, CancellationToken ct)
     {
         var name = request.Name?.Trim();
         var check = new Validation()
@@ -53,10 +55,27 @@ public static class DeviceEndpoints
             return Problems.Forbidden("Only an Owner, Manager, Service Advisor or Technician can add a device.");
         }
         var (device, key) = Device.Create(scope.OrganizationId, request.VehicleId.Value, name!, time.GetUtcNow().UtcDateTime);
+        try
+        {
+            // The broker login first: a device is only created when it can also publish over MQTT.
+            await broker.CreateAsync(device.Id, key, ct);
+        }
+        catch (HttpRequestException)
+        {
+            return Problems.ServiceUnavailable("The MQTT broker could not be reached, so the device was not created; try again in a moment.");
+        }
         db.Devices.Add(device);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            await broker.DeleteAsync(device.Id, CancellationToken.None);
+            throw;
+        }
         return TypedResults.Created($"/api/v1/devices/{device.Id}",
-            new CreatedDeviceResponse(device.Id, device.VehicleId, device.Name, key, device.KeyPrefix, device.CreatedAt));
+            new CreatedDeviceResponse(device.Id, device.VehicleId, device.Name, key, device.KeyPrefix, device.CreatedAt, broker.LoginFor(device.Id)));
     }
 
     private static async Task<Ok<List<DeviceResponse>>> List(OrganizationScope scope, TelemetryDbContext db, CancellationToken ct, Guid? vehicleId = null)
@@ -71,7 +90,8 @@ public static class DeviceEndpoints
     }
 
     private static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult>> Revoke(
-        Guid id, OrganizationScope scope, TelemetryDbContext db, DeviceKeys keys, TimeProvider time, CancellationToken ct)
+        Guid id, OrganizationScope scope, TelemetryDbContext db, DeviceKeys keys, TimeProvider time, IDeviceBrokerAccounts broker,
+        Microsoft.Extensions.Logging.ILogger<TelemetryDbContext> logger, CancellationToken ct)
     {
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == id && d.OrganizationId == scope.OrganizationId, ct);
         if (device is null)
@@ -85,6 +105,15 @@ public static class DeviceEndpoints
         device.Revoke(time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         keys.Forget(device.Id, device.KeyHash);
+        try
+        {
+            await broker.DeleteAsync(device.Id, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            // The revocation stands: MQTT ingest refuses a revoked device's batches whatever the broker lets through.
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, e, "Removing the MQTT login of revoked device {DeviceId} failed", device.Id);
+        }
         return TypedResults.Ok(DeviceResponse.From(device));
     }
 }

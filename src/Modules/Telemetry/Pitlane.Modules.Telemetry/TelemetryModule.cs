@@ -43,6 +43,14 @@ public static class TelemetryServices
         services.AddTelemetryDatabase(settings);
         services.AddSingleton<DeviceKeys>();
         services.AddSingleton<DeviceStreams>();
+        if (settings.Get<TelemetryOptions>().Mqtt.Enabled)
+        {
+            services.AddHttpClient<IDeviceBrokerAccounts, RabbitMqDeviceAccounts>(http => http.Timeout = TimeSpan.FromSeconds(10));
+        }
+        else
+        {
+            services.AddSingleton<IDeviceBrokerAccounts, NoDeviceBrokerAccounts>();
+        }
         services.AddPerClientRateLimit(IngestEndpoints.RateLimitPolicy, settings.Get<TelemetryOptions>().IngestRequestsPerMinute, "telemetry upload");
         services.AddSingleton<TelemetryIngest>();
         services.AddHostedService<TelemetryMaintenance>();

@@ -31,10 +31,13 @@ public sealed class TelemetryOptions : IModuleOptions
     public int PartitionDaysAhead { get; set; } = 3;
 
     /// <summary>Batch posts and stream handshakes per minute from one client address; beyond it 429 with Retry-After.</summary>
-    public int IngestRequestsPerMinute { get; set; } = 1_200;
+    public int IngestRequestsPerMinute { get; set; } = 6_000;
 
     /// <summary>Open WebSocket streams one device key may hold at once; one more is a 429 until one closes.</summary>
     public int MaxStreamsPerDevice { get; set; } = 4;
+
+    /// <summary>Per-device MQTT logins on RabbitMQ (distributed profile).</summary>
+    public MqttBrokerOptions Mqtt { get; set; } = new();
 
     /// <summary>Most rows one read returns (raw samples or buckets).</summary>
     public int MaxReadRows { get; set; } = 10_000;
@@ -52,6 +55,7 @@ public sealed class TelemetryOptions : IModuleOptions
         {
             faults.Add($"Pitlane:VehicleTelemetry:MaxBatchBytes must be between 256 and Pitlane:MaxRequestBodyBytes ({maxRequestBodyBytes}).");
         }
+        Mqtt.Validate(faults);
         if (IngestRequestsPerMinute is < 1 or > 1_000_000)
         {
             faults.Add("Pitlane:VehicleTelemetry:IngestRequestsPerMinute must be between 1 and 1000000.");
