@@ -12,7 +12,7 @@ namespace Pitlane.Web.Tests;
 
 /// <summary>
 /// Script in every field a person types that a page or the PDF shows (issue 11 item 14): display name, organisation
-/// name, adapter name, vehicle nickname and plate, service note. Each page is loaded in headless Chromium; nothing runs,
+/// name, adapter name, vehicle nickname and plate, service note, payment description. Each page is loaded in headless Chromium; nothing runs,
 /// no element is injected, and the text shows as typed.
 /// </summary>
 public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
@@ -60,6 +60,10 @@ public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>,
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync($"/api/v1/vehicles/{vehicleId}/services",
             new { key = "oil-filter", performedOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"), note = Payload }, Ct)).StatusCode);
 
+        var payment = await api.PostAsJsonAsync("/api/v1/payments/intents",
+            new { amount = 4_200, currency = "usd", paymentMethod = "pm_card_visa", confirm = true, description = Payload }, Ct);
+        Assert.Equal(HttpStatusCode.Created, payment.StatusCode);
+
         var browser = Browser();
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
         browser.FindElement(By.Id("Email")).SendKeys(email);
@@ -75,6 +79,7 @@ public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>,
             ("/Diagnostics", Payload),
             ($"/Diagnostics/Vehicle/{vehicleId}", Payload),
             ("/Organization", Payload),
+            ("/Payments", Payload),
         })
         {
             browser.Navigate().GoToUrl(app.BaseUrl + path);
