@@ -30,7 +30,7 @@ dotnet build bench/Pitlane.PaymentsLoad -c Release -o "$out/load" -v q --nologo 
 run() { # $1 = provider, $2 = connection string or empty
   rm -rf "$out/data"
   (cd "$out/web" && Pitlane__DataDirectory="$out/data" Logging__LogLevel__Default=Warning Pitlane__Database__Provider="$1" \
-    ConnectionStrings__Pitlane="$2" Pitlane__Auth__AuthRequestsPerMinute=100000 Pitlane__Vpic__Enabled=false \
+    ConnectionStrings__Pitlane="$2" Pitlane__Demo__Seed=true Pitlane__Auth__AuthRequestsPerMinute=100000 Pitlane__Vpic__Enabled=false \
     exec dotnet Pitlane.Web.dll --urls "http://127.0.0.1:$port" >"$out/web-$1.log" 2>&1) &
   web_pid=$!
   for _ in $(seq 1 90); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done

@@ -38,6 +38,8 @@ public abstract class CrashTests(ITestOutputHelper output) : IDisposable
         settings["Pitlane__Auth__AuthRequestsPerMinute"] = "100000";
         // One loopback client posts thousands of batches a minute here.
         settings["Pitlane__VehicleTelemetry__IngestRequestsPerMinute"] = "1000000";
+        // The test signs in as the demo owner, on PostgreSQL too (where the demo is off unless asked for).
+        settings["Pitlane__Demo__Seed"] = "true";
         var clock = Stopwatch.StartNew();
 
         _app = await AppProcess.StartAsync(settings);
