@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
 using Pitlane.Obd.Simulator;
 using Pitlane.Web.Tests.Diagnostics;
 using Pitlane.Web.Tests.Infrastructure;
@@ -20,9 +19,8 @@ public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>,
     private const string Password = "Correct-horse-9";
     private const string Payload = "<img src=x onerror=window.__xss=1><script>window.__xss=2</script>";
     private const string PlatePayload = "\"><svg onload=x>";
-    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"pitlane-chromium-{Guid.NewGuid():N}");
+    private readonly HeadlessChromium _chromium = new();
     private readonly List<IDisposable> _disposables = [];
-    private ChromeDriver? _driver;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -64,7 +62,7 @@ public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>,
             new { amount = 4_200, currency = "usd", paymentMethod = "pm_card_visa", confirm = true, description = Payload }, Ct);
         Assert.Equal(HttpStatusCode.Created, payment.StatusCode);
 
-        var browser = Browser();
+        var browser = _chromium.Start();
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
         browser.FindElement(By.Id("Email")).SendKeys(email);
         browser.FindElement(By.Id("Password")).SendKeys(Password);
@@ -106,36 +104,12 @@ public sealed class XssBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>,
         Assert.Contains(PlatePayload, pdf.Text(), StringComparison.Ordinal);
     }
 
-    private ChromeDriver Browser()
-    {
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        if (chromium is null || !File.Exists("/usr/bin/chromedriver"))
-        {
-            ServerRequirement.Unavailable("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver).");
-        }
-        var options = new ChromeOptions { BinaryLocation = chromium };
-        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", $"--user-data-dir={_profile}", "--window-size=1280,900");
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.SuppressInitialDiagnosticInformation = true;
-        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        return _driver;
-    }
-
     public void Dispose()
     {
-        _driver?.Quit();
-        _driver?.Dispose();
+        _chromium.Dispose();
         foreach (var d in _disposables)
         {
             d.Dispose();
-        }
-        try
-        {
-            Directory.Delete(_profile, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }

@@ -15,28 +15,14 @@ namespace Pitlane.Web.Tests.Payments;
 /// </summary>
 public sealed class PaymentsBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
 {
-    private const string ChromeDriver = "/usr/bin/chromedriver";
-    private readonly string _profile = Path.Combine(Path.GetTempPath(), $"pitlane-chromium-{Guid.NewGuid():N}");
+    private readonly HeadlessChromium _chromium = new();
     private readonly string _screens = Path.Combine(Path.GetTempPath(), "pitlane-payments-screens");
-    private ChromeDriver? _driver;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private ChromeDriver Browser()
     {
-        if (!File.Exists("/usr/bin/chromium") || !File.Exists(ChromeDriver))
-        {
-            ServerRequirement.Unavailable("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver).");
-        }
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={_profile}", "--window-size=1280,900");
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.SuppressInitialDiagnosticInformation = true;
-        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
         Directory.CreateDirectory(_screens);
-        return _driver;
+        return _chromium.Start();
     }
 
     private static WebDriverWait Wait(IWebDriver driver) => new(driver, TimeSpan.FromSeconds(20));
@@ -129,17 +115,5 @@ public sealed class PaymentsBrowserTests(KestrelApp app) : IClassFixture<Kestrel
         Shoot(browser, "payouts");
     }
 
-    public void Dispose()
-    {
-        _driver?.Quit();
-        _driver?.Dispose();
-        try
-        {
-            Directory.Delete(_profile, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Chromium may still hold a lock file for a moment.
-        }
-    }
+    public void Dispose() => _chromium.Dispose();
 }
