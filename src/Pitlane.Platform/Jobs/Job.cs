@@ -68,7 +68,7 @@ public sealed class Job
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    internal static Job Create(Guid organizationId, string type, string payload, int maxAttempts, DateTime now) => new()
+    internal static Job Create(Guid organizationId, string type, string payload, int maxAttempts, DateTime now, DateTime? runAt = null) => new()
     {
         Id = Guid.CreateVersion7(),
         OrganizationId = organizationId,
@@ -76,7 +76,7 @@ public sealed class Job
         Payload = payload,
         State = JobState.Queued,
         MaxAttempts = maxAttempts,
-        NextAttemptAt = now,
+        NextAttemptAt = runAt is { } at && at > now ? at : now,
         CreatedAt = now,
         UpdatedAt = now,
     };

@@ -12,14 +12,18 @@ namespace Pitlane.Platform.Jobs;
 /// </summary>
 public sealed class JobQueue(JobRegistry registry, TimeProvider time, IOptions<PitlaneOptions> options, JobWorker worker)
 {
-    /// <summary>Adds the job to the context; the caller's next SaveChanges stores it. Returns the job id.</summary>
-    public Guid Enqueue<TPayload>(DbContext db, Guid organizationId, TPayload payload) where TPayload : notnull
+    /// <summary>
+    /// Adds the job to the context; the caller's next SaveChanges stores it. Returns the job id. With
+    /// <paramref name="runAt"/> in the future the job waits until then (a subscription renewal at the end of its period);
+    /// the workers' poll of platform_jobs picks it up when it is due.
+    /// </summary>
+    public Guid Enqueue<TPayload>(DbContext db, Guid organizationId, TPayload payload, DateTime? runAt = null) where TPayload : notnull
     {
         ArgumentNullException.ThrowIfNull(payload);
         var registration = registry.ForPayload(typeof(TPayload));
         var now = time.GetUtcNow();
         var job = Job.Create(organizationId, registration.Type, JsonSerializer.Serialize(payload, JobRegistry.Json),
-            registration.MaxAttempts ?? options.Value.Jobs.DefaultMaxAttempts, now.UtcDateTime);
+            registration.MaxAttempts ?? options.Value.Jobs.DefaultMaxAttempts, now.UtcDateTime, runAt);
         db.Set<Job>().Add(job);
         db.AddOutboxEvent(new JobQueued(job.Id) { OccurredAt = now });
         return job.Id;

@@ -5,6 +5,7 @@ using Pitlane.Modules.Payments.Idempotency;
 using Pitlane.Modules.Payments.Ledger;
 using Pitlane.Modules.Payments.Payouts;
 using Pitlane.Modules.Payments.Simulator;
+using Pitlane.Modules.Payments.Subscriptions;
 using Pitlane.Modules.Payments.Webhooks;
 using Pitlane.Platform.Persistence;
 
@@ -28,6 +29,10 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Dispute> Disputes => Set<Dispute>();
     public DbSet<ReceivedEvent> ReceivedEvents => Set<ReceivedEvent>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionInvoice> SubscriptionInvoices => Set<SubscriptionInvoice>();
 
     public DbSet<SimIntent> SimIntents => Set<SimIntent>();
     public DbSet<SimPaymentMethod> SimPaymentMethods => Set<SimPaymentMethod>();
@@ -150,6 +155,47 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
             intent.HasIndex(i => new { i.Processor, i.ProcessorId });
             intent.Ignore(i => i.PayeeShare);
             intent.Ignore(i => i.Refundable);
+        });
+        builder.Entity<Plan>(plan =>
+        {
+            plan.ToTable("payments_plans");
+            plan.HasKey(p => p.Id);
+            plan.Property(p => p.Code).HasMaxLength(40);
+            plan.Property(p => p.Name).HasMaxLength(100);
+            plan.Property(p => p.Description).HasMaxLength(500);
+            plan.Property(p => p.Currency).HasMaxLength(3);
+            plan.Property(p => p.EntitlementsJson).HasMaxLength(4000);
+            plan.Ignore(p => p.Entitlements);
+            plan.HasIndex(p => new { p.ProviderOrganizationId, p.Code }).IsUnique();
+        });
+        builder.Entity<Subscription>(subscription =>
+        {
+            subscription.ToTable("payments_subscriptions");
+            subscription.HasKey(s => s.Id);
+            subscription.Property(s => s.Interval).HasMaxLength(10);
+            subscription.Property(s => s.Currency).HasMaxLength(3);
+            subscription.Property(s => s.Status).HasMaxLength(20);
+            subscription.Property(s => s.PaymentMethod).HasMaxLength(100);
+            subscription.Property(s => s.EndReason).HasMaxLength(200);
+            subscription.Property(s => s.Version).IsConcurrencyToken();
+            subscription.Ignore(s => s.IsEnded);
+            subscription.HasIndex(s => new { s.SubscriberOrganizationId, s.ProviderOrganizationId });
+            subscription.HasIndex(s => new { s.ProviderOrganizationId, s.CreatedAt });
+        });
+        builder.Entity<SubscriptionInvoice>(invoice =>
+        {
+            invoice.ToTable("payments_subscription_invoices");
+            invoice.HasKey(i => i.Id);
+            invoice.Property(i => i.BillingReason).HasMaxLength(30);
+            invoice.Property(i => i.LinesJson).HasMaxLength(4000);
+            invoice.Property(i => i.Currency).HasMaxLength(3);
+            invoice.Property(i => i.Status).HasMaxLength(20);
+            invoice.Property(i => i.LastError).HasMaxLength(300);
+            invoice.Property(i => i.PayUrl).HasMaxLength(500);
+            invoice.Property(i => i.Version).IsConcurrencyToken();
+            invoice.Ignore(i => i.Lines);
+            invoice.Ignore(i => i.IsOpen);
+            invoice.HasIndex(i => new { i.SubscriptionId, i.CreatedAt });
         });
         builder.Entity<Refund>(refund =>
         {

@@ -11,6 +11,8 @@ using Pitlane.Modules.Payments.Simulator;
 using Pitlane.Modules.Payments.Webhooks;
 using Pitlane.Platform;
 using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Messaging;
+using Pitlane.Modules.Payments.Subscriptions;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 
@@ -36,6 +38,12 @@ public sealed class PaymentsModule : IPitlaneModule
         services.AddScoped<IPayments>(provider => provider.GetRequiredService<PaymentService>());
         services.AddScoped<PayoutService>();
         services.AddScoped<Receipts>();
+        services.AddScoped<Subscriptions.SubscriptionService>();
+        services.AddScoped<ISubscriptions>(provider => provider.GetRequiredService<Subscriptions.SubscriptionService>());
+        services.AddJobHandler<Subscriptions.SubscriptionRenewalJob, Subscriptions.SubscriptionRenewalJobHandler>("payments.subscription-renewal", maxAttempts: 5);
+        services.AddJobHandler<Subscriptions.SubscriptionRetryJob, Subscriptions.SubscriptionRetryJobHandler>("payments.subscription-retry", maxAttempts: 5);
+        services.AddIntegrationEventHandler<PaymentIntentStatusChanged, Subscriptions.SubscriptionPaymentHandler, PaymentsDbContext>(
+            EventDelivery.Work, "payments.subscription-paid");
         services.AddScoped<Reconciliation.Reconciler>();
         services.AddJobHandler<Reconciliation.ReconcileJob, Reconciliation.ReconcileJobHandler>("payments.reconcile", maxAttempts: 3);
         services.AddScoped<WebhookReceiver>();
@@ -74,6 +82,7 @@ public sealed class PaymentsModule : IPitlaneModule
     {
         routes.MapPaymentEndpoints();
         routes.MapReceiptEndpoints();
+        routes.MapSubscriptionEndpoints();
         if (routes.ServiceProvider.GetRequiredService<PaymentsOptions>().Processor == "builtin")
         {
             routes.MapSimulatorEndpoints();

@@ -13,6 +13,8 @@ public sealed class PaymentsOptions : IModuleOptions
 
     public StripeOptions Stripe { get; set; } = new();
 
+    public SubscriptionOptions Subscriptions { get; set; } = new();
+
     /// <summary>How often pending payouts are sent and in-transit ones settled.</summary>
     public int PayoutScheduleMinutes { get; set; } = 60;
 
@@ -48,6 +50,10 @@ public sealed class PaymentsOptions : IModuleOptions
         {
             faults.Add("Pitlane:Payments:PayoutScheduleMinutes must be between 1 and 10080.");
         }
+        if (Subscriptions.RetryHours.Length > 10 || Subscriptions.RetryHours.Any(h => h is < 1 or > 720))
+        {
+            faults.Add("Pitlane:Payments:Subscriptions:RetryHours is at most 10 waits of 1 to 720 hours each.");
+        }
         if (WebhookDeliveryMilliseconds is < 10 or > 60_000)
         {
             faults.Add("Pitlane:Payments:WebhookDeliveryMilliseconds must be between 10 and 60000.");
@@ -72,4 +78,13 @@ public sealed class StripeOptions
 
     /// <summary>Another API base than https://api.stripe.com (tests point it at an in-process fake).</summary>
     public string? ApiBase { get; set; }
+}
+
+public sealed class SubscriptionOptions
+{
+    /// <summary>
+    /// Dunning: hours to wait after each failed renewal attempt before the next (default 1, 3 and 5 days after the
+    /// previous one, Stripe's suggested custom schedule); after the last failure the subscription is unpaid.
+    /// </summary>
+    public int[] RetryHours { get; set; } = [24, 72, 120];
 }

@@ -16,4 +16,10 @@ public static class PaymentsPermissions
 
     public static readonly Permission Payout = new("payments.payout", "pay out the balance",
         OrganizationRole.Owner);
+
+    public static readonly Permission ManagePlans = new("payments.plans", "create and retire subscription plans",
+        OrganizationRole.Owner, OrganizationRole.Manager);
+
+    public static readonly Permission Subscribe = new("payments.subscribe", "subscribe to plans and change or cancel subscriptions",
+        OrganizationRole.Owner, OrganizationRole.Manager);
 }

@@ -91,13 +91,19 @@ public static class AccountsAuthentication
                 cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             }));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyProvider>((jwt, keys) => jwt.TokenValidationParameters = new TokenValidationParameters
+            .Configure<SigningKeyProvider, TimeProvider>((jwt, keys, time) => jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = options.Issuer,
                 ValidAudience = options.Issuer,
                 IssuerSigningKey = keys.Key,
                 ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 ClockSkew = TimeSpan.FromSeconds(30),
+                // Lifetimes are checked on the app's clock, the one that issued the token (not the library's own).
+                LifetimeValidator = (notBefore, expires, _, parameters) =>
+                {
+                    var now = time.GetUtcNow().UtcDateTime;
+                    return (notBefore is not { } from || from <= now + parameters.ClockSkew) && expires is { } until && until > now - parameters.ClockSkew;
+                },
                 NameClaimType = "name",
             });
         services.AddAuthorization();
