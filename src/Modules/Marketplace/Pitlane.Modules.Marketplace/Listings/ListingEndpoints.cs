@@ -193,10 +193,13 @@ public static class ListingEndpoints
         }
 
         var total = await query.CountAsync(ct);
-        var conditions = await query.GroupBy(l => l.Condition).Select(g => new FacetValue(g.Key, g.Count())).ToListAsync(ct);
-        var brands = await query.GroupBy(l => l.Brand).Select(g => new FacetValue(g.Key, g.Count())).OrderByDescending(f => f.Count).Take(20).ToListAsync(ct);
-        var makes = await db.Fitments.AsNoTracking().Where(f => query.Select(l => l.Id).Contains(f.ListingId))
-            .GroupBy(f => f.MakeKey).Select(g => new FacetValue(g.Key, g.Select(f => f.ListingId).Distinct().Count())).OrderByDescending(f => f.Count).Take(20).ToListAsync(ct);
+        var conditions = (await query.GroupBy(l => l.Condition).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
+            .Select(g => new FacetValue(g.Key, g.Count)).OrderBy(f => f.Value, StringComparer.Ordinal).ToList();
+        var brands = (await query.GroupBy(l => l.Brand).Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(20).ToListAsync(ct))
+            .Select(g => new FacetValue(g.Key, g.Count)).ToList();
+        var makes = (await db.Fitments.AsNoTracking().Where(f => query.Any(l => l.Id == f.ListingId)).Select(f => new { f.MakeKey, f.ListingId }).Distinct()
+            .GroupBy(f => f.MakeKey).Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(20).ToListAsync(ct))
+            .Select(g => new FacetValue(g.Key, g.Count)).ToList();
         var items = await query.Include(l => l.Fitments).Include(l => l.ShippingOptions).AsSplitQuery()
             .OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
 
@@ -205,6 +208,6 @@ public static class ListingEndpoints
         string? Fit(Listing l) => vehicle is null ? null : modelKey is null ? "likely" : "exact";
         return TypedResults.Ok(new SearchResponse(
             items.Select(l => ListingView.From(l, Fit(l))).ToList(), paging.Number, paging.PageSize, total,
-            new SearchFacets([.. conditions.OrderBy(c => c.Value, StringComparer.Ordinal)], brands, makes), vehicle));
+            new SearchFacets(conditions, brands, makes), vehicle));
     }
 }
