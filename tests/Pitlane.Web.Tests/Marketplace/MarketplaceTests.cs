@@ -214,7 +214,8 @@ public abstract class MarketplaceTests(PitlaneApp app) : PaymentsTestBase(app)
     {
         var (seller, _) = await SellerAsync();
         using var anonymous = App.CreateClient();
-        var vkey = NoteVerifier.Parse((await anonymous.GetStringAsync("/api/v1/provenance/key", Ct)).Trim());
+        var keyText = (await anonymous.GetStringAsync("/api/v1/provenance/key", Ct)).Trim();
+        var vkey = NoteVerifier.Parse(keyText);
         var before = Checkpoint.Open(await anonymous.GetStringAsync("/api/v1/provenance/checkpoint", Ct), vkey, vkey.Name)!;
         Assert.NotNull(before);
 
@@ -255,12 +256,46 @@ public abstract class MarketplaceTests(PitlaneApp app) : PaymentsTestBase(app)
             var forged = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(entry.Data).Replace(AccordVin, "WVWZZZ1KZAW000001", StringComparison.Ordinal));
             await db.LogEntries.Where(e => e.Index == entry.Index).ExecuteUpdateAsync(s => s.SetProperty(e => e.Data, forged), Ct);
         }
-        var tampered = await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/provenance/parts/{serial}", Ct);
+        var tamperedJson = await anonymous.GetStringAsync($"/api/v1/provenance/parts/{serial}", Ct);
+        var tampered = JsonDocument.Parse(tamperedJson).RootElement;
         var check = Check(tampered, vkey);
         Assert.True(check.CheckpointValid);
         Assert.True(check.Entries[0].Included);
         Assert.False(check.Entries[1].Included);
         Assert.False(check.AllValid);
+
+        // The offline checker says the same: the genuine bundle (fetched before) verifies, the tampered one does not.
+        var cli = CliExecutable.Require();
+        var folder = Directory.CreateTempSubdirectory("pitlane-provenance-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "genuine.json"), installed.GetRawText(), Ct);
+            await File.WriteAllTextAsync(Path.Combine(folder, "tampered.json"), tamperedJson, Ct);
+            var (genuineExit, genuineOut) = await VerifyOfflineAsync(cli, Path.Combine(folder, "genuine.json"), keyText);
+            Assert.True(genuineExit == 0, genuineOut);
+            Assert.Contains("2 events verified", genuineOut, StringComparison.Ordinal);
+            var (tamperedExit, tamperedOut) = await VerifyOfflineAsync(cli, Path.Combine(folder, "tampered.json"), keyText);
+            Assert.True(tamperedExit == 1, tamperedOut);
+            Assert.Contains("does NOT verify", tamperedOut, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> VerifyOfflineAsync(string cli, string bundle, string key)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[cli, "provenance", "verify", "--bundle", bundle, "--key", key])
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await output + await error);
     }
 }
 
