@@ -154,6 +154,33 @@ public abstract class MarketplaceTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_shipped_order_past_its_escrow_period_Then_the_release_job_captures_and_pays_the_seller()
+    {
+        var (seller, _) = await SellerAsync();
+        var (buyer, _) = await BuyerWithAccordAsync();
+        var listing = await Json(await seller.PostAsJsonAsync("/api/v1/marketplace/listings", Listing("Radiator", Serial(), 20_000,
+            [new { yearFrom = 2003, yearTo = 2004, make = "Honda", model = "Accord" }]), Ct), HttpStatusCode.Created);
+        var order = await OrderAsync(buyer, Id(listing));
+        var shipped = await PostAsync(seller, $"/api/v1/marketplace/orders/{Id(order)}/ship", new { });
+        Assert.True(shipped.GetProperty("releaseDueAt").GetDateTime() > DateTime.UtcNow.AddDays(13));
+        var sellerBefore = await BalanceAsync(seller, "payee_payable");
+        var worker = App.Services.GetRequiredService<Pitlane.Modules.Marketplace.Orders.EscrowReleaseWorker>();
+        Assert.Equal(0, await worker.RunOnceAsync(Ct));
+
+        // The escrow period ends (the buyer never confirmed, never disputed).
+        using (var scope = App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
+            await db.Orders.Where(o => o.Id == Id(order)).ExecuteUpdateAsync(s => s.SetProperty(o => o.ReleaseDueAt, DateTime.UtcNow.AddMinutes(-1)), Ct);
+        }
+        Assert.Equal(1, await worker.RunOnceAsync(Ct));
+        var released = await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/orders/{Id(order)}", Ct);
+        Assert.Equal("completed", released.GetProperty("status").GetString());
+        Assert.Equal(sellerBefore - (21_000 - 1_050), await BalanceAsync(seller, "payee_payable"));
+        await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
     public async Task Given_wrong_organisation_or_role_Then_404_or_403_and_nothing_changes()
     {
         var (seller, shop) = await SellerAsync();
