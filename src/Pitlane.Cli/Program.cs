@@ -5,6 +5,7 @@ var root = new RootCommand("Pitlane command-line tool: diagnostics, simulators a
 root.Subcommands.Add(Pitlane.Cli.SimCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.ObdCommands.Create());
 root.Subcommands.Add(Pitlane.Cli.MigrateCommand.Create());
+root.Subcommands.Add(Pitlane.Cli.ProvenanceCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.AgentCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.Mcp.McpCommand.Create());
 

@@ -75,3 +75,13 @@ internal sealed class PostgresPaymentsFactory : IDesignTimeDbContextFactory<Pitl
 {
     public Pitlane.Modules.Payments.PostgresPaymentsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Payments.PostgresPaymentsDbContext>(Pitlane.Modules.Payments.PaymentsDbContext.HistoryTable));
 }
+
+internal sealed class SqliteMarketplaceFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Marketplace.SqliteMarketplaceDbContext>
+{
+    public Pitlane.Modules.Marketplace.SqliteMarketplaceDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Marketplace.SqliteMarketplaceDbContext>(Pitlane.Modules.Marketplace.MarketplaceDbContext.HistoryTable));
+}
+
+internal sealed class PostgresMarketplaceFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Marketplace.PostgresMarketplaceDbContext>
+{
+    public Pitlane.Modules.Marketplace.PostgresMarketplaceDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Marketplace.PostgresMarketplaceDbContext>(Pitlane.Modules.Marketplace.MarketplaceDbContext.HistoryTable));
+}

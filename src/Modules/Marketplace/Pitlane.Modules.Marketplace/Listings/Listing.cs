@@ -1,0 +1,116 @@
+namespace Pitlane.Modules.Marketplace.Listings;
+
+public static class Conditions
+{
+    public const string New = "new";
+    public const string Used = "used";
+    public const string Refurbished = "refurbished";
+
+    public static readonly string[] All = [New, Used, Refurbished];
+}
+
+/// <summary>A part offered by a seller organisation. Quantity is reserved by orders through <see cref="Reserve"/>.</summary>
+public sealed class Listing
+{
+    private Listing()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid SellerOrganizationId { get; private set; }
+    public string Title { get; private set; } = "";
+    public string PartNumber { get; private set; } = "";
+    public string Brand { get; private set; } = "";
+    public string Condition { get; private set; } = Conditions.New;
+    public string? SerialNumber { get; private set; }
+    public string? Description { get; private set; }
+    public long Price { get; private set; }
+    public string Currency { get; private set; } = "usd";
+    public int Quantity { get; private set; }
+    public bool Active { get; private set; }
+    /// <summary>Lower-case title, part number, brand and description: what the full-text search matches.</summary>
+    public string SearchText { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public int Version { get; private set; }
+    public List<Fitment> Fitments { get; private set; } = [];
+    public List<ShippingOption> ShippingOptions { get; private set; } = [];
+
+    public static Listing Create(Guid seller, string title, string partNumber, string brand, string condition, string? serial, string? description,
+        long price, string currency, int quantity, IEnumerable<Fitment> fitments, IEnumerable<ShippingOption> shipping, DateTime now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        SellerOrganizationId = seller,
+        Title = title,
+        PartNumber = partNumber,
+        Brand = brand,
+        Condition = condition,
+        SerialNumber = serial,
+        Description = description,
+        Price = price,
+        Currency = currency,
+        Quantity = quantity,
+        Active = true,
+        SearchText = string.Join(' ', new[] { title, partNumber, brand, description }.Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant(),
+        CreatedAt = now,
+        UpdatedAt = now,
+        Fitments = [.. fitments],
+        ShippingOptions = [.. shipping],
+    };
+
+    /// <summary>Takes <paramref name="quantity"/> off the stock for an order; null when it is not available.</summary>
+    public string? Reserve(int quantity, DateTime now)
+    {
+        if (!Active)
+        {
+            return "This listing is no longer for sale.";
+        }
+        if (quantity > Quantity)
+        {
+            return $"Only {Quantity} left.";
+        }
+        Quantity -= quantity;
+        Version++;
+        UpdatedAt = now;
+        return null;
+    }
+
+    /// <summary>Puts back stock of an order that was refunded before it shipped.</summary>
+    public void Release(int quantity, DateTime now)
+    {
+        Quantity += quantity;
+        Version++;
+        UpdatedAt = now;
+    }
+
+    public void Withdraw(DateTime now)
+    {
+        Active = false;
+        Version++;
+        UpdatedAt = now;
+    }
+}
+
+/// <summary>One row of the seller's fitment table: model years, make, model and optionally the engine.</summary>
+public sealed class Fitment
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ListingId { get; set; }
+    public int YearFrom { get; set; }
+    public int YearTo { get; set; }
+    public string Make { get; set; } = "";
+    /// <summary>Upper-case make, for the case-insensitive match the database can index.</summary>
+    public string MakeKey { get; set; } = "";
+    public string Model { get; set; } = "";
+    public string ModelKey { get; set; } = "";
+    public string? Engine { get; set; }
+}
+
+public sealed class ShippingOption
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ListingId { get; set; }
+    public string Name { get; set; } = "";
+    public long Price { get; set; }
+    public int Days { get; set; }
+}

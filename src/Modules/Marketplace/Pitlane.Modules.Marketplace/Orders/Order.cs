@@ -1,0 +1,109 @@
+namespace Pitlane.Modules.Marketplace.Orders;
+
+public static class OrderStatus
+{
+    /// <summary>The buyer's money is authorised and held (a manual-capture payment intent in requires_capture).</summary>
+    public const string InEscrow = "in_escrow";
+    public const string Shipped = "shipped";
+    /// <summary>Delivered (confirmed, or released after the escrow period): the hold is captured and the seller paid.</summary>
+    public const string Completed = "completed";
+    /// <summary>Disputed by the buyer: the hold released, or the captured money refunded.</summary>
+    public const string Refunded = "refunded";
+}
+
+/// <summary>A buyer's order of one listing, paid into escrow. State changes only through its methods.</summary>
+public sealed class Order
+{
+    private Order()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public Guid BuyerOrganizationId { get; private set; }
+    public Guid BuyerUserId { get; private set; }
+    public Guid SellerOrganizationId { get; private set; }
+    public Guid ListingId { get; private set; }
+    public string Title { get; private set; } = "";
+    public string? SerialNumber { get; private set; }
+    public int Quantity { get; private set; }
+    public long ItemsAmount { get; private set; }
+    public long ShippingAmount { get; private set; }
+    public long Total { get; private set; }
+    public long PlatformFee { get; private set; }
+    public string Currency { get; private set; } = "usd";
+    public string ShippingOption { get; private set; } = "";
+    public string Status { get; private set; } = OrderStatus.InEscrow;
+    public Guid PaymentIntentId { get; private set; }
+    public string? Tracking { get; private set; }
+    public string? DisputeReason { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public DateTime? ShippedAt { get; private set; }
+    public DateTime? ReleaseDueAt { get; private set; }
+    public DateTime? CompletedAt { get; private set; }
+    public int Version { get; private set; }
+
+    public static Order PlaceInEscrow(Guid id, Guid buyerOrganization, Guid buyerUser, Guid sellerOrganization, Guid listingId, string title, string? serial,
+        int quantity, long itemsAmount, long shippingAmount, long fee, string currency, string shippingOption, Guid paymentIntentId, DateTime now) => new()
+    {
+        Id = id,
+        BuyerOrganizationId = buyerOrganization,
+        BuyerUserId = buyerUser,
+        SellerOrganizationId = sellerOrganization,
+        ListingId = listingId,
+        Title = title,
+        SerialNumber = serial,
+        Quantity = quantity,
+        ItemsAmount = itemsAmount,
+        ShippingAmount = shippingAmount,
+        Total = itemsAmount + shippingAmount,
+        PlatformFee = fee,
+        Currency = currency,
+        ShippingOption = shippingOption,
+        Status = OrderStatus.InEscrow,
+        PaymentIntentId = paymentIntentId,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>The platform's fee: basis points of the total, rounded down, as the application fee of the destination charge.</summary>
+    public static long Fee(long total, int basisPoints) => (long)((Int128)total * basisPoints / 10_000);
+
+    public string? CannotShip() => Status == OrderStatus.InEscrow ? null : $"Only an order in escrow can be shipped; this one is {Status}.";
+
+    public void Ship(string? tracking, DateTime now, TimeSpan releaseAfter)
+    {
+        Status = OrderStatus.Shipped;
+        Tracking = tracking;
+        ShippedAt = now;
+        ReleaseDueAt = now + releaseAfter;
+        Touch(now);
+    }
+
+    public string? CannotComplete() => Status == OrderStatus.Shipped ? null : $"Delivery can be confirmed once the order has shipped; this one is {Status}.";
+
+    public void Complete(DateTime now)
+    {
+        Status = OrderStatus.Completed;
+        CompletedAt = now;
+        Touch(now);
+    }
+
+    public string? CannotDispute() => Status is OrderStatus.InEscrow or OrderStatus.Shipped or OrderStatus.Completed
+        ? null : $"This order is already {Status}.";
+
+    public bool Captured => Status == OrderStatus.Completed;
+
+    public void Refund(string reason, DateTime now)
+    {
+        Status = OrderStatus.Refunded;
+        DisputeReason = reason;
+        Touch(now);
+    }
+
+    private void Touch(DateTime now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+}

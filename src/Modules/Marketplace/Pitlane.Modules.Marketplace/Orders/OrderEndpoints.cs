@@ -1,0 +1,259 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Pitlane.Modules.Marketplace.Listings;
+using Pitlane.Modules.Marketplace.Provenance;
+using Pitlane.Modules.Payments.Contracts;
+using Pitlane.Platform;
+using Pitlane.Platform.Live;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Modules.Marketplace.Orders;
+
+public sealed record CreateOrderRequest(Guid? ListingId, int? Quantity, string? ShippingOption, string? PaymentMethod);
+public sealed record ShipOrderRequest(string? Tracking);
+public sealed record DisputeOrderRequest(string? Reason);
+
+public sealed record OrderView(
+    Guid Id, Guid BuyerOrganizationId, Guid SellerOrganizationId, Guid ListingId, string Title, string? SerialNumber, int Quantity,
+    long ItemsAmount, long ShippingAmount, long Total, long PlatformFee, long SellerReceives, string Currency, string ShippingOption, string Status,
+    Guid PaymentIntentId, string? Tracking, string? DisputeReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ShippedAt, DateTime? ReleaseDueAt,
+    DateTime? CompletedAt)
+{
+    public static OrderView From(Order o) => new(
+        o.Id, o.BuyerOrganizationId, o.SellerOrganizationId, o.ListingId, o.Title, o.SerialNumber, o.Quantity, o.ItemsAmount, o.ShippingAmount, o.Total,
+        o.PlatformFee, o.Total - o.PlatformFee, o.Currency, o.ShippingOption, o.Status, o.PaymentIntentId, o.Tracking, o.DisputeReason, o.CreatedAt,
+        o.UpdatedAt, o.ShippedAt, o.ReleaseDueAt, o.CompletedAt);
+}
+
+/// <summary>
+/// Escrow through Payments: the order authorises a manual-capture destination charge (the platform fee as application
+/// fee, the seller organisation as transfer destination); delivery confirmation, or the end of the escrow period,
+/// captures it; a dispute releases the hold or refunds what was captured. Every change is pushed to both organisations.
+/// </summary>
+public sealed class OrderService(MarketplaceDbContext db, IPayments payments, ProvenanceLog log, ILiveChannel live, MarketplaceOptions options, TimeProvider time)
+{
+    public const string LiveMethod = "marketplaceOrder";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<IResult> PlaceAsync(OrganizationScope scope, CreateOrderRequest request, CancellationToken ct)
+    {
+        var quantity = request.Quantity ?? 1;
+        var check = new Validation()
+            .Require(request.ListingId is not null, "listingId", "listingId is required.")
+            .Require(quantity is >= 1 and <= 100, "quantity", "quantity is between 1 and 100.")
+            .Require(request.PaymentMethod is { Length: > 3 } pm && pm.StartsWith("pm_", StringComparison.Ordinal), "paymentMethod", "paymentMethod is a processor token (pm_...).");
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        var listing = await db.Listings.Include(l => l.ShippingOptions).FirstOrDefaultAsync(l => l.Id == request.ListingId && l.Active, ct);
+        if (listing is null)
+        {
+            return Problems.NotFound("No such listing.");
+        }
+        if (listing.SellerOrganizationId == scope.OrganizationId)
+        {
+            return Problems.Conflict("An organisation cannot buy its own listing.");
+        }
+        var shipping = request.ShippingOption is null
+            ? listing.ShippingOptions.OrderBy(s => s.Price).First()
+            : listing.ShippingOptions.FirstOrDefault(s => string.Equals(s.Name, request.ShippingOption, StringComparison.OrdinalIgnoreCase));
+        if (shipping is null)
+        {
+            return Problems.Invalid("shippingOption", $"shippingOption is one of: {string.Join(", ", listing.ShippingOptions.Select(s => s.Name))}.");
+        }
+        if (quantity > listing.Quantity)
+        {
+            return Problems.Conflict($"Only {listing.Quantity} left.");
+        }
+
+        var items = listing.Price * quantity;
+        var total = items + shipping.Price;
+        var fee = Order.Fee(total, options.PlatformFeeBasisPoints);
+        var orderId = Guid.CreateVersion7();
+        var result = await payments.CreateIntentAsync(scope.OrganizationId, new NewPaymentIntent(
+            total, listing.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: fee,
+            TransferDestination: listing.SellerOrganizationId, CustomerId: scope.UserId, Description: $"Marketplace order {orderId:N}: {listing.Title}"), ct);
+        if (Failure(result) is { } failure)
+        {
+            return failure;
+        }
+        var intent = result.Intent!;
+        if (intent.Status != "requires_capture")
+        {
+            // Declined, or a step the buyer must take that this API cannot (3-D Secure): nothing is held, nothing ordered.
+            if (intent.Status is not ("requires_payment_method" or "canceled"))
+            {
+                await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+            }
+            return TypedResults.Problem(intent.LastPaymentError ?? $"The payment could not be authorised ({intent.Status}).",
+                statusCode: StatusCodes.Status402PaymentRequired, title: "Payment declined");
+        }
+
+        var now = Now;
+        if (listing.Reserve(quantity, now) is { } unavailable)
+        {
+            await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+            return Problems.Conflict(unavailable);
+        }
+        var order = Order.PlaceInEscrow(orderId, scope.OrganizationId, scope.UserId, listing.SellerOrganizationId, listing.Id, listing.Title, listing.SerialNumber,
+            quantity, items, shipping.Price, fee, listing.Currency, shipping.Name, intent.Id, now);
+        db.Orders.Add(order);
+        try
+        {
+            await log.SaveWithEventsAsync(SerialEvent(order, PartEvents.Sold, order.SellerOrganizationId), ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another order took the stock between reading and saving: release this buyer's hold.
+            await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+            return Problems.Conflict("The listing changed while ordering (sold out?); nothing was charged.");
+        }
+        await PublishAsync(order, ct);
+        return TypedResults.Created($"/api/v1/marketplace/orders/{order.Id}", OrderView.From(order));
+    }
+
+    public async Task<IResult> ShipAsync(Order order, string? tracking, CancellationToken ct)
+    {
+        if (tracking is { Length: > 120 })
+        {
+            return Problems.Invalid("tracking", "tracking is at most 120 characters.");
+        }
+        if (order.CannotShip() is { } reason)
+        {
+            return Problems.Conflict(reason);
+        }
+        order.Ship(tracking?.Trim(), Now, TimeSpan.FromDays(options.AutoReleaseDays));
+        await log.SaveWithEventsAsync(SerialEvent(order, PartEvents.Shipped, order.SellerOrganizationId), ct);
+        await PublishAsync(order, ct);
+        return TypedResults.Ok(OrderView.From(order));
+    }
+
+    /// <summary>Captures the hold: the seller's share and the platform fee are booked by Payments' ledger.</summary>
+    public async Task<IResult> CompleteAsync(Order order, CancellationToken ct)
+    {
+        if (order.CannotComplete() is { } reason)
+        {
+            return Problems.Conflict(reason);
+        }
+        var result = await payments.CaptureAsync(order.BuyerOrganizationId, order.PaymentIntentId, null, ct);
+        if (Failure(result) is { } failure)
+        {
+            return failure;
+        }
+        order.Complete(Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(order, ct);
+        return TypedResults.Ok(OrderView.From(order));
+    }
+
+    public async Task<IResult> DisputeAsync(Order order, string? reason, CancellationToken ct)
+    {
+        if (reason is not { Length: >= 5 and <= 2000 })
+        {
+            return Problems.Invalid("reason", "Describe the problem (5 to 2000 characters): what arrived, what is wrong.");
+        }
+        if (order.CannotDispute() is { } conflict)
+        {
+            return Problems.Conflict(conflict);
+        }
+        var wasShipped = order.Status != OrderStatus.InEscrow;
+        var result = order.Captured
+            ? await payments.RefundAsync(order.BuyerOrganizationId, order.PaymentIntentId, null, "requested_by_customer", ct)
+            : await payments.CancelAsync(order.BuyerOrganizationId, order.PaymentIntentId, ct);
+        if (Failure(result) is { } failure)
+        {
+            return failure;
+        }
+        order.Refund(reason.Trim(), Now);
+        if (!wasShipped && await db.Listings.FirstOrDefaultAsync(l => l.Id == order.ListingId, ct) is { } listing)
+        {
+            listing.Release(order.Quantity, Now);
+        }
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(order, ct);
+        return TypedResults.Ok(OrderView.From(order));
+    }
+
+    /// <summary>Releases to the seller every shipped order whose escrow period ended; returns how many.</summary>
+    public async Task<int> ReleaseDueAsync(CancellationToken ct)
+    {
+        var now = Now;
+        var due = await db.Orders.Where(o => o.Status == OrderStatus.Shipped && o.ReleaseDueAt <= now).OrderBy(o => o.ReleaseDueAt).Take(100).ToListAsync(ct);
+        var released = 0;
+        foreach (var order in due)
+        {
+            if (await CompleteAsync(order, ct) is Microsoft.AspNetCore.Http.HttpResults.Ok<OrderView>)
+            {
+                released++;
+            }
+        }
+        return released;
+    }
+
+    private static PartEvent[] SerialEvent(Order order, string @event, Guid by) =>
+        order.SerialNumber is { } serial ? [new PartEvent(serial, @event, order.UpdatedAt, by, OrderId: order.Id)] : [];
+
+    private async Task PublishAsync(Order order, CancellationToken ct)
+    {
+        var view = OrderView.From(order);
+        await live.PublishAsync(LiveGroup.Organization(order.BuyerOrganizationId), LiveMethod, view, ct);
+        await live.PublishAsync(LiveGroup.Organization(order.SellerOrganizationId), LiveMethod, view, ct);
+    }
+
+    private static IResult? Failure(PaymentResult result) => result switch
+    {
+        { Errors: { } errors } => Problems.Invalid(errors),
+        { Conflict: { } conflict } => Problems.Conflict(conflict),
+        { NotFound: true } => Problems.NotFound("The order's payment was not found."),
+        _ => null,
+    };
+}
+
+/// <summary>/api/v1/marketplace/orders: buyers order (idempotent), sellers ship, buyers confirm delivery or dispute.</summary>
+public static class OrderEndpoints
+{
+    public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var orders = routes.MapTenantApi("/api/v1/marketplace/orders", "Marketplace");
+        orders.MapPost("", (CreateOrderRequest request, OrganizationScope scope, OrderService service, CancellationToken ct) => service.PlaceAsync(scope, request, ct))
+            .RequirePermission(MarketplacePermissions.Buy).WithIdempotency();
+        orders.MapGet("", List).RequirePermission(MarketplacePermissions.ViewOrders);
+        orders.MapGet("/{id:guid}", Get).RequirePermission(MarketplacePermissions.ViewOrders);
+        orders.MapPost("/{id:guid}/ship", async (Guid id, ShipOrderRequest? request, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
+            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.SellerOrganizationId == scope.OrganizationId, ct) is { } order
+                ? await service.ShipAsync(order, request?.Tracking, ct) : Problems.NotFound("No such order sold by this organisation."))
+            .RequirePermission(MarketplacePermissions.Sell);
+        orders.MapPost("/{id:guid}/confirm-delivery", async (Guid id, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
+            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == scope.OrganizationId, ct) is { } order
+                ? await service.CompleteAsync(order, ct) : Problems.NotFound("No such order bought by this organisation."))
+            .RequirePermission(MarketplacePermissions.Buy);
+        orders.MapPost("/{id:guid}/dispute", async (Guid id, DisputeOrderRequest? request, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
+            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == scope.OrganizationId, ct) is { } order
+                ? await service.DisputeAsync(order, request?.Reason, ct) : Problems.NotFound("No such order bought by this organisation."))
+            .RequirePermission(MarketplacePermissions.Buy);
+        return routes;
+    }
+
+    private static async Task<IResult> List(OrganizationScope scope, MarketplaceDbContext db, CancellationToken ct, int? page = null, int? pageSize = null, string? role = null)
+    {
+        var check = new Validation().Require(role is null or "buyer" or "seller", "role", "role is buyer or seller.");
+        var paging = PageRequest.From(page, pageSize, check);
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        var org = scope.OrganizationId;
+        var query = db.Orders.AsNoTracking().Where(o =>
+            (role != "seller" && o.BuyerOrganizationId == org) || (role != "buyer" && o.SellerOrganizationId == org));
+        var result = await paging.ApplyAsync(query.OrderByDescending(o => o.CreatedAt), ct);
+        return TypedResults.Ok(result.Map(OrderView.From));
+    }
+
+    private static async Task<IResult> Get(Guid id, OrganizationScope scope, MarketplaceDbContext db, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && (o.BuyerOrganizationId == scope.OrganizationId || o.SellerOrganizationId == scope.OrganizationId), ct) is { } order
+            ? TypedResults.Ok(OrderView.From(order)) : Problems.NotFound("No such order.");
+}
