@@ -145,7 +145,7 @@ public abstract class SubscriptionTests(PitlaneApp app, ShiftedTime clock) : Pay
     }
 
     [Fact]
-    public async Task Given_trial_Then_no_charge_until_it_ends_and_without_a_card_it_ends_the_subscription()
+    public async Task Given_trial_Then_no_charge_until_it_ends_and_without_a_card_the_first_invoice_waits_for_the_customer()
     {
         var (provider, basic, _) = await ProviderAsync(trialDays: 14);
         var withCard = await MemberAsync("TrialCard");
@@ -159,10 +159,24 @@ public abstract class SubscriptionTests(PitlaneApp app, ShiftedTime clock) : Pay
 
         var charged = await AdvanceAsync(withCard, paying, TimeSpan.FromDays(15), s => s.GetProperty("status").GetString() == "active");
         Assert.Equal("paid", charged.GetProperty("latestInvoice").GetProperty("status").GetString());
-        var ended = await AdvanceAsync(withoutCard, browsing, TimeSpan.Zero, s => s.GetProperty("status").GetString() == "canceled");
-        Assert.Contains("trial ended", ended.GetProperty("endReason").GetString());
+        var waiting = await AdvanceAsync(withoutCard, browsing, TimeSpan.Zero, s => s.GetProperty("status").GetString() == "unpaid");
+        var invoice = waiting.GetProperty("latestInvoice");
+        Assert.Equal("open", invoice.GetProperty("status").GetString());
+        Assert.StartsWith("/Payments/Pay/", invoice.GetProperty("payUrl").GetString());
         Assert.Null(await ListingsAsync(withoutCard));
         Assert.Equal(-1_000, await BalanceAsync(provider, "payee_payable"));
+
+        // The customer pays on the payment page (here through the processor with a card token, as the page does).
+        using (var scope = App.Services.CreateScope())
+        {
+            var payments = scope.ServiceProvider.GetRequiredService<Pitlane.Modules.Payments.PaymentService>();
+            var me = await withoutCard.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
+            await payments.ConfirmAsCustomerAsync(invoice.GetProperty("paymentIntentId").GetGuid(), me.GetProperty("id").GetGuid(), "pm_card_visa", Ct);
+        }
+        var active = await AdvanceAsync(withoutCard, browsing, TimeSpan.Zero, s => s.GetProperty("status").GetString() == "active");
+        Assert.True(active.GetProperty("hasPaymentMethod").GetBoolean(), "the card paid on the page pays the renewals");
+        Assert.Equal(20, await ListingsAsync(withoutCard));
+        Assert.Equal(-2_000, await BalanceAsync(provider, "payee_payable"));
     }
 
     [Fact]

@@ -54,6 +54,10 @@ public sealed class PaymentsOptions : IModuleOptions
         {
             faults.Add("Pitlane:Payments:Subscriptions:RetryHours is at most 10 waits of 1 to 720 hours each.");
         }
+        if (Subscriptions.TrialEndWithoutCard is not ("invoice" or "cancel"))
+        {
+            faults.Add("Pitlane:Payments:Subscriptions:TrialEndWithoutCard must be invoice or cancel.");
+        }
         if (WebhookDeliveryMilliseconds is < 10 or > 60_000)
         {
             faults.Add("Pitlane:Payments:WebhookDeliveryMilliseconds must be between 10 and 60000.");
@@ -87,4 +91,11 @@ public sealed class SubscriptionOptions
     /// previous one, Stripe's suggested custom schedule); after the last failure the subscription is unpaid.
     /// </summary>
     public int[] RetryHours { get; set; } = [24, 72, 120];
+
+    /// <summary>
+    /// What the end of a trial without a saved card does (Stripe's trial_settings.end_behavior.missing_payment_method):
+    /// "invoice" (the default) bills the first period, pauses the features (unpaid) and waits for the customer to pay on
+    /// the payment page; "cancel" ends the subscription.
+    /// </summary>
+    public string TrialEndWithoutCard { get; set; } = "invoice";
 }

@@ -331,7 +331,7 @@ public sealed partial class SubscriptionService(PaymentsDbContext db, PaymentSer
             await db.SaveChangesAsync(ct);
             return "canceled";
         }
-        if (subscription.Status == SubscriptionStatus.Trialing && subscription.PaymentMethod is null)
+        if (subscription.Status == SubscriptionStatus.Trialing && subscription.PaymentMethod is null && options.Subscriptions.TrialEndWithoutCard == "cancel")
         {
             await EndAsync(subscription, "the trial ended without a card", ct, subscription.CurrentPeriodEnd);
             Announce(subscription, plan);
@@ -511,8 +511,14 @@ public sealed partial class SubscriptionService(PaymentsDbContext db, PaymentSer
         }
         if (method is null)
         {
-            // A first payment with no card yet: the customer pays on the hosted page (the intent's own page).
+            // No card yet (a first payment, or a trial that ended without one: Stripe's missing_payment_method
+            // "create_invoice"): the customer pays on the hosted page, and that card then pays the renewals.
             invoice.AwaitCustomer(intent is null ? null : $"/Payments/Pay/{intent.Id}");
+            if (invoice.BillingReason == BillingReason.Cycle)
+            {
+                subscription.PaymentFailed(retriesLeft: false, now);
+                Announce(subscription, plan);
+            }
             await db.SaveChangesAsync(ct);
             return new(false, subscription, invoice);
         }

@@ -122,12 +122,13 @@ public sealed class SubscriptionsModel(PageOrganization organizations, Subscript
 
     public static string StatusText(Subscription s) => s.Status switch
     {
+        SubscriptionStatus.Trialing when s.PaymentMethod is null => $"Free trial until {s.TrialEnd:d MMM yyyy}; then pay the first invoice here to continue",
         SubscriptionStatus.Trialing => $"Free trial until {s.TrialEnd:d MMM yyyy}",
         SubscriptionStatus.Active when s.CancelAtPeriodEnd => $"Ends {s.CurrentPeriodEnd:d MMM yyyy}",
         SubscriptionStatus.Active => $"Renews {s.CurrentPeriodEnd:d MMM yyyy}",
         SubscriptionStatus.Incomplete => "Waiting for the first payment",
         SubscriptionStatus.PastDue => "Payment failed, we will try again",
-        SubscriptionStatus.Unpaid => "Unpaid: features are paused",
+        SubscriptionStatus.Unpaid => "Unpaid: features are paused until you pay",
         _ => $"Ended {s.EndedAt:d MMM yyyy}",
     };
 }
