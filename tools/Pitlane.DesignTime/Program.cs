@@ -75,3 +75,13 @@ internal sealed class PostgresPaymentsFactory : IDesignTimeDbContextFactory<Pitl
 {
     public Pitlane.Modules.Payments.PostgresPaymentsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Payments.PostgresPaymentsDbContext>(Pitlane.Modules.Payments.PaymentsDbContext.HistoryTable));
 }
+
+internal sealed class SqliteShopFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Shop.SqliteShopDbContext>
+{
+    public Pitlane.Modules.Shop.SqliteShopDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Shop.SqliteShopDbContext>(Pitlane.Modules.Shop.ShopDbContext.HistoryTable));
+}
+
+internal sealed class PostgresShopFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Shop.PostgresShopDbContext>
+{
+    public Pitlane.Modules.Shop.PostgresShopDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Shop.PostgresShopDbContext>(Pitlane.Modules.Shop.ShopDbContext.HistoryTable));
+}
