@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pitlane.Modules.Payments.Payouts;
 using Pitlane.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Modules.Payments;
 
 namespace Pitlane.Web.Tests.Payments;
 
@@ -30,6 +32,32 @@ public abstract class PaymentIntentTests(PitlaneApp app) : PaymentsTestBase(app)
 
         await ProblemAsync(await client.PostAsJsonAsync($"/api/v1/payments/intents/{Id(hold)}/capture", new { }, Ct), HttpStatusCode.Conflict);
         await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
+    public async Task Given_intent_with_reference_Then_each_status_change_is_announced_with_it_through_the_outbox()
+    {
+        var client = await MerchantAsync();
+        var reference = $"test.invoice:{Guid.NewGuid()}";
+        var hold = await PayAsync(client, new { amount = 4_000, currency = "usd", captureMethod = "manual", paymentMethod = "pm_card_visa", confirm = true, reference });
+        Assert.Equal(reference, hold.GetProperty("reference").GetString());
+        await PostAsync(client, $"/api/v1/payments/intents/{Id(hold)}/capture", new { });
+        await PostAsync(client, $"/api/v1/payments/intents/{Id(hold)}/refunds", new { amount = 1_000 });
+
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+        var announced = (await db.Set<Pitlane.Platform.Messaging.OutboxMessage>().AsNoTracking().ToListAsync(Ct))
+            .Where(m => m.Type.Contains(nameof(Pitlane.Modules.Payments.Contracts.PaymentIntentStatusChanged), StringComparison.Ordinal) && m.Payload.Contains(reference, StringComparison.Ordinal))
+            .Select(m => JsonDocument.Parse(m.Payload).RootElement)
+            .ToList();
+        var statuses = announced.Select(e => (Status: e.GetProperty("status").GetString(), Received: e.GetProperty("amountReceived").GetInt64(), Refunded: e.GetProperty("amountRefunded").GetInt64())).ToList();
+        Assert.Contains(("requires_capture", 0L, 0L), statuses);
+        Assert.Contains(("succeeded", 4_000L, 0L), statuses);
+        Assert.Contains(("succeeded", 4_000L, 1_000L), statuses);
+        Assert.All(announced, e => Assert.Equal(Id(hold), e.GetProperty("intentId").GetGuid()));
+
+        var tooLong = await client.PostAsJsonAsync("/api/v1/payments/intents", new { amount = 4_000, currency = "usd", reference = new string('r', 201) }, Ct);
+        Assert.Equal("reference", (await ProblemAsync(tooLong, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Single().Name);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public interface IPayments
 /// <param name="ApplicationFeeAmount">The platform's fee on a destination charge; the rest is the payee's share.</param>
 /// <param name="TransferDestination">The organisation paid, when it is not the caller (marketplaces).</param>
 /// <param name="CustomerId">The person paying, when known.</param>
+/// <param name="Reference">The caller's own key for what is paid ("shop.invoice:{id}", "parking.booking:{id}"), given back
+/// on <see cref="PaymentIntentStatusChanged"/> so the caller finds its row; at most 200 characters.</param>
 public sealed record NewPaymentIntent(
     long Amount,
     string Currency,
@@ -36,7 +38,8 @@ public sealed record NewPaymentIntent(
     long ApplicationFeeAmount = 0,
     Guid? TransferDestination = null,
     Guid? CustomerId = null,
-    string? Description = null);
+    string? Description = null,
+    string? Reference = null);
 
 /// <summary>A payment intent as other modules see it; <c>Status</c> is Stripe's (requires_payment_method ... succeeded).</summary>
 public sealed record PaymentIntentView(
@@ -58,10 +61,31 @@ public sealed record PaymentIntentView(
     string? LastPaymentError,
     string? NextActionUrl,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? Reference = null);
 
 /// <summary>Either the intent after the call, field errors (400), a rule it breaks (409 / 400), or not found.</summary>
 public sealed record PaymentResult(PaymentIntentView? Intent, Dictionary<string, string[]>? Errors = null, string? Conflict = null, bool NotFound = false)
 {
     public static PaymentResult Missing { get; } = new(null, NotFound: true);
 }
+
+/// <summary>
+/// Published (through the outbox, in the transaction of the change) whenever an intent's status or the money it moved
+/// changes: a customer paid on the hosted page, a webhook confirmed a capture, a refund or a dispute. Modules that take
+/// money handle it to move their own rows (an invoice paid, a booking confirmed) by <c>Reference</c>.
+/// </summary>
+public sealed record PaymentIntentStatusChanged(
+    Guid IntentId,
+    Guid OrganizationId,
+    Guid PayeeOrganizationId,
+    Guid? CustomerId,
+    string? Reference,
+    string Status,
+    string PreviousStatus,
+    long Amount,
+    long AmountCapturable,
+    long AmountReceived,
+    long AmountRefunded,
+    long AmountDisputed,
+    string Currency) : Pitlane.Platform.Messaging.IntegrationEvent;

@@ -16,7 +16,7 @@ namespace Pitlane.Modules.Payments;
 
 public sealed record CreateIntentRequest(
     long? Amount, string? Currency, string? CaptureMethod, string? PaymentMethod, bool? Confirm, long? ApplicationFeeAmount,
-    Guid? TransferDestination, Guid? CustomerId, string? Description);
+    Guid? TransferDestination, Guid? CustomerId, string? Description, string? Reference = null);
 public sealed record ConfirmIntentRequest(string? PaymentMethod);
 public sealed record CaptureIntentRequest(long? AmountToCapture);
 public sealed record RefundIntentRequest(long? Amount, string? Reason);
@@ -68,7 +68,7 @@ public static class PaymentEndpoints
         }
         var result = await Processor(() => payments.CreateIntentAsync(scope.OrganizationId, new NewPaymentIntent(
             request.Amount.Value, request.Currency, request.CaptureMethod ?? "automatic", request.PaymentMethod, request.Confirm ?? false,
-            request.ApplicationFeeAmount ?? 0, request.TransferDestination, request.CustomerId, request.Description), ct));
+            request.ApplicationFeeAmount ?? 0, request.TransferDestination, request.CustomerId, request.Description, request.Reference), ct));
         return result is PaymentResult { Intent: { } intent } ? TypedResults.Created($"/api/v1/payments/intents/{intent.Id}", intent) : ToResult(result);
     }
 

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Pitlane.Modules.Payments.Contracts;
+using Pitlane.Platform.Messaging;
 using Pitlane.Modules.Payments.Idempotency;
 using Pitlane.Modules.Payments.Ledger;
 using Pitlane.Modules.Payments.Payouts;
@@ -37,12 +39,14 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseLedgerRewrites();
+        AnnounceIntentChanges();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseLedgerRewrites();
+        AnnounceIntentChanges();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
@@ -54,6 +58,43 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
             {
                 throw new InvalidOperationException("The ledger is append-only: correct an entry with a reversing entry.");
             }
+        }
+    }
+
+    /// <summary>
+    /// One <see cref="PaymentIntentStatusChanged"/> per intent whose status or money changed in this save, written to the
+    /// outbox in the same transaction (every path that changes an intent, API call or webhook, goes through here).
+    /// </summary>
+    private void AnnounceIntentChanges()
+    {
+        foreach (var entry in ChangeTracker.Entries<PaymentIntent>().ToList())
+        {
+            var intent = entry.Entity;
+            string previous;
+            if (entry.State == EntityState.Added)
+            {
+                previous = "";
+            }
+            else if (entry.State == EntityState.Modified)
+            {
+                previous = (string)entry.Property(i => i.Status).OriginalValue!;
+                var moved = entry.Property(i => i.AmountReceived).IsModified || entry.Property(i => i.AmountRefunded).IsModified
+                    || entry.Property(i => i.AmountDisputed).IsModified || entry.Property(i => i.AmountCapturable).IsModified;
+                if (previous == intent.Status && !moved)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                continue;
+            }
+            this.AddOutboxEvent(new PaymentIntentStatusChanged(
+                intent.Id, intent.OrganizationId, intent.PayeeOrganizationId, intent.CustomerId, intent.Reference, intent.Status, previous,
+                intent.Amount, intent.AmountCapturable, intent.AmountReceived, intent.AmountRefunded, intent.AmountDisputed, intent.Currency)
+            {
+                OccurredAt = new DateTimeOffset(intent.UpdatedAt, TimeSpan.Zero),
+            });
         }
     }
 
@@ -98,6 +139,8 @@ public abstract class PaymentsDbContext(DbContextOptions options) : DbContext(op
             intent.Property(i => i.Status).HasMaxLength(30);
             intent.Property(i => i.PaymentMethod).HasMaxLength(100);
             intent.Property(i => i.Description).HasMaxLength(500);
+            intent.Property(i => i.Reference).HasMaxLength(200);
+            intent.HasIndex(i => i.Reference);
             intent.Property(i => i.LastPaymentError).HasMaxLength(300);
             intent.Property(i => i.NextActionUrl).HasMaxLength(500);
             intent.Property(i => i.Version).IsConcurrencyToken();

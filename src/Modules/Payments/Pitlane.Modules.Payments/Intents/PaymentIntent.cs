@@ -83,6 +83,9 @@ public sealed class PaymentIntent
 
     public string? Description { get; private set; }
 
+    /// <summary>The creating module's key for what is paid (<see cref="NewPaymentIntent.Reference"/>).</summary>
+    public string? Reference { get; private set; }
+
     public string? LastPaymentError { get; private set; }
 
     public string? NextActionUrl { get; private set; }
@@ -109,6 +112,7 @@ public sealed class PaymentIntent
         CaptureMethod = request.CaptureMethod,
         ApplicationFeeAmount = request.ApplicationFeeAmount,
         Description = request.Description,
+        Reference = request.Reference,
         CreatedAt = now,
         UpdatedAt = now,
     };
@@ -216,7 +220,7 @@ public sealed class PaymentIntent
 
     public PaymentIntentView View() => new(
         Id, ProcessorId, OrganizationId, PayeeOrganizationId, CustomerId, Amount, Currency, CaptureMethod, Status, AmountCapturable,
-        AmountReceived, AmountRefunded, ApplicationFeeAmount, PaymentMethod, Description, LastPaymentError, NextActionUrl, CreatedAt, UpdatedAt);
+        AmountReceived, AmountRefunded, ApplicationFeeAmount, PaymentMethod, Description, LastPaymentError, NextActionUrl, CreatedAt, UpdatedAt, Reference);
 }
 
 /// <summary>A refund of (part of) a succeeded intent.</summary>

@@ -32,7 +32,8 @@ public sealed partial class PaymentService(PaymentsDbContext db, LedgerBook ledg
             .Require(request.ApplicationFeeAmount >= 0 && request.ApplicationFeeAmount <= request.Amount, "applicationFeeAmount", "applicationFeeAmount must be between 0 and amount.")
             .Require(request.PaymentMethod is null || PaymentMethodPattern().IsMatch(request.PaymentMethod), "paymentMethod", "paymentMethod must be a processor token (pm_...); card numbers are never accepted.")
             .Require(!request.Confirm || request.PaymentMethod is not null, "paymentMethod", "Confirming needs a paymentMethod.")
-            .Require(request.Description is null || request.Description.Length <= 500, "description", "description is at most 500 characters.");
+            .Require(request.Description is null || request.Description.Length <= 500, "description", "description is at most 500 characters.")
+            .Require(request.Reference is null || request.Reference.Length <= 200, "reference", "reference is at most 200 characters.");
         if (request.TransferDestination is { } destination && await organizations.NameOfAsync(destination, ct) is null)
         {
             check.Require(false, "transferDestination", "No such organisation.");
