@@ -162,7 +162,13 @@ public abstract class ShopTests(PitlaneApp app)
         // The customer pays on the hosted page; the shop's confirm with a test card stands in for it here.
         var intent = link.GetProperty("paymentIntentId").GetGuid();
         await Post(advisor, $"/api/v1/payments/intents/{intent}/confirm", new { paymentMethod = "pm_card_visa" });
-        var paid = await Post(advisor, $"{ro}/payment-link/sync", null);
+        // PaymentIntentStatusChanged reaches the shop through the outbox and marks the RO paid without anyone asking.
+        var paid = await advisor.GetFromJsonAsync<JsonElement>(ro, Ct);
+        for (var wait = 0; wait < 100 && paid.GetProperty("status").GetString() != "paid"; wait++)
+        {
+            await Task.Delay(200, Ct);
+            paid = await advisor.GetFromJsonAsync<JsonElement>(ro, Ct);
+        }
         Assert.Equal("paid", paid.GetProperty("status").GetString());
         Assert.Equal(0, paid.GetProperty("balanceDue").GetInt64());
         Assert.Equal(789_74, paid.GetProperty("paid").GetInt64());

@@ -8,7 +8,9 @@ using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform;
 using Pitlane.Platform.Modules;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
+using Pitlane.Modules.Payments.Contracts;
 
 namespace Pitlane.Modules.Shop;
 
@@ -30,6 +32,7 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<InvoiceDocuments>();
         services.AddScoped<Bookings>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
+        services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

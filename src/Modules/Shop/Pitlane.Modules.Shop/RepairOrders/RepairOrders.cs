@@ -197,7 +197,8 @@ public sealed class RepairOrders(ShopDbContext db, IVehicleDirectory vehicles, I
             return Outcome<PaymentIntentView>.Refused(order.Status < RepairOrderStatus.Invoiced ? "Invoice the repair order before asking for payment." : "Nothing is owed on this repair order.");
         }
         var created = await payments.CreateIntentAsync(organizationId,
-            new NewPaymentIntent(order.BalanceDue, order.Currency, Description: $"Invoice {order.InvoiceNumber} (repair order {order.Number})"), ct);
+            new NewPaymentIntent(order.BalanceDue, order.Currency, Description: $"Invoice {order.InvoiceNumber} (repair order {order.Number})",
+                Reference: PaymentReference(order.Id)), ct);
         if (created.Intent is not { } intent)
         {
             return created.Errors is { } errors ? new(null, errors) : Outcome<PaymentIntentView>.Refused(created.Conflict ?? "The payment could not be created.");
@@ -205,6 +206,10 @@ public sealed class RepairOrders(ShopDbContext db, IVehicleDirectory vehicles, I
         return await ChangeAsync(organizationId, repairOrderId, Guid.Empty, o => o.LinkPaymentIntent(intent.Id, Actor(Guid.Empty)) is { } c
             ? Outcome<PaymentIntentView>.Refused(c) : new(intent), ct);
     }
+
+    public const string ReferencePrefix = "shop.invoice:";
+
+    public static string PaymentReference(Guid repairOrderId) => $"{ReferencePrefix}{repairOrderId:N}";
 
     /// <summary>Asks the Payments module about the RO's online payment and records it once it succeeded (idempotent by intent).</summary>
     public async Task<Outcome<RepairOrder>> SyncOnlinePaymentAsync(Guid organizationId, Guid repairOrderId, CancellationToken ct)
