@@ -301,6 +301,36 @@ public abstract class ShopTests(PitlaneApp app)
     }
 
     [Fact]
+    public async Task Given_technician_Then_one_running_job_at_a_time_even_concurrently_and_flagged_against_actual_hours()
+    {
+        using var advisor = await AsAsync("advisor");
+        var (customer, vehicle) = await CustomerWithVehicleAsync(advisor, "PIT-004");
+        var order = await Post(advisor, "/api/v1/shop/orders", new { customerId = customer, vehicleId = vehicle }, HttpStatusCode.Created);
+        var ro = $"/api/v1/shop/orders/{Id(order)}";
+        var a = await Post(advisor, $"{ro}/jobs", new { title = "Hybrid battery check", labor = new[] { new { description = "Test", hours = 1.5m } } }, HttpStatusCode.Created);
+        var b = await Post(advisor, $"{ro}/jobs", new { title = "Cabin filter", labor = new[] { new { description = "Replace", hours = 0.3m } } }, HttpStatusCode.Created);
+        using var tech = await AsAsync("tech");
+        await Problem(await tech.PostAsJsonAsync("/api/v1/shop/clock/in", new { repairOrderId = Id(order), jobId = Id(a) }, Ct), HttpStatusCode.Conflict);
+        await Post(advisor, $"{ro}/authorise", null);
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+            (await tech.PostAsJsonAsync("/api/v1/shop/clock/in", new { repairOrderId = Id(order), jobId = i % 2 == 0 ? Id(a) : Id(b) }, Ct)).StatusCode, Ct)));
+        Assert.Equal(1, results.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(19, results.Count(s => s == HttpStatusCode.Conflict));
+        var running = await tech.GetFromJsonAsync<JsonElement>("/api/v1/shop/clock", Ct);
+        await Post(tech, "/api/v1/shop/clock/out", null);
+        await Problem(await tech.PostAsJsonAsync("/api/v1/shop/clock/out", new { }, Ct), HttpStatusCode.Conflict);
+        await Post(tech, "/api/v1/shop/clock/in", new { repairOrderId = Id(order), jobId = Id(b) }, HttpStatusCode.Created);
+        await Post(tech, "/api/v1/shop/clock/out", null);
+        var time = (await advisor.GetFromJsonAsync<JsonElement>($"{ro}/time", Ct)).EnumerateArray().ToList();
+        Assert.Equal(1.5, time[0].GetProperty("flaggedHours").GetDouble());
+        Assert.Equal(0.3, time[1].GetProperty("flaggedHours").GetDouble());
+        Assert.All(time, t => Assert.InRange(t.GetProperty("actualHours").GetDouble(), 0, 0.1));
+        Assert.Contains(time, t => t.GetProperty("jobId").GetGuid() == running.GetProperty("jobId").GetGuid());
+        using var porter = await AsAsync("porter");
+        await Problem(await porter.PostAsJsonAsync("/api/v1/shop/clock/in", new { repairOrderId = Id(order), jobId = Id(a) }, Ct), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Given_50_concurrent_conflicting_bookings_Then_exactly_one_wins_and_the_rest_are_409()
     {
         using var manager = await AsAsync("manager");

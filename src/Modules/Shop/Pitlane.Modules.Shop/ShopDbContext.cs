@@ -29,6 +29,7 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
     public DbSet<CannedJob> CannedJobs => Set<CannedJob>();
     public DbSet<Bay> Bays => Set<Bay>();
     public DbSet<BayBooking> Bookings => Set<BayBooking>();
+    public DbSet<TimeEntry> TimeEntries => Set<TimeEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -170,6 +171,15 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             b.HasIndex(x => new { x.BayId, x.StartsAt });
             b.HasIndex(x => new { x.OrganizationId, x.StartsAt });
             b.HasOne<Bay>().WithMany().HasForeignKey(x => x.BayId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TimeEntry>(t =>
+        {
+            t.ToTable("shop_time_entries");
+            t.HasKey(x => x.Id);
+            t.Property(x => x.Id).ValueGeneratedNever();
+            // One running job per technician: the same filter reads alike on SQLite and PostgreSQL.
+            t.HasIndex(x => new { x.OrganizationId, x.TechnicianId }).IsUnique().HasFilter("\"EndedAt\" IS NULL").HasDatabaseName("IX_shop_time_entries_running");
+            t.HasIndex(x => new { x.RepairOrderId, x.JobId });
         });
         builder.MapPlatformTables();
     }

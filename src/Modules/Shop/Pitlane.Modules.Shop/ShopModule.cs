@@ -41,6 +41,7 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapRepairOrderEndpoints();
         routes.MapBayEndpoints();
         routes.MapShopSettingsEndpoints();
+        routes.MapTechnicianClockEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Shop", "/Shop", 30, ShopPermissions.View), new("Bays", "/Shop/Floor", 31, ShopPermissions.BookBays)];

@@ -561,6 +561,41 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.ToTable("shop_audit", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.TimeEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RepairOrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TechnicianId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "TechnicianId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_shop_time_entries_running")
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.HasIndex("RepairOrderId", "JobId");
+
+                    b.ToTable("shop_time_entries", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Shop.ShopSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")

@@ -556,6 +556,41 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.ToTable("shop_audit", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.TimeEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RepairOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TechnicianId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "TechnicianId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_shop_time_entries_running")
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.HasIndex("RepairOrderId", "JobId");
+
+                    b.ToTable("shop_time_entries", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Shop.ShopSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")

@@ -30,7 +30,7 @@ public sealed class FloorModel(PageOrganization organizations, Bookings bookings
 
     /// <summary>
     /// Where a quick booking starts: from now (rounded up to 5 minutes) or the bay's next opening, after every live
-    /// booking that has not ended yet.
+    /// the first half hour free of live bookings.
     /// </summary>
     public static DateTime NextFree(Bay bay, IEnumerable<BayBooking> today, DateTime now)
     {
@@ -41,8 +41,15 @@ public sealed class FloorModel(PageOrganization organizations, Bookings bookings
         var start = minute < bay.OpensAtMinute ? local.Date.AddMinutes(bay.OpensAtMinute)
             : minute + 30 > bay.ClosesAtMinute ? local.Date.AddDays(1).AddMinutes(bay.OpensAtMinute) : local;
         var from = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(start, DateTimeKind.Unspecified), zone);
-        var busyUntil = today.Where(b => b.Status is BookingStatus.Booked or BookingStatus.InProgress && b.EndsAt > from).Select(b => b.EndsAt).DefaultIfEmpty(from).Max();
-        return busyUntil > from ? busyUntil : from;
+        // The first half-hour gap: step past each live booking that would overlap it.
+        foreach (var b in today.Where(b => b.Status is BookingStatus.Booked or BookingStatus.InProgress).OrderBy(b => b.StartsAt))
+        {
+            if (b.StartsAt < from.AddMinutes(30) && b.EndsAt > from)
+            {
+                from = b.EndsAt;
+            }
+        }
+        return from;
     }
 
     public static string Capabilities(Bay bay) => string.Join(" · ", new[] { bay.HasLift ? "lift" : null, bay.HasAlignment ? "alignment" : null, bay.HasEvCharger ? "EV charger" : null }
