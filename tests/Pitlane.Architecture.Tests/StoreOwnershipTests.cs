@@ -25,6 +25,7 @@ public sealed class StoreOwnershipTests
         ["Diagnostics"] = ["diag_"],
         ["Payments"] = ["payments_"],
         ["Marketplace"] = ["market_"],
+        ["Shop"] = ["shop_"],
     };
 
     [Fact]
@@ -63,6 +64,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Marketplace", "Payments", "Platform", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Marketplace", "Payments", "Platform", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

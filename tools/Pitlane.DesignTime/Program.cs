@@ -85,3 +85,13 @@ internal sealed class PostgresMarketplaceFactory : IDesignTimeDbContextFactory<P
 {
     public Pitlane.Modules.Marketplace.PostgresMarketplaceDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Marketplace.PostgresMarketplaceDbContext>(Pitlane.Modules.Marketplace.MarketplaceDbContext.HistoryTable));
 }
+
+internal sealed class SqliteShopFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Shop.SqliteShopDbContext>
+{
+    public Pitlane.Modules.Shop.SqliteShopDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Shop.SqliteShopDbContext>(Pitlane.Modules.Shop.ShopDbContext.HistoryTable));
+}
+
+internal sealed class PostgresShopFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Shop.PostgresShopDbContext>
+{
+    public Pitlane.Modules.Shop.PostgresShopDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Shop.PostgresShopDbContext>(Pitlane.Modules.Shop.ShopDbContext.HistoryTable));
+}

@@ -14,7 +14,7 @@ public sealed class MarketplaceModule : IPitlaneModule
 {
     public string Name => "Marketplace";
 
-    public int Order => 50;
+    public int Order => 70;
 
     public void ReadSettings(ModuleSettings settings) => settings.Bind<MarketplaceOptions>("Pitlane:Marketplace");
 
