@@ -69,7 +69,8 @@ public sealed record SupplierOrderLine(string PartNumber, string StoreId, int Qu
 
 public sealed record SupplierOrder(string Reference, IReadOnlyList<SupplierOrderLine> Lines, DateTimeOffset At);
 
-public sealed record SupplierOrderReceipt(string SupplierOrderId, string Status, DateTimeOffset? ExpectedAt);
+/// <param name="RedirectUrl">Where the advisor finishes the order, for suppliers that take orders in their own site (PartsTech punchout).</param>
+public sealed record SupplierOrderReceipt(string SupplierOrderId, string Status, DateTimeOffset? ExpectedAt, string? RedirectUrl = null);
 
 /// <summary>
 /// A parts supplier: catalogue quote by vehicle and part types, order placement and order status. The built-in
