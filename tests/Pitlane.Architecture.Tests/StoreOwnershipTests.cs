@@ -24,6 +24,7 @@ public sealed class StoreOwnershipTests
         ["Telemetry"] = ["telemetry_"],
         ["Diagnostics"] = ["diag_"],
         ["Payments"] = ["payments_"],
+        ["Estimator"] = ["estimator_"],
     };
 
     [Fact]
@@ -62,6 +63,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Payments", "Platform", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Payments", "Platform", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

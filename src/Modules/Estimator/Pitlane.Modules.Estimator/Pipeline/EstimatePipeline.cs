@@ -116,13 +116,14 @@ public sealed class EstimatePipeline(
                 continue;
             }
             var good = 0;
+            var bad = 0;
             foreach (var offer in answer.Offers)
             {
                 if (offer.UnitCost <= 0 || offer.ListPrice < 0 || offer.CoreCharge < 0 || offer.UnitCost > 10_000_000
                     || offer.Deliveries.Count == 0 || offer.Deliveries.Any(d => d.Fee < 0 || d.TransitMinutes < 0)
                     || !partRequests.Any(p => p.PartTypeId == offer.PartTypeId) || string.IsNullOrWhiteSpace(offer.PartNumber))
                 {
-                    nonsense++;
+                    bad++;
                     continue;
                 }
                 if (offer.Fitment is { } fit && !fit.Fits(spec))
@@ -133,7 +134,8 @@ public sealed class EstimatePipeline(
                 good++;
                 offers.Add((supplier, offer));
             }
-            if (answer.Offers.Count > 0 && good == 0 && nonsense > 0) warnings.Add($"{supplier.Name}: none of its offers made sense; skipped.");
+            nonsense += bad;
+            if (answer.Offers.Count > 0 && good == 0 && bad > 0) warnings.Add($"{supplier.Name}: none of its offers made sense; skipped.");
             terms.Add(new SupplierTerms(supplier.Id, answer.Terms.ShippingFee, answer.Terms.FreeShippingThreshold, answer.Terms.OrderMinimum));
         }
         if (nonsense > 0) warnings.Add($"{nonsense} offers dropped as malformed (no price, unknown part type, no delivery).");
