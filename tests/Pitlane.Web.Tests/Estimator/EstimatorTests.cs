@@ -18,7 +18,17 @@ public abstract class EstimatorTests(PitlaneApp app)
     protected async Task<HttpClient> DemoAsync(string who)
     {
         RequireServer();
-        return await app.SignedInClientAsync($"{who}@demo.pitlane.test");
+        return await ShopClientAsync(app, $"{who}@demo.pitlane.test");
+    }
+
+    /// <summary>A demo login working in the demo shop (X-Organization-Id), not in its personal organisation.</summary>
+    internal static async Task<HttpClient> ShopClientAsync(PitlaneApp app, string email)
+    {
+        var client = await app.SignedInClientAsync(email);
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
+        var shop = me.GetProperty("organizations").EnumerateArray().First(o => !o.GetProperty("personal").GetBoolean()).GetProperty("id").GetGuid();
+        client.DefaultRequestHeaders.Add("X-Organization-Id", shop.ToString());
+        return client;
     }
 
     internal static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)

@@ -49,7 +49,7 @@ public sealed class PartsTechTests(PartsTechApp app) : IClassFixture<PartsTechAp
 
     private async Task<(HttpClient Advisor, Guid Vehicle)> AdvisorAsync()
     {
-        var advisor = await app.SignedInClientAsync("advisor@demo.pitlane.test");
+        var advisor = await EstimatorTests.ShopClientAsync(app, "advisor@demo.pitlane.test");
         return (advisor, await EstimatorTests.VehicleAsync(advisor));
     }
 

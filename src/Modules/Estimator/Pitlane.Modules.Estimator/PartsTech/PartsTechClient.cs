@@ -11,7 +11,7 @@ using Pitlane.Sourcing.Suppliers;
 namespace Pitlane.Modules.Estimator.PartsTech;
 
 /// <summary>The access token PartsTech issued (valid 60 min), shared by every typed client instance.</summary>
-internal sealed class PartsTechTokenCache
+public sealed class PartsTechTokenCache
 {
     public SemaphoreSlim Lock { get; } = new(1, 1);
 
@@ -37,7 +37,7 @@ public sealed class PartsTechClient : IPartsSupplier
     private readonly PartsTechTokenCache _tokens;
     private readonly TimeProvider _clock;
 
-    internal PartsTechClient(HttpClient http, IOptions<EstimatorOptions> options, PartsTechTokenCache tokens, TimeProvider clock)
+    public PartsTechClient(HttpClient http, IOptions<EstimatorOptions> options, PartsTechTokenCache tokens, TimeProvider clock)
     {
         _http = http;
         _options = options.Value.PartsTech;

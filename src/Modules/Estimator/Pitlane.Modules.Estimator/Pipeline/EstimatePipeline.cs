@@ -27,7 +27,7 @@ public sealed class EstimatePipeline(
     TimeProvider clock,
     ILogger<EstimatePipeline> logger)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private static readonly HashSet<int> CombustionOnly = [1010, 1011, 1012, 1020, 1021, 1031, 1032, 1040, 1041, 1042];
 
