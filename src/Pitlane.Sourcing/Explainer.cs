@@ -59,6 +59,9 @@ public static class Explainer
         return result;
     }
 
+    /// <summary>An amount in major units (minor / 100), without a currency symbol: the engine does not know the currency.</summary>
+    private static string M(long? minor) => ((minor ?? 0) / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Reason(SourcingProblem problem, PartLine line, int? chosen, int? runner, bool runnerIsNone, long? delta, int alternatives)
     {
         if (chosen is not { } c)
@@ -66,19 +69,19 @@ public static class Explainer
             if (line.Candidates.Count == 0) return "left out: no offer passed the filters";
             return runner is null
                 ? "left out: no offer fits the constraints (stock, arrival, ceiling, minimums)"
-                : $"left out: optional, and taking the best offer would lower the quote's profit by {-delta}";
+                : $"left out: optional, and taking the best offer would lower the quote's profit by {M(-delta)}";
         }
         var cand = line.Candidates[c];
         if (alternatives == 0) return "only offer";
         if (delta is null) return "only offer that keeps every constraint (stock, arrival, ceiling, order minimums)";
-        if (runnerIsNone) return $"adds {delta} of profit; the line is optional";
+        if (runnerIsNone) return $"adds {M(delta)} of profit; the line is optional";
         var other = line.Candidates[runner!.Value];
         var mine = GreedySolver.LineProfit(line, cand);
         var theirs = GreedySolver.LineProfit(line, other);
-        if (mine > theirs) return $"highest profit: {mine - theirs} more on this line than the runner-up";
+        if (mine > theirs) return $"highest profit: {M(mine - theirs)} more on this line than the runner-up";
         if (problem.EtaPenaltyPerHour > 0 && cand.EtaMinutes < other.EtaMinutes && mine >= theirs - (delta ?? 0))
-            return $"arrives sooner ({cand.EtaMinutes} vs {other.EtaMinutes} min), worth the {theirs - mine} of margin";
+            return $"arrives sooner ({cand.EtaMinutes} vs {other.EtaMinutes} min), worth the {M(theirs - mine)} of margin";
         if (mine == theirs && delta == 0) return "tie with the runner-up on profit";
-        return $"wins on the whole order (shipping thresholds, order minimums or stock elsewhere): the quote makes {delta} more than with the runner-up";
+        return $"wins on the whole order (shipping thresholds, order minimums or stock elsewhere): the quote makes {M(delta)} more than with the runner-up";
     }
 }
