@@ -300,10 +300,12 @@ public sealed class EstimatePipeline(
             logger.LogWarning("Supplier {Supplier} timed out after {Timeout} ms", supplier.Id, timeout.TotalMilliseconds);
             return (supplier, null, $"no answer within {timeout.TotalMilliseconds} ms");
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or JsonException or SupplierException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // Any failure of one supplier (its network, its answer, a bug in its adapter) costs that supplier and is
+            // shown on the quote as a warning; the estimate goes on with the others.
             logger.LogWarning(ex, "Supplier {Supplier} failed", supplier.Id);
-            return (supplier, null, ex is JsonException ? "answered something that is not a valid quote" : ex.Message);
+            return (supplier, null, ex is JsonException ? "answered something that is not a valid quote" : ex is HttpRequestException or SupplierException ? ex.Message : $"its answer could not be read ({ex.GetType().Name})");
         }
     }
 
