@@ -26,6 +26,7 @@ public sealed class StoreOwnershipTests
         ["Payments"] = ["payments_"],
         ["Marketplace"] = ["market_"],
         ["Shop"] = ["shop_"],
+        ["Estimator"] = ["estimator_"],
     };
 
     [Fact]
@@ -64,6 +65,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Marketplace", "Payments", "Platform", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Payments", "Platform", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

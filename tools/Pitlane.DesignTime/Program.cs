@@ -95,3 +95,13 @@ internal sealed class PostgresShopFactory : IDesignTimeDbContextFactory<Pitlane.
 {
     public Pitlane.Modules.Shop.PostgresShopDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Shop.PostgresShopDbContext>(Pitlane.Modules.Shop.ShopDbContext.HistoryTable));
 }
+
+internal sealed class SqliteEstimatorFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Estimator.SqliteEstimatorDbContext>
+{
+    public Pitlane.Modules.Estimator.SqliteEstimatorDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Estimator.SqliteEstimatorDbContext>(Pitlane.Modules.Estimator.EstimatorDbContext.HistoryTable));
+}
+
+internal sealed class PostgresEstimatorFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Estimator.PostgresEstimatorDbContext>
+{
+    public Pitlane.Modules.Estimator.PostgresEstimatorDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Estimator.PostgresEstimatorDbContext>(Pitlane.Modules.Estimator.EstimatorDbContext.HistoryTable));
+}
