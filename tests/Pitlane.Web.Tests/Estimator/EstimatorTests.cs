@@ -54,6 +54,37 @@ public abstract class EstimatorTests(PitlaneApp app)
         await Json(await client.PostAsJsonAsync("/api/v1/estimator/quotes", body, Ct), HttpStatusCode.Created);
 
     [Fact]
+    public async Task Given_repair_order_Then_step_11_adds_each_job_with_its_labor_and_chosen_parts_as_pending()
+    {
+        var advisor = await DemoAsync("advisor");
+        var vehicle = await VehicleAsync(advisor);
+        var customer = await Json(await advisor.PostAsJsonAsync("/api/v1/shop/customers", new { name = $"Quote Customer {Guid.NewGuid():N}", phone = "+1 555 010 2030" }, Ct), HttpStatusCode.Created);
+        var customerId = customer.GetProperty("id").GetGuid();
+        await Json(await advisor.PostAsJsonAsync($"/api/v1/shop/customers/{customerId}/vehicles", new { vehicleId = vehicle }, Ct), HttpStatusCode.Created);
+        var order = await Json(await advisor.PostAsJsonAsync("/api/v1/shop/orders", new { customerId, vehicleId = vehicle }, Ct), HttpStatusCode.Created);
+        var orderId = order.GetProperty("id").GetGuid();
+
+        var quote = await QuoteAsync(advisor, new { vehicleId = vehicle, jobs = new[] { "brakes-front", "battery" }, repairOrderId = orderId });
+        var step = quote.GetProperty("document").GetProperty("steps")[10];
+        Assert.NotEqual("not done", step.GetProperty("outcome").GetString());
+        Assert.Contains("2 of 2 jobs added", step.GetProperty("detail").GetString());
+
+        var written = await Json(await advisor.GetAsync($"/api/v1/shop/orders/{orderId}", Ct), HttpStatusCode.OK);
+        var jobs = written.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(2, jobs.Count);
+        var chosen = quote.GetProperty("document").GetProperty("lines").EnumerateArray().Count(l => l.GetProperty("chosen").ValueKind == JsonValueKind.Number);
+        Assert.Equal(chosen, jobs.Sum(j => j.GetProperty("lines").EnumerateArray().Count(l => l.GetProperty("kind").GetString() == "part")));
+        Assert.All(jobs, j => Assert.Contains(j.GetProperty("lines").EnumerateArray(), l => l.GetProperty("kind").GetString() == "labor"));
+
+        // Another organisation's repair order is not written to.
+        var stranger = await app.NewUserAsync();
+        var strangerVehicle = await Json(await stranger.Client.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" }, Ct), HttpStatusCode.Created);
+        var foreign = await QuoteAsync(stranger.Client, new { vehicleId = strangerVehicle.GetProperty("id").GetGuid(), jobs = new[] { "battery" }, repairOrderId = orderId });
+        Assert.Contains("not found", foreign.GetProperty("document").GetProperty("steps")[10].GetProperty("detail").GetString());
+        Assert.Equal(2, (await Json(await advisor.GetAsync($"/api/v1/shop/orders/{orderId}", Ct), HttpStatusCode.OK)).GetProperty("jobs").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Given_brake_and_oil_jobs_Then_quote_runs_12_named_steps_and_optimiser_beats_or_ties_greedy()
     {
         var advisor = await DemoAsync("advisor");
@@ -64,7 +95,7 @@ public abstract class EstimatorTests(PitlaneApp app)
             "Price", "Optimise", "Explain", "Write to the RO", "Record the quote"], steps);
         var ro = doc.GetProperty("steps")[10];
         Assert.Equal("not done", ro.GetProperty("outcome").GetString());
-        Assert.Contains("not written: no repair-order module", ro.GetProperty("detail").GetString());
+        Assert.Contains("no repair order given", ro.GetProperty("detail").GetString());
 
         var totals = doc.GetProperty("totals");
         Assert.Equal("Optimal", totals.GetProperty("optimiserStatus").GetString());

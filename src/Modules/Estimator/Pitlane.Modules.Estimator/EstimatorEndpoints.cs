@@ -15,7 +15,7 @@ using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Estimator;
 
-public sealed record CreateQuoteRequest(Guid? VehicleId, IReadOnlyList<string>? Jobs, long? CustomerPriceCeiling, int? LatestArrivalHours);
+public sealed record CreateQuoteRequest(Guid? VehicleId, IReadOnlyList<string>? Jobs, long? CustomerPriceCeiling, int? LatestArrivalHours, Guid? RepairOrderId = null);
 public sealed record ChooseOfferRequest(string? LineId, string? OfferId);
 public sealed record BookTimeRequest(string? OperationCode, string? Make, string? Model, decimal? Hours);
 public sealed record OperationView(string Code, string Name, string Category, decimal GenericHours, IReadOnlyList<BookTimeView> ShopTimes, IReadOnlyList<JobPartView> Parts);
@@ -109,7 +109,7 @@ public static class EstimatorEndpoints
             .Require(request.LatestArrivalHours is null or (>= 1 and <= 24 * 30), "latestArrivalHours", "latestArrivalHours must be between 1 and 720.");
         if (!check.IsValid) return Problems.Invalid(check.Errors);
         var quote = await pipeline.RunAsync(scope.OrganizationId, new EstimateRequest(request.VehicleId!.Value, request.Jobs!.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
-            request.CustomerPriceCeiling, request.LatestArrivalHours), ct);
+            request.CustomerPriceCeiling, request.LatestArrivalHours, request.RepairOrderId), ct);
         return quote is null
             ? Problems.Invalid("vehicleId", "No such vehicle in this organisation.")
             : TypedResults.Created($"/api/v1/estimator/quotes/{quote.Id}", QuoteService.Response(quote));

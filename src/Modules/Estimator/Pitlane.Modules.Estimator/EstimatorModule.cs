@@ -40,7 +40,7 @@ public sealed class EstimatorModule : IPitlaneModule
         services.AddScoped<PricingStore>();
         services.AddScoped<EstimatePipeline>();
         services.AddScoped<QuoteService>();
-        services.TryAddScoped<IRepairOrderWriter, NoRepairOrderWriter>();
+        services.AddScoped<IRepairOrderWriter, ShopRepairOrderWriter>();
         services.AddPerClientRateLimit(CallbackRateLimit, 120, "PartsTech punchout callbacks");
     }
 

@@ -10,7 +10,7 @@ using Pitlane.Sourcing.Suppliers;
 
 namespace Pitlane.Modules.Estimator.Pipeline;
 
-public sealed record EstimateRequest(Guid VehicleId, IReadOnlyList<string> Jobs, long? CustomerPriceCeiling, int? LatestArrivalHours);
+public sealed record EstimateRequest(Guid VehicleId, IReadOnlyList<string> Jobs, long? CustomerPriceCeiling, int? LatestArrivalHours, Guid? RepairOrderId = null);
 
 /// <summary>
 /// The 12 named steps from a vehicle and a list of jobs to a recorded quote. Every step is timed and logged (to the
@@ -251,7 +251,7 @@ public sealed class EstimatePipeline(
         };
 
         // 11. Write to the repair order (through IRepairOrderWriter).
-        var written = await repairOrders.WriteAsync(organizationId, quote.Id, vehicle.Id, document, ct);
+        var written = await repairOrders.WriteAsync(organizationId, request.RepairOrderId, document, ct);
         Log(11, "Write to the RO", written.Outcome, written.Detail);
 
         // 12. Record the quote for audit and learning.

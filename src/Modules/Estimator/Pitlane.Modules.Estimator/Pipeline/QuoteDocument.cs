@@ -36,18 +36,54 @@ public sealed record QuoteDocument(
     int? LatestArrivalHours);
 
 /// <summary>
-/// Step 11, "write to the RO". A repair-order module is built separately; until it is merged and wired here, the
-/// default implementation writes nothing and says so in the step log, and the quote stands on its own.
+/// Step 11, "write to the RO": each job of the quote, with its labor and the chosen parts at the quote's cost and
+/// price, becomes a pending job on the repair order through the Shop module's contract; the customer authorises it there.
 /// </summary>
 public interface IRepairOrderWriter
 {
-    Task<StepOutcome> WriteAsync(Guid organizationId, Guid quoteId, Guid vehicleId, QuoteDocument quote, CancellationToken ct);
+    Task<StepOutcome> WriteAsync(Guid organizationId, Guid? repairOrderId, QuoteDocument quote, CancellationToken ct);
 }
 
 public sealed record StepOutcome(string Outcome, string Detail);
 
-internal sealed class NoRepairOrderWriter : IRepairOrderWriter
+internal sealed class ShopRepairOrderWriter(Pitlane.Modules.Shop.Contracts.IRepairOrderJobs jobs) : IRepairOrderWriter
 {
-    public Task<StepOutcome> WriteAsync(Guid organizationId, Guid quoteId, Guid vehicleId, QuoteDocument quote, CancellationToken ct) =>
-        Task.FromResult(new StepOutcome("not done", "not written: no repair-order module; the quote is kept in the Estimator"));
+    public async Task<StepOutcome> WriteAsync(Guid organizationId, Guid? repairOrderId, QuoteDocument quote, CancellationToken ct)
+    {
+        if (repairOrderId is not { } order)
+        {
+            return new StepOutcome("not done", "no repair order given; the quote is kept in the Estimator");
+        }
+        var written = 0;
+        var notes = new List<string>();
+        foreach (var job in quote.Jobs)
+        {
+            var parts = quote.Lines.Where(l => l.JobCode == job.Code && l.Chosen is not null).Select(l =>
+            {
+                var offer = l.Offers[l.Chosen!.Value];
+                return new Pitlane.Modules.Shop.Contracts.NewShopPartLine($"{offer.Brand} {offer.Name}", offer.PartNumber, l.Quantity, offer.UnitCost, offer.UnitSell, offer.UnitCore);
+            }).ToList();
+            var labor = new Pitlane.Modules.Shop.Contracts.NewShopLaborLine(job.Name, job.Hours, job.Category);
+            var source = $"estimator quote ({job.BookTimeSource})";
+            var result = await jobs.AddJobAsync(organizationId, order, new(job.Name, null, null, [labor], parts, source), ct);
+            if (result.Errors is { } errors && errors.Keys.Any(k => k.EndsWith("laborCategory", StringComparison.Ordinal)))
+            {
+                // The shop has no rate for this category: its standard rate applies, and the log says so.
+                notes.Add($"{job.Name}: no shop rate for \"{job.Category}\", standard rate used");
+                result = await jobs.AddJobAsync(organizationId, order, new(job.Name, null, null, [labor with { LaborCategory = null }], parts, source), ct);
+            }
+            if (result.NotFound)
+            {
+                return new StepOutcome("warning", "the repair order was not found in this organisation; nothing written");
+            }
+            if (result.JobId is null)
+            {
+                notes.Add($"{job.Name}: {result.Conflict ?? string.Join(" ", result.Errors!.SelectMany(e => e.Value))}");
+                continue;
+            }
+            written++;
+        }
+        var detail = $"{written} of {quote.Jobs.Count} jobs added to repair order {order} as pending" + (notes.Count > 0 ? "; " + string.Join("; ", notes) : "");
+        return new StepOutcome(written == quote.Jobs.Count && notes.Count == 0 ? "ok" : "warning", detail);
+    }
 }
