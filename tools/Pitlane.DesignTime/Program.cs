@@ -75,3 +75,13 @@ internal sealed class PostgresPaymentsFactory : IDesignTimeDbContextFactory<Pitl
 {
     public Pitlane.Modules.Payments.PostgresPaymentsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Payments.PostgresPaymentsDbContext>(Pitlane.Modules.Payments.PaymentsDbContext.HistoryTable));
 }
+
+internal sealed class SqliteSalesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Sales.SqliteSalesDbContext>
+{
+    public Pitlane.Modules.Sales.SqliteSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Sales.SqliteSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
+}
+
+internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Sales.PostgresSalesDbContext>
+{
+    public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
+}
