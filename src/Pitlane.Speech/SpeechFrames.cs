@@ -12,8 +12,9 @@ public readonly record struct SpeechFrame(double TimeSeconds, float IntensityDb,
 /// <summary>
 /// Streaming frame extractor over 16 kHz mono samples: every 10 ms it yields the intensity of the last 40 ms
 /// (Hann-weighted mean square, in dBFS) and a YIN pitch estimate (de Cheveigné &amp; Kawahara 2002: difference
-/// function, cumulative-mean normalisation, absolute threshold, parabolic interpolation) on a 2:1 decimated copy,
-/// which keeps 75-400 Hz speech F0 and quarters the lag search. No allocation after construction.
+/// function, cumulative-mean normalisation, absolute threshold, parabolic interpolation) on a 4:1 decimated copy
+/// (4 kHz keeps the harmonics below 2 kHz that carry 75-400 Hz speech F0, and cuts the lag search sixteenfold).
+/// No allocation after construction.
 /// </summary>
 public sealed class SpeechFrames
 {
@@ -21,8 +22,9 @@ public sealed class SpeechFrames
     public const int Hop = 160;                 // 10 ms
     public const double HopSeconds = 0.010;
     private const int Window = 640;             // 40 ms intensity window
-    private const int DecimatedRate = 8_000;
-    private const int YinWindow = 256;          // 32 ms at 8 kHz
+    private const int Factor = 4;
+    private const int DecimatedRate = SampleRate / Factor;
+    private const int YinWindow = 128;          // 32 ms at 4 kHz
     private const int MinLag = DecimatedRate / 400;   // 400 Hz
     private const int MaxLag = DecimatedRate / 75;    // 75 Hz
     private const int DecimatedHistory = YinWindow + MaxLag + 1;
@@ -31,14 +33,14 @@ public sealed class SpeechFrames
     /// <summary>Frames quieter than this are not searched for pitch (saves the YIN cost on silence).</summary>
     private const float PitchFloorDb = -55f;
 
-    // 31-tap half-band low-pass (Hamming-windowed sinc, cut-off 3.4 kHz at 16 kHz) before keeping every 2nd sample.
-    private static readonly float[] Fir = BuildFir(31, 3400.0 / SampleRate);
+    // 63-tap low-pass (Hamming-windowed sinc, cut-off 1.6 kHz at 16 kHz) before keeping every 4th sample.
+    private static readonly float[] Fir = BuildFir(63, 1600.0 / SampleRate);
     private static readonly float[] Hann = BuildHann(Window);
     private static readonly float HannSum = Hann.Sum();
     private static readonly float[] Zeros = new float[Window / 2 + Hop];
 
     private readonly float[] _history = new float[Window + Hop];
-    private readonly float[] _decimated = new float[DecimatedHistory + Hop / 2];
+    private readonly float[] _decimated = new float[DecimatedHistory + Hop / Factor];
     private readonly float[] _diff = new float[MaxLag + 1];
     private int _pending;
     private long _frameIndex;
@@ -79,11 +81,7 @@ public sealed class SpeechFrames
         _frameIndex++;
 
         var frame = _history.AsSpan(Hop, Window);
-        var energy = 0f;
-        for (var i = 0; i < Window; i++)
-        {
-            energy += Hann[i] * frame[i] * frame[i];
-        }
+        var energy = WeightedEnergy(Hann, frame);
         var db = 10f * MathF.Log10(energy / HannSum + 1e-12f);
 
         Decimate();
@@ -98,22 +96,16 @@ public sealed class SpeechFrames
     private void Decimate()
     {
         // Shift the decimated history left by the 80 samples this hop adds, then filter the new 16 kHz hop.
-        var add = Hop / 2;
+        var add = Hop / Factor;
         _decimated.AsSpan(add).CopyTo(_decimated);
         var src = _history.AsSpan();
         var start = _decimated.Length - add;
-        var half = Fir.Length / 2;
         for (var k = 0; k < add; k++)
         {
-            // New hop occupies _history[Window .. Window+Hop); centre the filter on sample Window + 2k - half
-            // so every tap reads existing history (a fixed 15-sample delay the frame time ignores: < 1 ms).
-            var centre = Window + 2 * k - half;
-            var acc = 0f;
-            for (var t = 0; t < Fir.Length; t++)
-            {
-                acc += Fir[t] * src[centre - half + t];
-            }
-            _decimated[start + k] = acc;
+            // New hop occupies _history[Window .. Window+Hop); the filter ends on sample Window + 4k, so every tap
+            // reads existing history (a fixed 31-sample, 2 ms delay the frame time ignores). The taps are symmetric,
+            // so the convolution is a plain dot product.
+            _decimated[start + k] = Dot(Fir, src.Slice(Window + Factor * k - Fir.Length + 1, Fir.Length));
         }
     }
 
@@ -175,6 +167,23 @@ public sealed class SpeechFrames
             }
         }
         return (DecimatedRate / refined, 1f - d[bestTau]);
+    }
+
+    private static float WeightedEnergy(ReadOnlySpan<float> w, ReadOnlySpan<float> x)
+    {
+        var sum = Vector<float>.Zero;
+        var vw = MemoryMarshal.Cast<float, Vector<float>>(w);
+        var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        for (var i = 0; i < vw.Length; i++)
+        {
+            sum += vw[i] * vx[i] * vx[i];
+        }
+        var result = Vector.Sum(sum);
+        for (var i = vw.Length * Vector<float>.Count; i < w.Length; i++)
+        {
+            result += w[i] * x[i] * x[i];
+        }
+        return result;
     }
 
     internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
