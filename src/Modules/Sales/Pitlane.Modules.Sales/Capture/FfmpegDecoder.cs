@@ -26,7 +26,7 @@ public sealed class FfmpegDecoder(IOptions<SalesOptions> options)
         if (format is not null)
         {
             // A live stream: start decoding after the first few KB instead of probing seconds of it.
-            foreach (var a in new[] { "-fflags", "nobuffer", "-probesize", "32", "-analyzeduration", "0", "-f", format })
+            foreach (var a in new[] { "-probesize", "32", "-analyzeduration", "0", "-f", format })
             {
                 info.ArgumentList.Add(a);
             }
