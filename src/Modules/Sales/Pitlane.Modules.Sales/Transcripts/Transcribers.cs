@@ -126,6 +126,17 @@ public sealed class PocketsphinxTranscriber(IOptions<SalesOptions> options) : IT
             using var process = Process.Start(info) ?? throw new TranscriptionException("pocketsphinx did not start.");
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TranscriptionTimeoutSeconds));
+            // A cancelled or timed-out run must not leave the recogniser running behind the job.
+            await using var stop = timeout.Token.Register(() =>
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            });
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
             var stdout = await process.StandardOutput.ReadToEndAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
