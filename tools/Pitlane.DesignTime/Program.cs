@@ -105,3 +105,13 @@ internal sealed class PostgresEstimatorFactory : IDesignTimeDbContextFactory<Pit
 {
     public Pitlane.Modules.Estimator.PostgresEstimatorDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Estimator.PostgresEstimatorDbContext>(Pitlane.Modules.Estimator.EstimatorDbContext.HistoryTable));
 }
+
+internal sealed class SqliteSalesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Sales.SqliteSalesDbContext>
+{
+    public Pitlane.Modules.Sales.SqliteSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Sales.SqliteSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
+}
+
+internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Sales.PostgresSalesDbContext>
+{
+    public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
+}
