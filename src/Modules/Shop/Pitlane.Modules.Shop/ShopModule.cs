@@ -28,6 +28,7 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<ShopSettingsStore>();
         services.AddScoped<Customers.Customers>();
         services.AddScoped<RepairOrders.RepairOrders>();
+        services.AddScoped<RepairOrders.JobBoard>();
         services.AddScoped<IRepairOrderJobs>(provider => provider.GetRequiredService<RepairOrders.RepairOrders>());
         services.AddScoped<InvoiceDocuments>();
         services.AddScoped<Bookings>();
