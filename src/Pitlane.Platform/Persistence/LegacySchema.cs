@@ -64,6 +64,20 @@ public static partial class LegacySchema
                 }
             }
 
+            // Only modules whose tables the old release made adopt them; a module newer than that release (Payments,
+            // Shop...) has nothing to adopt and creates its tables with its own migrations after this.
+            var adopting = new List<(ModuleDatabase Database, DbContext Context)>();
+            foreach (var (database, context) in shared)
+            {
+                foreach (var table in OwnedTables(context.GetService<IDesignTimeModel>().Model))
+                {
+                    if (await TableExistsAsync(connection, sqlite, table, ct))
+                    {
+                        adopting.Add((database, context));
+                        break;
+                    }
+                }
+            }
             if (sqlite)
             {
                 await ExecuteAsync(connection, null, "PRAGMA foreign_keys = OFF;", ct);
@@ -72,7 +86,7 @@ public static partial class LegacySchema
             var dropped = sqlite
                 ? await DropCrossModuleKeysSqliteAsync(connection, transaction, owner, ct)
                 : await DropCrossModuleKeysPostgresAsync(connection, transaction, owner, ct);
-            foreach (var (database, context) in shared)
+            foreach (var (database, context) in adopting)
             {
                 var history = context.GetService<IHistoryRepository>();
                 var baseline = context.Database.GetMigrations().FirstOrDefault()
@@ -91,7 +105,7 @@ public static partial class LegacySchema
             }
             await transaction.CommitAsync(ct);
             logger.LogWarning("Upgraded a single-context database in place: {Modules} adopted their tables, {Keys} cross-module foreign keys dropped",
-                string.Join(", ", shared.Select(s => s.Database.Module)), dropped);
+                string.Join(", ", adopting.Select(s => s.Database.Module)), dropped);
         }
         finally
         {

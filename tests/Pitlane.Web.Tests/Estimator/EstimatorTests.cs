@@ -248,7 +248,7 @@ public abstract class EstimatorTests(PitlaneApp app)
         var page = await advisor.GetStringAsync($"/Estimator/Quote/{quote.GetProperty("id").GetGuid()}", Ct);
         Assert.Contains("Parts profit for the shop", page);
         Assert.Contains("How this quote was built", page);
-        Assert.Contains("not written: no repair-order module", page);
+        Assert.Contains("no repair order given", page);
         var porter = await DemoAsync("porter");
         Assert.Equal(HttpStatusCode.NotFound, (await porter.GetAsync($"/Estimator/Quote/{quote.GetProperty("id").GetGuid()}", Ct)).StatusCode);
         Assert.Contains("may not see quotes", await porter.GetStringAsync("/Estimator", Ct));

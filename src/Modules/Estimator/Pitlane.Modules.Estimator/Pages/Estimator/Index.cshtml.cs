@@ -31,6 +31,10 @@ public sealed class EstimatorIndexModel(PageOrganization organizations, QuoteSer
     [BindProperty]
     public int? WithinHours { get; set; }
 
+    /// <summary>The repair order the quote's jobs go to (from the RO page's "Shop parts"); none: the quote stands alone.</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? RepairOrderId { get; set; }
+
     public string? Error { get; private set; }
 
     public async Task OnGetAsync(Guid? vehicleId, CancellationToken ct)
@@ -63,7 +67,7 @@ public sealed class EstimatorIndexModel(PageOrganization organizations, QuoteSer
             vehicle = added.Vehicle;
         }
         var quote = await pipeline.RunAsync(Organization.Id, new EstimateRequest(vehicle.Id, Jobs,
-            Ceiling is { } c ? (long)Math.Round(c * 100) : null, WithinHours), ct);
+            Ceiling is { } c ? (long)Math.Round(c * 100) : null, WithinHours, RepairOrderId), ct);
         return RedirectToPage("/Estimator/Quote", new { id = quote!.Id });
     }
 
