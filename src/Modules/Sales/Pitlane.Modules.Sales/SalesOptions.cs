@@ -7,7 +7,7 @@ namespace Pitlane.Modules.Sales;
 public sealed class SalesOptions : IModuleOptions
 {
     /// <summary>Folder for the decoded audio of sessions in progress (deleted once the session's report is done).</summary>
-    public string AudioDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "pitlane-sales-audio");
+    public string AudioDirectory { get; set; } = "";
 
     public string FfmpegPath { get; set; } = "ffmpeg";
 
@@ -51,10 +51,6 @@ public sealed class SalesOptions : IModuleOptions
         if (MaxUploadBytes is < 1024 or > 1024 * 1024 * 1024)
         {
             faults.Add("Pitlane:Sales:MaxUploadBytes must be between 1 KB and 1 GB.");
-        }
-        if (string.IsNullOrWhiteSpace(AudioDirectory))
-        {
-            faults.Add("Pitlane:Sales:AudioDirectory must name a folder.");
         }
     }
 }

@@ -7,14 +7,19 @@ namespace Pitlane.Modules.Sales.Capture;
 /// The decoded audio of sessions in progress: 16 kHz mono signed 16-bit PCM appended to one file per session, read
 /// whole for the report and the transcript, deleted when the report is complete.
 /// </summary>
-public sealed class AudioStore(IOptions<SalesOptions> options)
+public sealed class AudioStore(IOptions<SalesOptions> options, IOptions<Pitlane.Platform.PitlaneOptions> platform)
 {
     public const int BytesPerSecond = 32_000;
 
+    /// <summary>Pitlane:Sales:AudioDirectory, or sales-audio in the data directory (shared by the instances).</summary>
+    private string Folder => string.IsNullOrWhiteSpace(options.Value.AudioDirectory)
+        ? Path.Combine(Path.GetFullPath(platform.Value.DataDirectory), "sales-audio")
+        : options.Value.AudioDirectory;
+
     private string PathOf(Guid sessionId)
     {
-        Directory.CreateDirectory(options.Value.AudioDirectory);
-        return Path.Combine(options.Value.AudioDirectory, $"{sessionId:N}.pcm");
+        Directory.CreateDirectory(Folder);
+        return Path.Combine(Folder, $"{sessionId:N}.pcm");
     }
 
     public FileStream OpenAppend(Guid sessionId) =>
