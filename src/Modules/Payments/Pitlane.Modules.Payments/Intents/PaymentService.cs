@@ -278,9 +278,11 @@ public sealed partial class PaymentService(PaymentsDbContext db, LedgerBook ledg
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
+    /// <summary>ISO 4217 in Stripe's lower case; shared by plans and subscriptions.</summary>
     [GeneratedRegex("^[a-z]{3}$")]
-    private static partial Regex CurrencyPattern();
+    internal static partial Regex CurrencyPattern();
 
+    /// <summary>A processor token (pm_...): card numbers never reach Pitlane.</summary>
     [GeneratedRegex("^pm_[A-Za-z0-9_]{1,100}$")]
-    private static partial Regex PaymentMethodPattern();
+    internal static partial Regex PaymentMethodPattern();
 }

@@ -602,9 +602,7 @@ public sealed partial class SubscriptionService(PaymentsDbContext db, PaymentSer
     [GeneratedRegex("^[a-z][a-z0-9_.-]{0,59}$")]
     private static partial Regex FeaturePattern();
 
-    [GeneratedRegex("^[a-z]{3}$")]
-    private static partial Regex CurrencyPattern();
+    private static Regex CurrencyPattern() => PaymentService.CurrencyPattern();
 
-    [GeneratedRegex("^pm_[A-Za-z0-9_]{1,100}$")]
-    private static partial Regex PaymentMethodPattern();
+    private static Regex PaymentMethodPattern() => PaymentService.PaymentMethodPattern();
 }

@@ -89,11 +89,11 @@ public static class CoachingRules
         }
         if (t is not null && t.Fillers > 0)
         {
-            notes.Add($"You used {t.Fillers} filler words. A silent pause sounds more confident than \"um\".");
+            notes.Add($"You used {t.Fillers} filler {(t.Fillers == 1 ? "word" : "words")}. A silent pause sounds more confident than \"um\".");
         }
         if (t is not null && t.Hedges > 0)
         {
-            notes.Add($"You hedged {t.Hedges} times (\"I think\", \"maybe\"). State facts about the car plainly.");
+            notes.Add($"You hedged {(t.Hedges == 1 ? "once" : $"{t.Hedges} times")} (\"I think\", \"maybe\"). State facts about the car plainly.");
         }
         if (score.Overall >= 85)
         {
