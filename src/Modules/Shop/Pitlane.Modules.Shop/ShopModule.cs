@@ -31,6 +31,8 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<RepairOrders.JobBoard>();
         services.AddScoped<IRepairOrderJobs>(provider => provider.GetRequiredService<RepairOrders.RepairOrders>());
         services.AddScoped<InvoiceDocuments>();
+        services.AddScoped<IShopCustomerDirectory, ShopCustomerDirectory>();
+        services.AddScoped<IShopRepairOrders, ShopRepairOrderDirectory>();
         services.AddScoped<Bookings>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
