@@ -17,4 +17,7 @@ public readonly record struct LiveGroup(string Name, Guid OrganizationId)
     public static LiveGroup Vehicle(Guid organizationId, Guid vehicleId) => new($"vehicle:{vehicleId:N}", organizationId);
 
     public static LiveGroup Job(Guid organizationId, Guid jobId) => new($"job:{jobId:N}", organizationId);
+
+    /// <summary>One person's own updates within an organisation (their live practice tips), joined only by that person.</summary>
+    public static LiveGroup Member(Guid organizationId, Guid userId) => new($"member:{organizationId:N}:{userId:N}", organizationId);
 }

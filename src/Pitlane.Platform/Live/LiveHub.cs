@@ -42,6 +42,10 @@ public sealed class LiveHub(PlatformDbContext db, IMembershipDirectory directory
     public async Task<bool> JoinOrganization(Guid organizationId) =>
         await JoinAsync(LiveGroup.Organization(organizationId));
 
+    /// <summary>The caller's own updates in an organisation they belong to (nobody else can join this group).</summary>
+    public async Task<bool> JoinMine(Guid organizationId) =>
+        Context.User?.UserId() is { } userId && await JoinAsync(LiveGroup.Member(organizationId, userId));
+
     /// <summary>Live values and events of one vehicle; the vehicle must belong to an organisation the caller is in.</summary>
     public async Task<bool> JoinVehicle(Guid vehicleId)
     {

@@ -18,7 +18,7 @@
     li.append(P.el('span', clock(f.atSeconds), 'font-monospace small me-2'), f.message);
     $('feedback').prepend(li);
   }
-  P.join('JoinOrganization', P.organizationId).catch(() => { /* the socket still echoes feedback */ });
+  P.join('JoinMine', P.organizationId).catch(() => { /* the socket still echoes feedback */ });
   P.on('salesFeedback', show);
 
   function setState(text, next) {

@@ -116,7 +116,7 @@ public sealed class SessionService(
         await db.SaveChangesAsync(ct);
         foreach (var f in stored)
         {
-            await live.PublishAsync(LiveGroup.Organization(session.OrganizationId), FeedbackResponse.LiveMethod, FeedbackResponse.From(f), ct);
+            await live.PublishAsync(LiveGroup.Member(session.OrganizationId, session.SalespersonId), FeedbackResponse.LiveMethod, FeedbackResponse.From(f), ct);
         }
         return stored;
     }
