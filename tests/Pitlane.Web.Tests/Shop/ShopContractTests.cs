@@ -116,3 +116,36 @@ public abstract partial class ShopTests
         Assert.Equal("declined", (await advisor.GetFromJsonAsync<JsonElement>(ro, Ct)).GetProperty("jobs")[1].GetProperty("status").GetString());
     }
 }
+
+public abstract partial class ShopTests
+{
+    [Fact]
+    public async Task Given_scan_findings_Then_one_call_opens_a_repair_order_for_the_vehicles_customer_and_reuses_its_open_estimate()
+    {
+        var shop = await ShopAsync();
+        using var advisor = await AsAsync("advisor");
+        var (customer, vehicle) = await CustomerWithVehicleAsync(advisor, "PIT-004");
+        using var scope = App.Services.CreateScope();
+        var intake = scope.ServiceProvider.GetRequiredService<IRepairOrderIntake>();
+        NewShopJob Finding(string code) => new($"{code} found by the scan", "Check engine light", $"Scan: {code}",
+            [new NewShopLaborLine($"Diagnose {code}", 0.5m, "diagnostic")], [], "diagnostics scan");
+
+        var first = await intake.OpenWithJobsAsync(shop, vehicle, [Finding("P0301"), Finding("P0171")], 91_000, Ct);
+        Assert.True(first.Created, first.Conflict);
+        Assert.Equal(2, first.JobIds!.Count);
+        var ro = await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{first.RepairOrderId}", Ct);
+        Assert.Equal(customer, ro.GetProperty("customerId").GetGuid());
+        Assert.Equal(["pending", "pending"], ro.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("status").GetString()));
+        Assert.Equal("Scan: P0301", ro.GetProperty("jobs")[0].GetProperty("cause").GetString());
+
+        var second = await intake.OpenWithJobsAsync(shop, vehicle, [Finding("P0420")], null, Ct);
+        Assert.False(second.Created);
+        Assert.Equal(first.RepairOrderId, second.RepairOrderId);
+        Assert.Equal(3, (await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{first.RepairOrderId}", Ct)).GetProperty("jobs").GetArrayLength());
+
+        Assert.NotNull((await intake.OpenWithJobsAsync(Guid.NewGuid(), vehicle, [Finding("P0300")], null, Ct)).Conflict);
+        Assert.NotNull((await intake.OpenWithJobsAsync(shop, vehicle, [], null, Ct)).Errors);
+        var invalid = await intake.OpenWithJobsAsync(shop, vehicle, [Finding("P0300") with { Title = "" }], null, Ct);
+        Assert.Contains("jobs[0].title", invalid.Errors!.Keys);
+    }
+}

@@ -35,3 +35,18 @@ public sealed record NewShopPartLine(
 
 /// <summary>The new job's id, or why it was refused: field errors (400), a conflict such as a locked RO (409), or no such RO.</summary>
 public sealed record AddShopJobResult(Guid? JobId, Dictionary<string, string[]>? Errors = null, string? Conflict = null, bool NotFound = false);
+
+/// <summary>The repair order the jobs went on (new or the vehicle's open estimate), or why none: field errors, a conflict, or no such vehicle.</summary>
+public sealed record RepairOrderIntakeResult(
+    Guid? RepairOrderId, int? Number = null, bool Created = false, IReadOnlyList<Guid>? JobIds = null, Dictionary<string, string[]>? Errors = null,
+    string? Conflict = null, bool NotFound = false);
+
+/// <summary>
+/// "Create repair order" in one click from another module (a diagnostics scan's findings, an estimate): the vehicle's
+/// open estimate gets the jobs, or a new RO is opened for the vehicle's customer (the one it was last linked to). A
+/// vehicle without a customer is a conflict: link it to a customer in the shop first.
+/// </summary>
+public interface IRepairOrderIntake
+{
+    Task<RepairOrderIntakeResult> OpenWithJobsAsync(Guid organizationId, Guid vehicleId, IReadOnlyList<NewShopJob> jobs, int? odometerKm, CancellationToken ct);
+}

@@ -48,9 +48,9 @@ public static class SettingsEndpoints
             .Require(Bps(request.LaborTaxPercent) is >= 0 and <= 10_000, "laborTaxPercent", "laborTaxPercent is 0 to 100, to 0.01.")
             .Require(Bps(request.PartsTaxPercent) is >= 0 and <= 10_000, "partsTaxPercent", "partsTaxPercent is 0 to 100, to 0.01.")
             .Require(Bps(request.FeesTaxPercent) is >= 0 and <= 10_000, "feesTaxPercent", "feesTaxPercent is 0 to 100, to 0.01.")
-            .Require(request.LaborRates is { Count: > 0 and <= 20 } rates && rates.All(r => !string.IsNullOrWhiteSpace(r.Category) && r.Category.Length <= 40 && r.RatePerHour is > 0 and <= 100_000_00)
+            .Require(request.LaborRates is { Count: > 0 and <= 20 } rates && rates.All(r => !string.IsNullOrWhiteSpace(r.Category) && r.Category.Length <= 40 && r.RatePerHour is > 0 and <= 100_000_00 && r.CostPerHour is null or >= 0 and <= 100_000_00)
                 && rates.Select(r => r.Category.Trim().ToLowerInvariant()).Distinct().Count() == rates.Count,
-                "laborRates", "1 to 20 labor rates, each a distinct category (at most 40 characters) with a ratePerHour above 0.")
+                "laborRates", "1 to 20 labor rates, each a distinct category (at most 40 characters) with a ratePerHour above 0 (and a costPerHour, if given, not negative).")
             .Require(request.MarkupMatrix is { Count: > 0 and <= 20 } tiers && tiers.Count(t => t.UpToCost is null) == 1 && tiers.All(t => t.MultiplierBps is >= 10_000 and <= 100_000 && t.UpToCost is null or > 0),
                 "markupMatrix", "1 to 20 tiers, exactly one without upToCost (the top tier), multipliers from 10000 (cost) to 100000 (10 × cost) basis points.")
             .Require(request.TimeZone is null || (request.TimeZone.Length <= 60 && TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _)), "timeZone",

@@ -130,3 +130,55 @@ internal sealed class ShopRepairOrderDirectory(RepairOrders.RepairOrders orders,
             order.InvoicedTotal ?? RepairOrderTotals.Of(order).Total, jobs);
     }
 }
+
+/// <summary>One click from a scan or an estimate to an RO (<see cref="IRepairOrderIntake"/>): the vehicle's open estimate, or a new RO for its customer.</summary>
+internal sealed class RepairOrderIntake(ShopDbContext db, RepairOrders.RepairOrders orders) : IRepairOrderIntake
+{
+    public const int MaxJobs = 50;
+
+    public async Task<RepairOrderIntakeResult> OpenWithJobsAsync(Guid organizationId, Guid vehicleId, IReadOnlyList<NewShopJob> jobs, int? odometerKm, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count is 0 or > MaxJobs)
+        {
+            return new(null, Errors: new() { ["jobs"] = [$"Give 1 to {MaxJobs} jobs."] });
+        }
+        var customerId = await db.CustomerVehicles.AsNoTracking().Where(v => v.OrganizationId == organizationId && v.VehicleId == vehicleId)
+            .OrderByDescending(v => v.LinkedAt).Select(v => (Guid?)v.CustomerId).FirstOrDefaultAsync(ct);
+        if (customerId is null)
+        {
+            return new(null, Conflict: "The vehicle has no customer in the shop: link it to a customer first.");
+        }
+        var open = await db.RepairOrders.AsNoTracking()
+            .Where(r => r.OrganizationId == organizationId && r.VehicleId == vehicleId && r.Status == RepairOrderStatus.Estimate)
+            .OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.Number }).FirstOrDefaultAsync(ct);
+        var created = false;
+        Guid orderId;
+        int number;
+        if (open is null)
+        {
+            var opened = await orders.OpenAsync(organizationId, Guid.Empty, customerId, vehicleId, odometerKm, ct);
+            if (opened.Value is not { } order)
+            {
+                return opened.NotFound ? new(null, NotFound: true) : new(null, Errors: opened.Errors, Conflict: opened.Conflict);
+            }
+            (orderId, number, created) = (order.Id, order.Number, true);
+        }
+        else
+        {
+            (orderId, number) = (open.Id, open.Number);
+        }
+        var ids = new List<Guid>();
+        foreach (var (job, i) in jobs.Select((j, i) => (j, i)))
+        {
+            var added = await orders.AddJobAsync(organizationId, orderId, job, ct);
+            if (added.JobId is not { } id)
+            {
+                var errors = added.Errors?.ToDictionary(e => $"jobs[{i}].{e.Key}", e => e.Value);
+                return new(orderId, number, created, ids, errors, added.Conflict, added.NotFound);
+            }
+            ids.Add(id);
+        }
+        return new(orderId, number, created, ids);
+    }
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Pitlane.Modules.Shop.Bays;
 using Pitlane.Modules.Shop.Contracts;
 using Pitlane.Modules.Shop.Customers;
+using Pitlane.Modules.Shop.Kpis;
 using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Modules.Vehicles.Contracts;
@@ -34,8 +35,10 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<InvoiceDocuments>();
         services.AddScoped<IShopCustomerDirectory, ShopCustomerDirectory>();
         services.AddScoped<IShopRepairOrders, ShopRepairOrderDirectory>();
+        services.AddScoped<IRepairOrderIntake, RepairOrderIntake>();
         services.AddScoped<Bookings>();
         services.AddScoped<Loaners>();
+        services.AddScoped<Kpis.ShopKpis>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
     }
@@ -48,9 +51,10 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapShopSettingsEndpoints();
         routes.MapTechnicianClockEndpoints();
         routes.MapPorterEndpoints();
+        routes.MapKpiEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Shop", "/Shop", 30, ShopPermissions.View), new("Bays", "/Shop/Floor", 31, ShopPermissions.BookBays)];
+    public IEnumerable<NavEntry> Navigation => [new("Shop", "/Shop", 30, ShopPermissions.View), new("Bays", "/Shop/Floor", 31, ShopPermissions.BookBays), new("Shop KPIs", "/Shop/Kpis", 32, ShopPermissions.SeeKpis)];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>

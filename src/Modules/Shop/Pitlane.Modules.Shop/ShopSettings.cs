@@ -2,8 +2,8 @@ using Pitlane.Modules.Shop.RepairOrders;
 
 namespace Pitlane.Modules.Shop;
 
-/// <summary>One labor category's rate per hour, in minor units.</summary>
-public sealed record LaborRate(string Category, long RatePerHour);
+/// <summary>One labor category's rate per hour, in minor units, and what an hour of it costs the shop (the technician's flat-rate pay; null: not set).</summary>
+public sealed record LaborRate(string Category, long RatePerHour, long? CostPerHour = null);
 
 /// <summary>
 /// One tier of the parts markup matrix: a part whose unit cost is at most <paramref name="UpToCost"/> (null: any cost)
