@@ -71,6 +71,10 @@ public sealed class CustomerMessagingOptions : IModuleOptions
             {
                 faults.Add($"{Section}:Twilio:WebhookBaseUrl must be an absolute http(s) URL, not '{hook}'.");
             }
+            if (string.IsNullOrWhiteSpace(Twilio.WebhookBaseUrl) && string.IsNullOrWhiteSpace(platform?.PublicBaseUrl))
+            {
+                faults.Add($"{Section}:Twilio:WebhookBaseUrl (or Pitlane:PublicBaseUrl) is required with SmsProvider twilio: Twilio calls it back and signs that address.");
+            }
         }
         if (EmailProvider == "smtp")
         {
