@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pitlane.Modules.Messaging.Threads;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Messaging.Pages.Messaging;
