@@ -263,6 +263,6 @@ public sealed class Messenger(
     {
         var token = protection.CreateProtector(OptOutPurpose).Protect($"{organizationId:N}:{customerId:N}");
         var baseUrl = (platform.Value.PublicBaseUrl is { Length: > 0 } pub ? pub : options.Twilio.WebhookBaseUrl is { Length: > 0 } hook ? hook : "http://localhost").TrimEnd('/');
-        return $"{baseUrl}/m/optout/{Uri.EscapeDataString(token)}";
+        return $"{baseUrl}/reminders/stop/{Uri.EscapeDataString(token)}";
     }
 }
