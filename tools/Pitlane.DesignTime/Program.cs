@@ -125,3 +125,13 @@ internal sealed class PostgresMessagingFactory : IDesignTimeDbContextFactory<Pit
 {
     public Pitlane.Modules.Messaging.PostgresMessagingDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Messaging.PostgresMessagingDbContext>(Pitlane.Modules.Messaging.MessagingDbContext.HistoryTable));
 }
+
+internal sealed class SqliteMediaFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Media.SqliteMediaDbContext>
+{
+    public Pitlane.Modules.Media.SqliteMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Media.SqliteMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
+}
+
+internal sealed class PostgresMediaFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Media.PostgresMediaDbContext>
+{
+    public Pitlane.Modules.Media.PostgresMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Media.PostgresMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
+}
