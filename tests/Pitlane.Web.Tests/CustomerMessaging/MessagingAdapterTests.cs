@@ -70,9 +70,9 @@ public sealed class MessagingAdapterTests
         Assert.Contains("https://shop.test/a/x", approval.Text, StringComparison.Ordinal);
         Assert.Contains("your &lt;b&gt;Accord&lt;/b&gt;", approval.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("RO", approval.Text, StringComparison.Ordinal);
-        var (reminder, _) = Templates.Render("reminder", new Dictionary<string, string> { ["text"] = "your oil change is due" }, "Harbor Auto", "https://shop.test/m/optout/t");
+        var (reminder, _) = Templates.Render("reminder", new Dictionary<string, string> { ["text"] = "your oil change is due" }, "Harbor Auto", "https://shop.test/reminders/stop/t");
         Assert.Contains("Reply STOP", reminder!.Text, StringComparison.Ordinal);
-        Assert.Contains("https://shop.test/m/optout/t", reminder.Html, StringComparison.Ordinal);
+        Assert.Contains("https://shop.test/reminders/stop/t", reminder.Html, StringComparison.Ordinal);
         Assert.Equal("link", Templates.Render("invoice", new Dictionary<string, string>(), "Harbor Auto", null).Missing);
         Assert.Equal("template", Templates.Render("nope", new Dictionary<string, string>(), "Harbor Auto", null).Missing);
     }
