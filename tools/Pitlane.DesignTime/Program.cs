@@ -116,6 +116,16 @@ internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane
     public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
 }
 
+internal sealed class SqliteMessagingFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Messaging.SqliteMessagingDbContext>
+{
+    public Pitlane.Modules.Messaging.SqliteMessagingDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Messaging.SqliteMessagingDbContext>(Pitlane.Modules.Messaging.MessagingDbContext.HistoryTable));
+}
+
+internal sealed class PostgresMessagingFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Messaging.PostgresMessagingDbContext>
+{
+    public Pitlane.Modules.Messaging.PostgresMessagingDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Messaging.PostgresMessagingDbContext>(Pitlane.Modules.Messaging.MessagingDbContext.HistoryTable));
+}
+
 internal sealed class SqliteMediaFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Media.SqliteMediaDbContext>
 {
     public Pitlane.Modules.Media.SqliteMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Media.SqliteMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
