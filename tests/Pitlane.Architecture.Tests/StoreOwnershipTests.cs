@@ -28,6 +28,7 @@ public sealed class StoreOwnershipTests
         ["Marketplace"] = ["market_"],
         ["Shop"] = ["shop_"],
         ["Estimator"] = ["estimator_"],
+        ["Parking"] = ["parking_"],
     };
 
     [Fact]
@@ -66,6 +67,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Parking", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Modules.Parking.Listings;
+using Pitlane.Modules.Parking.Privacy;
+using Pitlane.Modules.Parking.Search;
+using Pitlane.Platform;
+using Pitlane.Platform.Modules;
+using Pitlane.Platform.Persistence;
+using Pitlane.Platform.Retention;
+
+namespace Pitlane.Modules.Parking;
+
+/// <summary>Driveway parking: hosts list spots, drivers search and book them, Payments holds and pays out, arrival by geofence.</summary>
+public sealed class ParkingModule : IPitlaneModule
+{
+    public string Name => "Parking";
+
+    public int Order => 90;
+
+    public void ReadSettings(ModuleSettings settings) => settings.Bind<ParkingOptions>("Pitlane:Parking");
+
+    public void AddServices(IServiceCollection services, PitlaneSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddModuleDatabase<ParkingDbContext, SqliteParkingDbContext, PostgresParkingDbContext>(settings, Name, ParkingDbContext.HistoryTable);
+        services.AddScoped<ListingService>();
+        services.AddScoped<SpotSearch>();
+        services.AddScoped<BookingService>();
+        services.AddScoped<PersonalData>();
+        services.AddRetention<LocationRetention>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapParkingEndpoints();
+
+    public IEnumerable<NavEntry> Navigation => [new("Parking", "/Parking", 90, ParkingPermissions.Search)];
+
+    public IEnumerable<DashboardCard> DashboardCards => [];
+}
