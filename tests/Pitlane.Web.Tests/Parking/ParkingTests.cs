@@ -319,6 +319,61 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
         Assert.Equal(JsonValueKind.Null, kept.GetProperty("vehiclePlate").ValueKind);
         Assert.Equal(booking.GetProperty("total").GetInt64(), kept.GetProperty("total").GetInt64());
     }
+
+    [Fact]
+    public async Task Given_simulated_Tesla_driving_to_the_spot_Then_the_booking_turns_arrived_exactly_once()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 52.52, lon: 13.40));
+        var (driver, _) = await App.NewUserAsync("TeslaDriver");
+        await ProblemAsync(await driver.PostAsJsonAsync("/api/v1/parking/tesla/connect", new { redirectUri = "https://evil.example/steal" }, Ct), HttpStatusCode.BadRequest);
+
+        // OAuth with PKCE against the simulator: the authorize URL carries an S256 challenge; the callback needs the state.
+        var connect = await PostAsync(driver, "/api/v1/parking/tesla/connect", new { redirectUri = "/Parking/Tesla" });
+        var authorize = connect.GetProperty("authorizeUrl").GetString()!;
+        Assert.Contains("code_challenge_method=S256", authorize, StringComparison.Ordinal);
+        Assert.Contains("scope=openid%20offline_access%20user_data%20vehicle_device_data%20vehicle_location%20vehicle_cmds", authorize, StringComparison.Ordinal);
+        var redirect = await driver.GetAsync(authorize, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri("http://localhost"), redirect.Headers.Location!).Query);
+        await ProblemAsync(await driver.PostAsJsonAsync("/api/v1/parking/tesla/callback", new { code = query["code"], state = "forged", redirectUri = "/Parking/Tesla" }, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, (await driver.PostAsJsonAsync("/api/v1/parking/tesla/callback", new { code = query["code"], state = query["state"], redirectUri = "/Parking/Tesla" }, Ct)).StatusCode);
+
+        var simulator = App.Services.GetRequiredService<Modules.Parking.Tesla.TeslaCloudSimulator>();
+        // 421 on the first call: the client asks users/region and retries there.
+        simulator.FailNext((HttpStatusCode)421);
+        var cars = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/tesla/vehicles", Ct);
+        var vin = cars[0].GetProperty("vin").GetString()!;
+        simulator.FailNext(HttpStatusCode.TooManyRequests);
+        await ProblemAsync(await driver.GetAsync("/api/v1/parking/tesla/vehicles", Ct), HttpStatusCode.TooManyRequests);
+
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Soon(), Soon().AddHours(2)), Ct), HttpStatusCode.Created);
+        Assert.True(simulator.ParkByVin(vin, 52.526, 13.40)); // about 670 m north of the spot, asleep
+        simulator.MetersPerSecond = 400;
+        App.Services.GetRequiredService<Modules.Parking.Tesla.TeslaOptions>().PollSeconds = 1;
+        var followed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/tesla", new { vin });
+        Assert.Equal("confirmed", followed.GetProperty("status").GetString());
+
+        DateTime? arrivedAt = null;
+        for (var i = 0; i < 40; i++)
+        {
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Tesla.TeslaService>().PollDueAsync(Ct);
+            }
+            var now = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct);
+            if (now.GetProperty("status").GetString() == "arrived")
+            {
+                arrivedAt ??= now.GetProperty("arrivedAt").GetDateTime();
+                Assert.Equal("tesla", now.GetProperty("arrivalSource").GetString());
+                Assert.Equal(arrivedAt.Value.Ticks / 10_000, now.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000);
+            }
+            await Task.Delay(300, Ct);
+        }
+        Assert.NotNull(arrivedAt);
+        var export = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct);
+        Assert.Contains(export.GetProperty("locationSamples").EnumerateArray(), s => s.GetProperty("source").GetString() == "tesla");
+    }
 }
 
 public sealed class ParkingTestsOnSqlite(SqliteApp app) : ParkingTests(app), IClassFixture<SqliteApp>;

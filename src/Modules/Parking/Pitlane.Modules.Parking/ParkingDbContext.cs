@@ -23,6 +23,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<LocationSample> Locations => Set<LocationSample>();
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
+    public DbSet<TeslaAccount> TeslaAccounts => Set<TeslaAccount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -61,7 +62,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
         {
             booking.ToTable("parking_bookings");
             booking.HasKey(b => b.Id);
-            booking.Property(b => b.Status).HasMaxLength(20);
+            booking.Property(b => b.Status).HasMaxLength(20).IsConcurrencyToken();
             booking.Property(b => b.Currency).HasMaxLength(3);
             booking.Property(b => b.CancellationPolicy).HasMaxLength(20);
             booking.Property(b => b.VehiclePlate).HasMaxLength(20);
@@ -72,6 +73,8 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             booking.HasIndex(b => b.HostOrganizationId);
             booking.HasIndex(b => b.DriverUserId);
             booking.HasIndex(b => b.PaymentIntentId);
+            booking.Property(b => b.TeslaVin).HasMaxLength(17);
+            booking.HasIndex(b => b.NextPollAt);
             booking.HasOne<Listing>().WithMany().HasForeignKey(b => b.ListingId).OnDelete(DeleteBehavior.Restrict);
         });
         builder.Entity<LocationSample>(sample =>
@@ -88,6 +91,16 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             consent.HasKey(c => c.Id);
             consent.Property(c => c.Purpose).HasMaxLength(40);
             consent.HasIndex(c => new { c.UserId, c.At });
+        });
+        builder.Entity<TeslaAccount>(account =>
+        {
+            account.ToTable("parking_tesla_accounts");
+            account.HasKey(a => a.UserId);
+            account.Property(a => a.ProtectedAccessToken).HasMaxLength(8000);
+            account.Property(a => a.ProtectedRefreshToken).HasMaxLength(8000);
+            account.Property(a => a.ApiBaseUrl).HasMaxLength(200);
+            account.Property(a => a.PendingState).HasMaxLength(100);
+            account.Property(a => a.PendingVerifier).HasMaxLength(100);
         });
         builder.MapPlatformTables();
     }

@@ -4,6 +4,7 @@ using Pitlane.Modules.Parking.Bookings;
 using Pitlane.Modules.Parking.Listings;
 using Pitlane.Modules.Parking.Privacy;
 using Pitlane.Modules.Parking.Search;
+using Pitlane.Modules.Parking.Tesla;
 using Pitlane.Platform;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
@@ -29,9 +30,29 @@ public sealed class ParkingModule : IPitlaneModule
         services.AddScoped<BookingService>();
         services.AddScoped<PersonalData>();
         services.AddRetention<LocationRetention>();
+        var parking = settings.Get<ParkingOptions>();
+        var tesla = parking.Tesla;
+        if (tesla.IsSimulator && tesla.AuthorizeUrl.StartsWith("https://auth.tesla.com", StringComparison.Ordinal))
+        {
+            // The simulator's stand-in for Tesla's consent page, served by this app.
+            tesla.AuthorizeUrl = TeslaEndpoints.SimulatorAuthorizePath;
+        }
+        services.AddSingleton(tesla);
+        services.AddSingleton<TeslaCloudSimulator>();
+        var client = services.AddHttpClient<TeslaFleetClient>(http => http.Timeout = TimeSpan.FromSeconds(20));
+        if (tesla.IsSimulator)
+        {
+            client.ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<TeslaCloudSimulator>());
+        }
+        services.AddScoped<TeslaService>();
+        services.AddHostedService<TeslaPollWorker>();
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapParkingEndpoints();
+    public void MapEndpoints(IEndpointRouteBuilder routes)
+    {
+        routes.MapParkingEndpoints();
+        routes.MapTeslaEndpoints();
+    }
 
     public IEnumerable<NavEntry> Navigation => [new("Parking", "/Parking", 90, ParkingPermissions.Search)];
 

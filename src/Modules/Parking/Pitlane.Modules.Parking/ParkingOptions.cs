@@ -18,9 +18,13 @@ public sealed class ParkingOptions : IModuleOptions
     /// <summary>Longest bookable window in days.</summary>
     public int MaxBookingDays { get; set; } = 93;
 
+    /// <summary>Pitlane:Parking:Tesla: the Fleet API application, or the built-in simulator (the default).</summary>
+    public Tesla.TeslaOptions Tesla { get; set; } = new();
+
     public void Validate(List<string> faults, PitlaneOptions platform)
     {
         ArgumentNullException.ThrowIfNull(faults);
+        Tesla.Validate(faults);
         if (ServiceFeeBasisPoints is < 0 or > 5_000)
         {
             faults.Add("Pitlane:Parking:ServiceFeeBasisPoints must be between 0 and 5000 (50 %).");

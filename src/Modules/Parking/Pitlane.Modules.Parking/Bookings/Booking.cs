@@ -60,6 +60,24 @@ public sealed class Booking
     public int? Rating { get; private set; }
     public string? Review { get; private set; }
     public DateTime? ReviewedAt { get; private set; }
+    public string? TeslaVin { get; private set; }
+    public DateTime? NextPollAt { get; private set; }
+    public int PollFailures { get; private set; }
+
+    /// <summary>The driver's Tesla follows this booking: its location is polled for the geofence.</summary>
+    public void FollowTesla(string vin, DateTime now)
+    {
+        TeslaVin = vin;
+        NextPollAt = now;
+        PollFailures = 0;
+        UpdatedAt = now;
+    }
+
+    public void NextPoll(DateTime at, bool failed)
+    {
+        NextPollAt = at;
+        PollFailures = failed ? PollFailures + 1 : 0;
+    }
 
     public static Booking Hold(Guid listingId, Guid host, Guid driverOrganization, Guid driverUser, DateTime start, DateTime end, Listings.Quote quote, string policy,
         string? plate, int? lengthCm, int? heightCm, DateTime now) => new()
@@ -181,9 +199,54 @@ public sealed class Booking
     {
         DriverUserId = null;
         VehiclePlate = null;
+        TeslaVin = null;
+        NextPollAt = null;
         Review = Review is null ? null : "[removed]";
         UpdatedAt = now;
     }
+}
+
+/// <summary>A person's connected Tesla account: tokens encrypted with ASP.NET Core Data Protection, the refresh token rotated on every use.</summary>
+public sealed class TeslaAccount
+{
+    private TeslaAccount()
+    {
+    }
+
+    public TeslaAccount(Guid userId, DateTime now)
+    {
+        UserId = userId;
+        CreatedAt = now;
+    }
+
+    public Guid UserId { get; private set; }
+    public string? ProtectedAccessToken { get; private set; }
+    public string? ProtectedRefreshToken { get; private set; }
+    public DateTime? ExpiresAt { get; private set; }
+    public string? ApiBaseUrl { get; private set; }
+    public string? PendingState { get; private set; }
+    public string? PendingVerifier { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? ConnectedAt { get; private set; }
+
+    public void Begin(string state, string verifier)
+    {
+        PendingState = state;
+        PendingVerifier = verifier;
+    }
+
+    public void Store(string protectedAccess, string protectedRefresh, DateTime expiresAt, string apiBaseUrl, DateTime now)
+    {
+        ProtectedAccessToken = protectedAccess;
+        ProtectedRefreshToken = protectedRefresh;
+        ExpiresAt = expiresAt;
+        ApiBaseUrl = apiBaseUrl;
+        PendingState = null;
+        PendingVerifier = null;
+        ConnectedAt ??= now;
+    }
+
+    public void MoveRegion(string apiBaseUrl) => ApiBaseUrl = apiBaseUrl;
 }
 
 /// <summary>A position reported for a booking (Tesla, telemetry device, the driver's phone): kept 30 days.</summary>

@@ -423,7 +423,17 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         if (precise && distance <= listing.GeofenceMeters && booking.CannotArrive(now) is null)
         {
             booking.Arrive(source, now);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another fix (phone and car at once) marked the arrival first: that one counts, this sample is dropped.
+                db.ChangeTracker.Clear();
+                var current = await db.Bookings.AsNoTracking().FirstAsync(b => b.Id == booking.Id, ct);
+                return new(BookingView.From(current, listing));
+            }
             await PublishAsync(booking, listing, ct);
             return new(BookingView.From(booking, listing));
         }

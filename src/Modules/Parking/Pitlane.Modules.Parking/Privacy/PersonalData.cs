@@ -36,6 +36,7 @@ public sealed class PersonalData(ParkingDbContext db, TimeProvider time)
             }),
             locationSamples = samples.Select(s => new { s.BookingId, s.Latitude, s.Longitude, s.AccuracyMeters, s.Source, s.At }),
             consents = consents.Select(c => new { c.Purpose, c.Granted, c.At }),
+            teslaConnected = await db.TeslaAccounts.AnyAsync(a => a.UserId == userId && a.ConnectedAt != null, ct),
         };
         return JsonSerializer.SerializeToUtf8Bytes(archive, new JsonSerializerOptions(JsonSerializerOptions.Web) { WriteIndented = true });
     }
@@ -47,6 +48,7 @@ public sealed class PersonalData(ParkingDbContext db, TimeProvider time)
         var ids = bookings.Select(b => b.Id).ToList();
         var samples = await db.Locations.Where(s => ids.Contains(s.BookingId)).ExecuteDeleteAsync(ct);
         var consents = await db.Consents.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.TeslaAccounts.Where(a => a.UserId == userId).ExecuteDeleteAsync(ct);
         foreach (var booking in bookings)
         {
             booking.Anonymise(now);

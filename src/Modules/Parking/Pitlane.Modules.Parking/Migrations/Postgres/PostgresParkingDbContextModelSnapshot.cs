@@ -69,8 +69,14 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.Property<Guid>("ListingId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("PaymentIntentId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("Rating")
                         .HasColumnType("integer");
@@ -92,6 +98,7 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -101,6 +108,10 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
 
                     b.Property<long>("Tax")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("TeslaVin")
+                        .HasMaxLength(17)
+                        .HasColumnType("character varying(17)");
 
                     b.Property<long>("Total")
                         .HasColumnType("bigint");
@@ -125,6 +136,8 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.HasIndex("DriverUserId");
 
                     b.HasIndex("HostOrganizationId");
+
+                    b.HasIndex("NextPollAt");
 
                     b.HasIndex("PaymentIntentId");
 
@@ -193,6 +206,46 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.HasIndex("BookingId", "At");
 
                     b.ToTable("parking_location_samples", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Parking.Bookings.TeslaAccount", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PendingState")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PendingVerifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ProtectedAccessToken")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("ProtectedRefreshToken")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("parking_tesla_accounts", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Parking.Listings.AvailabilityException", b =>

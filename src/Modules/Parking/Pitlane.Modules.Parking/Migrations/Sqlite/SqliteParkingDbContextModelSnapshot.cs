@@ -64,8 +64,14 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.Property<Guid>("ListingId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("NextPollAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("PaymentIntentId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("PollFailures")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("Rating")
                         .HasColumnType("INTEGER");
@@ -87,6 +93,7 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -96,6 +103,10 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
 
                     b.Property<long>("Tax")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TeslaVin")
+                        .HasMaxLength(17)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Total")
                         .HasColumnType("INTEGER");
@@ -120,6 +131,8 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.HasIndex("DriverUserId");
 
                     b.HasIndex("HostOrganizationId");
+
+                    b.HasIndex("NextPollAt");
 
                     b.HasIndex("PaymentIntentId");
 
@@ -188,6 +201,46 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.HasIndex("BookingId", "At");
 
                     b.ToTable("parking_location_samples", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Parking.Bookings.TeslaAccount", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApiBaseUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConnectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingState")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingVerifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedAccessToken")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedRefreshToken")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("parking_tesla_accounts", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Parking.Listings.AvailabilityException", b =>
