@@ -32,7 +32,8 @@ else
 }
 
 var random = new Random(90);
-var now = DateTime.UtcNow;
+// Whole seconds: PostgreSQL keeps microseconds, so sub-microsecond instants would compare differently in SQL and in memory.
+var now = DateTime.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 await using (var db = create())
 {
     await db.Database.MigrateAsync();

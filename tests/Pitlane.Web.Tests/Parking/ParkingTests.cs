@@ -128,7 +128,8 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     {
         RequireServer();
         var random = new Random(16);
-        var now = DateTime.UtcNow;
+        // Whole seconds: PostgreSQL keeps microseconds; sub-microsecond instants would compare differently in SQL and in memory.
+        var now = DateTime.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var hostOrg = Guid.NewGuid();
         using (var scope = App.Services.CreateScope())
         {
