@@ -30,6 +30,7 @@ public sealed class StoreOwnershipTests
         ["Shop"] = ["shop_"],
         ["Estimator"] = ["estimator_"],
         ["Messaging"] = ["messaging_"],
+        ["Parking"] = ["parking_"],
     };
 
     [Fact]
@@ -68,6 +69,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Messaging", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Messaging", "Parking", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -135,3 +135,13 @@ internal sealed class PostgresMediaFactory : IDesignTimeDbContextFactory<Pitlane
 {
     public Pitlane.Modules.Media.PostgresMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Media.PostgresMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
 }
+
+internal sealed class SqliteParkingFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Parking.SqliteParkingDbContext>
+{
+    public Pitlane.Modules.Parking.SqliteParkingDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Parking.SqliteParkingDbContext>(Pitlane.Modules.Parking.ParkingDbContext.HistoryTable));
+}
+
+internal sealed class PostgresParkingFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Parking.PostgresParkingDbContext>
+{
+    public Pitlane.Modules.Parking.PostgresParkingDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Parking.PostgresParkingDbContext>(Pitlane.Modules.Parking.ParkingDbContext.HistoryTable));
+}

@@ -1,0 +1,455 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pitlane.Modules.Parking.Listings;
+using Pitlane.Modules.Parking.Search;
+using Pitlane.Modules.Payments.Contracts;
+using Pitlane.Platform;
+using Pitlane.Platform.Live;
+
+namespace Pitlane.Modules.Parking.Bookings;
+
+public sealed record QuoteRequest(Guid? ListingId, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+
+public sealed record BookingRequest(
+    Guid? ListingId, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? PaymentMethod, string? VehiclePlate, int? VehicleLengthCm, int? VehicleHeightCm);
+
+public sealed record ExtendRequest(DateTimeOffset? EndsAt, string? PaymentMethod);
+
+public sealed record ReviewRequest(int? Rating, string? Comment);
+
+public sealed record LocationRequest(double? Latitude, double? Longitude, double? AccuracyMeters);
+
+public sealed record BookingView(
+    Guid Id, Guid ListingId, string ListingTitle, string Address, double Latitude, double Longitude, int GeofenceMeters, string TimeZone,
+    Guid HostOrganizationId, Guid DriverOrganizationId, DateTime StartsAt, DateTime EndsAt, string Status, long Subtotal, long ServiceFee, long Tax,
+    long Total, string Currency, string CancellationPolicy, Guid? PaymentIntentId, long Captured, long Refunded, string? AccessInstructions,
+    string? HouseRules, string? VehiclePlate, DateTime? ArrivedAt, string? ArrivalSource, DateTime? EndedAt, int? Rating, string? Review,
+    DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static BookingView From(Booking b, Listing l) => new(
+        b.Id, b.ListingId, l.Title, l.Address, l.Latitude, l.Longitude, l.GeofenceMeters, l.TimeZone, b.HostOrganizationId, b.DriverOrganizationId,
+        b.StartsAt, b.EndsAt, b.Status, b.Subtotal, b.ServiceFee, b.Tax, b.Total, b.Currency, b.CancellationPolicy, b.PaymentIntentId, b.Captured,
+        b.Refunded, b.RevealsAccess ? l.AccessInstructions : null, l.HouseRules, b.VehiclePlate, b.ArrivedAt, b.ArrivalSource, b.EndedAt, b.Rating,
+        b.Review, b.CreatedAt, b.UpdatedAt);
+}
+
+/// <summary>
+/// Bookings from quote to payout. Creating one holds the spot first (no two holding bookings of a spot overlap, whatever
+/// the concurrency: a PostgreSQL exclusion constraint on tstzrange, on SQLite a check-and-insert in one BEGIN IMMEDIATE
+/// transaction), then authorises the price through Payments as a manual-capture destination charge (the host as
+/// destination, service fee and tax as the application fee). Completion or a no-show captures the hold, which credits
+/// the host's payable in the ledger; a cancellation releases all of it or captures the part the policy keeps.
+/// </summary>
+public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiveChannel live, ParkingOptions options, TimeProvider time)
+{
+    public const string ReferencePrefix = "parking.booking:";
+    public const string LiveMethod = "parking.booking";
+    private const string Taken = "The spot is already booked for part of that time.";
+
+    private static readonly SemaphoreSlim SqliteWriters = new(1, 1);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<(Booking Booking, Listing Listing)?> FindAsync(Guid organizationId, Guid id, CancellationToken ct)
+    {
+        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == id && (b.DriverOrganizationId == organizationId || b.HostOrganizationId == organizationId), ct);
+        if (booking is null)
+        {
+            return null;
+        }
+        var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+        return (booking, listing);
+    }
+
+    public async Task<ListPage<BookingView>> ListAsync(Guid organizationId, string? role, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Bookings.AsNoTracking()
+            .Where(b => (role != "host" && b.DriverOrganizationId == organizationId) || (role != "driver" && b.HostOrganizationId == organizationId))
+            .Join(db.Listings.AsNoTracking(), b => b.ListingId, l => l.Id, (b, l) => new { b, l })
+            .OrderByDescending(x => x.b.StartsAt);
+        var found = await page.ApplyAsync(query, ct);
+        return found.Map(x => BookingView.From(x.b, x.l));
+    }
+
+    public async Task<Outcome<Quote>> QuoteAsync(QuoteRequest request, CancellationToken ct)
+    {
+        var check = Window(request.StartsAt, request.EndsAt, new Validation().Require(request.ListingId is not null, "listingId", "listingId is required."));
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        if (await db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == request.ListingId && l.Published, ct) is not { } listing)
+        {
+            return Outcome<Quote>.Missing;
+        }
+        var (start, end) = (request.StartsAt!.Value.UtcDateTime, request.EndsAt!.Value.UtcDateTime);
+        return Bookable(listing, start, end, null, null) is { } reason ? Outcome<Quote>.Refused(reason) : new(QuoteFor(listing, start, end));
+    }
+
+    private Quote QuoteFor(Listing listing, DateTime start, DateTime end) =>
+        Pricing.For(listing.Prices, listing.Currency, start, end, options.ServiceFeeBasisPoints, options.TaxBasisPoints);
+
+    private Validation Window(DateTimeOffset? startsAt, DateTimeOffset? endsAt, Validation check) => check
+        .Require(startsAt is not null, "startsAt", "startsAt is required (ISO 8601 with an offset).")
+        .Require(endsAt is not null && (startsAt is null || endsAt > startsAt), "endsAt", "endsAt must be after startsAt.")
+        .Require(startsAt is null || startsAt.Value.UtcDateTime >= Now - Booking.EarlyArrival, "startsAt", "startsAt is in the past.")
+        .Require(startsAt is null || endsAt is null || endsAt - startsAt <= TimeSpan.FromDays(options.MaxBookingDays), "endsAt", $"A booking lasts at most {options.MaxBookingDays} days.");
+
+    private static string? Bookable(Listing listing, DateTime start, DateTime end, int? lengthCm, int? heightCm) =>
+        (end - start).TotalMinutes < listing.MinimumMinutes ? $"This spot is booked for at least {listing.MinimumMinutes} minutes."
+        : !listing.Fits(lengthCm, heightCm) ? $"The vehicle does not fit: at most {listing.MaxLengthCm} cm long and {listing.MaxHeightCm} cm high."
+        : !listing.IsOpen(start, end) ? "The spot is not open for all of that time." : null;
+
+    public async Task<Outcome<BookingView>> BookAsync(Guid driverOrganization, Guid driverUser, BookingRequest request, CancellationToken ct)
+    {
+        var check = Window(request.StartsAt, request.EndsAt, new Validation()
+            .Require(request.ListingId is not null, "listingId", "listingId is required.")
+            .Require(request.PaymentMethod is { Length: > 3 and <= 100 } pm && pm.StartsWith("pm_", StringComparison.Ordinal), "paymentMethod", "paymentMethod is a processor token (pm_...).")
+            .Require(request.VehiclePlate is null || request.VehiclePlate.Trim().Length <= 20, "vehiclePlate", "vehiclePlate is at most 20 characters.")
+            .Require(request.VehicleLengthCm is null or >= 100 and <= 2_500, "vehicleLengthCm", "vehicleLengthCm is between 100 and 2500.")
+            .Require(request.VehicleHeightCm is null or >= 50 and <= 500, "vehicleHeightCm", "vehicleHeightCm is between 50 and 500."));
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        var listing = await db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery()
+            .FirstOrDefaultAsync(l => l.Id == request.ListingId && l.Published, ct);
+        if (listing is null)
+        {
+            return Outcome<BookingView>.Missing;
+        }
+        if (listing.HostOrganizationId == driverOrganization)
+        {
+            return Outcome<BookingView>.Refused("A host cannot book their own spot.");
+        }
+        var (start, end) = (request.StartsAt!.Value.UtcDateTime, request.EndsAt!.Value.UtcDateTime);
+        if (Bookable(listing, start, end, request.VehicleLengthCm, request.VehicleHeightCm) is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var quote = QuoteFor(listing, start, end);
+        var booking = Booking.Hold(listing.Id, listing.HostOrganizationId, driverOrganization, driverUser, start, end, quote, listing.CancellationPolicy,
+            request.VehiclePlate?.Trim().ToUpperInvariant(), request.VehicleLengthCm, request.VehicleHeightCm, Now);
+        if (await InsertAsync(booking, ct) is { } conflict)
+        {
+            return Outcome<BookingView>.Refused(conflict);
+        }
+
+        var result = await payments.CreateIntentAsync(driverOrganization, new NewPaymentIntent(
+            quote.Total, quote.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: quote.ApplicationFee,
+            TransferDestination: listing.HostOrganizationId, CustomerId: driverUser, Description: $"Parking at {listing.Title}", Reference: booking.Reference), ct);
+        if (result.Intent is not { Status: "requires_capture" } intent)
+        {
+            if (result.Intent is { Status: not ("requires_payment_method" or "canceled") } pending)
+            {
+                await payments.CancelAsync(driverOrganization, pending.Id, ct);
+            }
+            booking.PaymentDeclined(result.Intent?.Id, Now);
+            await db.SaveChangesAsync(ct);
+            return new(null, result.Errors, result.Intent?.LastPaymentError ?? result.Conflict ?? "The payment could not be authorised.", Declined: result.Errors is null);
+        }
+        booking.Confirm(intent.Id, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    private async Task<string?> InsertAsync(Booking booking, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            db.Bookings.Add(booking);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return null;
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation, ConstraintName: ParkingDbContext.NoOverlapConstraint })
+            {
+                db.Entry(booking).State = EntityState.Detached;
+                return Taken;
+            }
+        }
+        await SqliteWriters.WaitAsync(ct);
+        try
+        {
+            // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE: the write lock is held from the overlap check to the insert.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await Overlapping(booking.ListingId, booking.StartsAt, booking.EndsAt, booking.Id).AnyAsync(ct))
+            {
+                return Taken;
+            }
+            db.Bookings.Add(booking);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return null;
+        }
+        finally
+        {
+            SqliteWriters.Release();
+        }
+    }
+
+    private IQueryable<Booking> Overlapping(Guid listingId, DateTime start, DateTime end, Guid except)
+    {
+        var holding = BookingStatus.Holding;
+        return db.Bookings.Where(b => b.ListingId == listingId && b.Id != except && holding.Contains(b.Status) && b.StartsAt < end && b.EndsAt > start);
+    }
+
+    /// <summary>
+    /// The driver cancels (refund by the listing's policy and the time left before the start) or the host does (all
+    /// back). Nothing captured yet: a full refund releases the hold, a partial one captures only what the policy keeps.
+    /// </summary>
+    public async Task<Outcome<BookingView>> CancelAsync(Booking booking, Listing listing, bool byHost, CancellationToken ct)
+    {
+        if (booking.CannotCancel() is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var percent = byHost ? 100 : CancellationPolicy.RefundPercent(booking.CancellationPolicy, booking.StartsAt - Now);
+        var refund = booking.Total * percent / 100;
+        var keep = booking.Total - refund;
+        if (booking.PaymentIntentId is { } intent)
+        {
+            var result = keep == 0
+                ? await payments.CancelAsync(booking.DriverOrganizationId, intent, ct)
+                : await payments.CaptureAsync(booking.DriverOrganizationId, intent, keep, ct);
+            if (result.Intent is null)
+            {
+                return new(null, result.Errors, result.Conflict ?? "The payment could not be settled.");
+            }
+        }
+        booking.Cancel(keep, refund, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    public async Task<Outcome<BookingView>> ArriveAsync(Booking booking, Listing listing, string source, CancellationToken ct)
+    {
+        if (booking.CannotArrive(Now) is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        booking.Arrive(source, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    /// <summary>The driver left (checked out, or the geofence saw them leave after the end): capture the hold, the host is paid.</summary>
+    public async Task<Outcome<BookingView>> CompleteAsync(Booking booking, Listing listing, CancellationToken ct)
+    {
+        if (booking.CannotComplete() is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var captured = await CaptureAllAsync(booking, ct);
+        if (captured.Conflict is not null)
+        {
+            return new(null, null, captured.Conflict);
+        }
+        booking.Complete(captured.Amount, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    public async Task<Outcome<BookingView>> NoShowAsync(Booking booking, Listing listing, CancellationToken ct)
+    {
+        if (booking.CannotMarkNoShow(Now) is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var captured = await CaptureAllAsync(booking, ct);
+        if (captured.Conflict is not null)
+        {
+            return new(null, null, captured.Conflict);
+        }
+        booking.MarkNoShow(captured.Amount, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    private async Task<(long Amount, string? Conflict)> CaptureAllAsync(Booking booking, CancellationToken ct)
+    {
+        if (booking.PaymentIntentId is not { } intent)
+        {
+            return (0, null);
+        }
+        var result = await payments.CaptureAsync(booking.DriverOrganizationId, intent, null, ct);
+        return result.Intent is { } captured ? (captured.AmountReceived, null) : (0, result.Conflict ?? "The payment could not be captured.");
+    }
+
+    /// <summary>
+    /// A later end, when the spot stays free and open. A hold cannot grow, so the extension authorises a new hold for
+    /// the new total and releases the old one only once the new one stands; a declined card leaves the booking as it was.
+    /// </summary>
+    public async Task<Outcome<BookingView>> ExtendAsync(Booking booking, Listing listing, ExtendRequest request, CancellationToken ct)
+    {
+        var check = new Validation()
+            .Require(request.EndsAt is not null, "endsAt", "endsAt is required.")
+            .Require(request.PaymentMethod is { Length: > 3 and <= 100 } pm && pm.StartsWith("pm_", StringComparison.Ordinal), "paymentMethod", "paymentMethod is a processor token (pm_...).");
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        var newEnd = request.EndsAt!.Value.UtcDateTime;
+        if (booking.CannotExtend(newEnd) is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var full = await db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery().FirstAsync(l => l.Id == listing.Id, ct);
+        if (!full.IsOpen(booking.EndsAt, newEnd) || newEnd - booking.StartsAt > TimeSpan.FromDays(options.MaxBookingDays))
+        {
+            return Outcome<BookingView>.Refused("The spot is not open until then.");
+        }
+        var quote = QuoteFor(full, booking.StartsAt, newEnd);
+        var oldIntent = booking.PaymentIntentId;
+        var oldEnd = booking.EndsAt;
+        booking.Extend(newEnd, quote, Now);
+        // The longer range must still not overlap another holding booking: the same guards as an insert.
+        if (await SaveExtensionAsync(booking, ct) is { } conflict)
+        {
+            return Outcome<BookingView>.Refused(conflict);
+        }
+        var result = await payments.CreateIntentAsync(booking.DriverOrganizationId, new NewPaymentIntent(
+            quote.Total, quote.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: quote.ApplicationFee,
+            TransferDestination: booking.HostOrganizationId, CustomerId: booking.DriverUserId, Description: $"Parking at {listing.Title} (extended)", Reference: booking.Reference), ct);
+        if (result.Intent is not { Status: "requires_capture" } intent)
+        {
+            if (result.Intent is { Status: not ("requires_payment_method" or "canceled") } pending)
+            {
+                await payments.CancelAsync(booking.DriverOrganizationId, pending.Id, ct);
+            }
+            var back = QuoteFor(full, booking.StartsAt, oldEnd);
+            booking.Extend(oldEnd, back, Now);
+            await db.SaveChangesAsync(ct);
+            return new(null, result.Errors, result.Intent?.LastPaymentError ?? result.Conflict ?? "The payment for the extension could not be authorised.", Declined: result.Errors is null);
+        }
+        if (oldIntent is { } old)
+        {
+            await payments.CancelAsync(booking.DriverOrganizationId, old, ct);
+        }
+        booking.Confirm(intent.Id, Now);
+        if (booking.ArrivedAt is not null)
+        {
+            booking.Arrive(booking.ArrivalSource ?? "extension", booking.ArrivedAt.Value);
+        }
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    private async Task<string?> SaveExtensionAsync(Booking booking, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return null;
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation })
+            {
+                await db.Entry(booking).ReloadAsync(ct);
+                return Taken;
+            }
+        }
+        await SqliteWriters.WaitAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await Overlapping(booking.ListingId, booking.StartsAt, booking.EndsAt, booking.Id).AnyAsync(ct))
+            {
+                await transaction.RollbackAsync(ct);
+                await db.Entry(booking).ReloadAsync(ct);
+                return Taken;
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return null;
+        }
+        finally
+        {
+            SqliteWriters.Release();
+        }
+    }
+
+    public async Task<Outcome<BookingView>> ReviewAsync(Booking booking, Listing listing, ReviewRequest request, CancellationToken ct)
+    {
+        var check = new Validation()
+            .Require(request.Rating is >= 1 and <= 5, "rating", "rating is 1 to 5 stars.")
+            .Require(request.Comment is null || request.Comment.Length <= 2_000, "comment", "comment is at most 2000 characters.");
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        if (booking.CannotReview() is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        booking.AddReview(request.Rating!.Value, string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(), Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    /// <summary>
+    /// A position for the booking (phone, Tesla, telemetry device). Entering the spot's geofence inside the window marks
+    /// the booking arrived, once: the status change is the debounce (later samples inside find it arrived already).
+    /// Leaving it after the end completes the booking.
+    /// </summary>
+    public async Task<Outcome<BookingView>> LocateAsync(Booking booking, Listing listing, LocationRequest request, string source, CancellationToken ct)
+    {
+        var check = new Validation()
+            .Require(request.Latitude is >= -90 and <= 90, "latitude", "latitude is between -90 and 90.")
+            .Require(request.Longitude is >= -180 and <= 180, "longitude", "longitude is between -180 and 180.")
+            .Require(request.AccuracyMeters is null or >= 0 and <= 10_000, "accuracyMeters", "accuracyMeters is between 0 and 10000.");
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        if (booking.Status is not (BookingStatus.Confirmed or BookingStatus.Arrived))
+        {
+            return Outcome<BookingView>.Refused($"Locations are taken only during a confirmed booking; this one is {booking.Status}.");
+        }
+        var now = Now;
+        db.Locations.Add(new LocationSample(booking.Id, request.Latitude!.Value, request.Longitude!.Value, request.AccuracyMeters, source, now));
+        var distance = Geo.DistanceMeters(listing.Latitude, listing.Longitude, request.Latitude.Value, request.Longitude.Value);
+        // A fix whose accuracy circle is larger than the fence proves nothing either way.
+        var precise = request.AccuracyMeters is null || request.AccuracyMeters <= Math.Max(listing.GeofenceMeters, 25);
+        if (precise && distance <= listing.GeofenceMeters && booking.CannotArrive(now) is null)
+        {
+            booking.Arrive(source, now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another fix (phone and car at once) marked the arrival first: that one counts, this sample is dropped.
+                db.ChangeTracker.Clear();
+                var current = await db.Bookings.AsNoTracking().FirstAsync(b => b.Id == booking.Id, ct);
+                return new(BookingView.From(current, listing));
+            }
+            await PublishAsync(booking, listing, ct);
+            return new(BookingView.From(booking, listing));
+        }
+        if (precise && booking.Status == BookingStatus.Arrived && now >= booking.EndsAt && distance > listing.GeofenceMeters * 1.5)
+        {
+            await db.SaveChangesAsync(ct);
+            return await CompleteAsync(booking, listing, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        return new(BookingView.From(booking, listing));
+    }
+
+    private async Task PublishAsync(Booking booking, Listing listing, CancellationToken ct)
+    {
+        var view = BookingView.From(booking, listing);
+        await live.PublishAsync(LiveGroup.Organization(booking.DriverOrganizationId), LiveMethod, view, ct);
+        await live.PublishAsync(LiveGroup.Organization(booking.HostOrganizationId), LiveMethod, view with { AccessInstructions = null }, ct);
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Platform.Tenancy;
+
+namespace Pitlane.Modules.Parking.Pages.Parking;
+
+/// <summary>One booking with its live status, for the driver (check in, share location, check out) and the host.</summary>
+public sealed class ParkingBookingModel(PageOrganization organizations, BookingService bookings) : PageModel
+{
+    public BookingView? Booking { get; private set; }
+    public bool IsDriver { get; private set; }
+    public Guid OrganizationId { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (await organizations.CurrentAsync(ct) is not { } org || !ParkingPermissions.ViewBookings.Allows(org.Role)
+            || await bookings.FindAsync(org.Id, id, ct) is not var (booking, listing))
+        {
+            return NotFound();
+        }
+        OrganizationId = org.Id;
+        IsDriver = booking.DriverOrganizationId == org.Id;
+        Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing) with { AccessInstructions = null };
+        return Page();
+    }
+}

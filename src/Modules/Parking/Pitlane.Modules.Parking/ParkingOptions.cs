@@ -1,0 +1,45 @@
+using Pitlane.Platform;
+using Pitlane.Platform.Modules;
+
+namespace Pitlane.Modules.Parking;
+
+/// <summary>Pitlane:Parking settings: the platform's service fee and tax on bookings, and how long location samples are kept.</summary>
+public sealed class ParkingOptions : IModuleOptions
+{
+    /// <summary>The driver's service fee in basis points of the spot price (1000 = 10 %), kept by the platform.</summary>
+    public int ServiceFeeBasisPoints { get; set; } = 1_000;
+
+    /// <summary>Tax in basis points of price plus fee (0 where parking is not taxed).</summary>
+    public int TaxBasisPoints { get; set; }
+
+    /// <summary>Days a booking's location samples are kept before they are deleted.</summary>
+    public int LocationRetentionDays { get; set; } = 30;
+
+    /// <summary>Longest bookable window in days.</summary>
+    public int MaxBookingDays { get; set; } = 93;
+
+    /// <summary>Pitlane:Parking:Tesla: the Fleet API application, or the built-in simulator (the default).</summary>
+    public Tesla.TeslaOptions Tesla { get; set; } = new();
+
+    public void Validate(List<string> faults, PitlaneOptions platform)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        Tesla.Validate(faults);
+        if (ServiceFeeBasisPoints is < 0 or > 5_000)
+        {
+            faults.Add("Pitlane:Parking:ServiceFeeBasisPoints must be between 0 and 5000 (50 %).");
+        }
+        if (TaxBasisPoints is < 0 or > 5_000)
+        {
+            faults.Add("Pitlane:Parking:TaxBasisPoints must be between 0 and 5000 (50 %).");
+        }
+        if (LocationRetentionDays is < 1 or > 30)
+        {
+            faults.Add("Pitlane:Parking:LocationRetentionDays must be between 1 and 30 (location is personal data).");
+        }
+        if (MaxBookingDays is < 1 or > 400)
+        {
+            faults.Add("Pitlane:Parking:MaxBookingDays must be between 1 and 400.");
+        }
+    }
+}

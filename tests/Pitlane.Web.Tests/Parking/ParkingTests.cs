@@ -1,0 +1,385 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Modules.Parking;
+using Pitlane.Modules.Parking.Listings;
+using Pitlane.Modules.Parking.Search;
+using Pitlane.Web.Tests.Infrastructure;
+using Pitlane.Web.Tests.Payments;
+
+namespace Pitlane.Web.Tests.Parking;
+
+/// <summary>
+/// Issue 16 over HTTP on SQLite and PostgreSQL: hosts list driveways, drivers find only free spots (checked against a
+/// full scan of 10,000 random listings), book them without double booking under concurrency, pay through a Payments
+/// hold captured on completion, cancel under the listing's policy, arrive by geofence once; privacy export and erasure.
+/// </summary>
+public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
+{
+    private static DateTimeOffset Hour(int hoursFromNow) =>
+        new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, DateTime.UtcNow.Day, DateTime.UtcNow.Hour, 0, 0, TimeSpan.Zero).AddHours(hoursFromNow);
+
+    /// <summary>A start a few minutes ahead: bookable, and close enough that check-in (15 minutes before) is already open.</summary>
+    private static DateTimeOffset Soon()
+    {
+        var now = DateTimeOffset.UtcNow.AddMinutes(5);
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+    }
+
+    private async Task<(HttpClient Host, Guid Org)> HostAsync()
+    {
+        RequireServer();
+        var owner = await App.SignedInClientAsync("owner@demo.pitlane.test");
+        var me = await owner.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct);
+        var shop = me.GetProperty("organizations").EnumerateArray().First(o => !o.GetProperty("personal").GetBoolean()).GetProperty("id").GetGuid();
+        return (App.BearerClient((await App.TokensAsync("owner@demo.pitlane.test")).AccessToken, shop), shop);
+    }
+
+    private static object Spot(double lat = 52.52, double lon = 13.405, string policy = "moderate", long hourly = 300) => new
+    {
+        title = "Driveway near the station", address = "Invalidenstraße 1, Berlin", latitude = lat, longitude = lon, timeZone = "Europe/Berlin",
+        maxLengthCm = 520, maxHeightCm = 210, covered = true, evCharger = true, gated = false, accessInstructions = "Gate code 4711, park on the left.",
+        houseRules = "No engine idling.", hourlyRate = hourly, dailyCap = 2_000, monthlyRate = 15_000, minimumMinutes = 60, currency = "usd",
+        cancellationPolicy = policy, geofenceMeters = 40, availability = new[] { new { day = "daily", from = "00:00", to = "24:00" } },
+    };
+
+    private static async Task<JsonElement> PublishedSpotAsync(HttpClient host, object? spot = null)
+    {
+        var listing = await Json(await host.PostAsJsonAsync("/api/v1/parking/listings", spot ?? Spot(), Ct), HttpStatusCode.Created);
+        return await PostAsync(host, $"/api/v1/parking/listings/{Id(listing)}/publish", null);
+    }
+
+    private static HttpRequestMessage BookRequest(Guid listing, DateTimeOffset start, DateTimeOffset end, string? key = null, string card = "pm_card_visa")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/parking/bookings")
+        {
+            Content = JsonContent.Create(new { listingId = listing, startsAt = start, endsAt = end, paymentMethod = card, vehiclePlate = "B-PL 123", vehicleLengthCm = 470, vehicleHeightCm = 150 }),
+        };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        return request;
+    }
+
+    [Fact]
+    public async Task Given_host_listing_Then_access_instructions_only_for_a_confirmed_booking_and_wrong_org_404_wrong_role_403()
+    {
+        var (host, shop) = await HostAsync();
+        var tech = await App.SignedInClientAsync("tech@demo.pitlane.test", organizationId: shop);
+        await ProblemAsync(await tech.PostAsJsonAsync("/api/v1/parking/listings", Spot(), Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await host.PostAsJsonAsync("/api/v1/parking/listings", new { title = "x", latitude = 91, hourlyRate = -1 }, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await host.PostAsJsonAsync("/api/v1/parking/listings", new { title = "x", availability = new[] { new { day = "funday", from = "9", to = "8" } } }, Ct), HttpStatusCode.BadRequest);
+
+        var draft = await Json(await host.PostAsJsonAsync("/api/v1/parking/listings", Spot() , Ct), HttpStatusCode.Created);
+        Assert.False(draft.GetProperty("published").GetBoolean());
+        var (driver, _) = await App.NewUserAsync("Driver");
+        await ProblemAsync(await driver.GetAsync($"/api/v1/parking/spots/{Id(draft)}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await driver.GetAsync($"/api/v1/parking/listings/{Id(draft)}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/listings/{Id(draft)}/publish", new { }, Ct), HttpStatusCode.NotFound);
+
+        var listing = await PostAsync(host, $"/api/v1/parking/listings/{Id(draft)}/publish", null);
+        var publicView = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/spots/{Id(listing)}", Ct);
+        Assert.Equal(JsonValueKind.Null, publicView.GetProperty("accessInstructions").ValueKind);
+
+        var quote = await PostAsync(driver, "/api/v1/parking/bookings/quote", new { listingId = Id(listing), startsAt = Hour(30), endsAt = Hour(33) });
+        Assert.Equal(900, quote.GetProperty("subtotal").GetInt64());
+        Assert.Equal(90, quote.GetProperty("serviceFee").GetInt64());
+        Assert.Equal(990, quote.GetProperty("total").GetInt64());
+
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Hour(30), Hour(33)), Ct), HttpStatusCode.Created);
+        Assert.Equal("confirmed", booking.GetProperty("status").GetString());
+        Assert.Equal("Gate code 4711, park on the left.", booking.GetProperty("accessInstructions").GetString());
+        await ProblemAsync(await tech.GetAsync($"/api/v1/parking/bookings/{Id(booking)}", Ct), HttpStatusCode.Forbidden);
+        var (stranger, _) = await App.NewUserAsync("Stranger");
+        await ProblemAsync(await stranger.GetAsync($"/api/v1/parking/bookings/{Id(booking)}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/cancel", new { }, Ct), HttpStatusCode.NotFound);
+        var hostView = await host.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct);
+        Assert.Equal("confirmed", hostView.GetProperty("status").GetString());
+        await ProblemAsync(await host.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/no-show", new { }, Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/no-show", new { }, Ct), HttpStatusCode.Forbidden);
+
+        var ics = await host.GetStringAsync($"/api/v1/parking/listings/{Id(listing)}/calendar.ics", Ct);
+        Assert.Contains("BEGIN:VCALENDAR", ics, StringComparison.Ordinal);
+        Assert.Contains($"{Id(booking):N}@parking.pitlane", ics, StringComparison.Ordinal);
+
+        var unpublished = await PostAsync(host, $"/api/v1/parking/listings/{Id(listing)}/unpublish", null);
+        Assert.False(unpublished.GetProperty("published").GetBoolean());
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(listing), Hour(40), Hour(42)), Ct), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Given_malformed_search_Then_400_problem_and_out_of_hours_booking_409()
+    {
+        var (host, _) = await HostAsync();
+        var (driver, _) = await App.NewUserAsync("Driver");
+        await ProblemAsync(await driver.GetAsync("/api/v1/parking/search", Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await driver.GetAsync("/api/v1/parking/search?lat=100&lon=0&radius=5&from=x", Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await driver.GetAsync($"/api/v1/parking/search?lat=52&lon=13&radius=999999&from={Uri.EscapeDataString(Hour(1).ToString("O"))}&to={Uri.EscapeDataString(Hour(2).ToString("O"))}", Ct), HttpStatusCode.BadRequest);
+        var weekdaysOnly = await PublishedSpotAsync(host, new
+        {
+            title = "Office bay", address = "Somewhere 2", latitude = 48.1, longitude = 11.5, timeZone = "Europe/Berlin", maxLengthCm = 500, maxHeightCm = 200,
+            hourlyRate = 200, availability = new[] { new { day = "monday", from = "08:00", to = "09:00" } },
+        });
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(weekdaysOnly), Hour(24 * 8), Hour(24 * 8 + 3)), Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(weekdaysOnly), Hour(3), Hour(2)), Ct), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Given_10000_random_listings_Then_search_returns_exactly_the_brute_force_free_spots_in_radius_and_bounds()
+    {
+        RequireServer();
+        var random = new Random(16);
+        // Whole seconds: PostgreSQL keeps microseconds; sub-microsecond instants would compare differently in SQL and in memory.
+        var now = DateTime.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var hostOrg = Guid.NewGuid();
+        using (var scope = App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParkingDbContext>();
+            var all = new List<Listing>();
+            for (var i = 0; i < 10_000; i++)
+            {
+                var details = new ListingDetails($"Spot {i}", $"Street {i}", 40 + random.NextDouble() * 0.5, -74.2 + random.NextDouble() * 0.5,
+                    random.Next(3) == 0 ? "America/New_York" : "UTC", random.Next(350, 700), random.Next(150, 300), random.Next(2) == 0, random.Next(4) == 0, false,
+                    "code", null, new SpotPrices(random.Next(100, 900), random.Next(2) == 0 ? null : 3_000, null, random.Next(2) == 0 ? 60 : 240), "usd",
+                    CancellationPolicy.Flexible, 40);
+                var listing = Listing.Create(hostOrg, details, now);
+                var day = (DayOfWeek)random.Next(7);
+                listing.ReplaceRules(random.Next(4) == 0
+                    ? [new AvailabilityRule(day, 8 * 60, 18 * 60)]
+                    : Enum.GetValues<DayOfWeek>().Select(d => new AvailabilityRule(d, 0, 1440)), now);
+                if (random.Next(10) == 0)
+                {
+                    listing.AddException(new AvailabilityException(now.AddHours(random.Next(0, 72)), now.AddHours(random.Next(72, 100)), "works"), now);
+                }
+                listing.Publish(random.Next(10) != 0, now);
+                all.Add(listing);
+            }
+            db.Listings.AddRange(all);
+            await db.SaveChangesAsync(Ct);
+            // Busy spots: holding bookings written straight to the store (the API's own path is tested below).
+            var quote = new Quote(100, 10, 0, 110, "usd", 0, 0, 1, "hourly");
+            foreach (var listing in all.Where((_, i) => i % 7 == 0))
+            {
+                var start = now.AddHours(random.Next(0, 96));
+                var booking = Modules.Parking.Bookings.Booking.Hold(listing.Id, hostOrg, Guid.NewGuid(), Guid.NewGuid(), start, start.AddHours(random.Next(1, 30)), quote, "flexible", null, null, null, now);
+                if (random.Next(3) != 0)
+                {
+                    booking.Confirm(Guid.NewGuid(), now);
+                }
+                else
+                {
+                    booking.Cancel(0, 0, now);
+                }
+                db.Bookings.Add(booking);
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var (driver, _) = await App.NewUserAsync("Searcher");
+        for (var q = 0; q < 12; q++)
+        {
+            var from = new DateTimeOffset(now.AddHours(random.Next(1, 80)).AddMinutes(-now.Minute));
+            var to = from.AddHours(random.Next(1, 30));
+            var lat = 40 + random.NextDouble() * 0.5;
+            var lon = -74.2 + random.NextDouble() * 0.5;
+            var radius = random.Next(500, 3_000);
+            int? length = random.Next(2) == 0 ? 480 : null;
+            var sort = q % 2 == 0 ? "distance" : "price";
+            GeoBox? bounds = q % 4 == 3 ? new GeoBox(lat - 0.02, lon - 0.03, lat + 0.02, lon + 0.03) : null;
+            var query = new SpotQuery(bounds is null ? lat : null, bounds is null ? lon : null, bounds is null ? radius : null, bounds, from.UtcDateTime, to.UtcDateTime, length, null, sort);
+            List<SpotHit> expected;
+            using (var scope = App.Services.CreateScope())
+            {
+                expected = await scope.ServiceProvider.GetRequiredService<SpotSearch>().FullScanAsync(query, Ct);
+            }
+            var where = bounds is { } b ? $"minLat={b.MinLatitude}&minLon={b.MinLongitude}&maxLat={b.MaxLatitude}&maxLon={b.MaxLongitude}" : $"lat={lat}&lon={lon}&radius={radius}";
+            var url = $"/api/v1/parking/search?{where}&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}&sort={sort}&pageSize=200"
+                + (length is { } l ? $"&lengthCm={l}" : "");
+            var got = new List<Guid>();
+            for (var page = 1; ; page++)
+            {
+                var found = await driver.GetFromJsonAsync<JsonElement>($"{url}&page={page}", Ct);
+                got.AddRange(found.GetProperty("items").EnumerateArray().Select(Id));
+                if (got.Count >= found.GetProperty("total").GetInt32())
+                {
+                    break;
+                }
+            }
+            Assert.True(expected.Count > 0, $"query {q} should find something");
+            Assert.Equal(expected.Select(h => h.Listing.Id), got);
+        }
+    }
+
+    [Fact]
+    public async Task Given_50_concurrent_bookings_of_one_spot_and_window_Then_one_confirmed_the_rest_409_and_one_payment_captured()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host);
+        var (driver, _) = await App.NewUserAsync("Racer");
+        var hostBefore = await BalanceAsync(host, "payee_payable");
+        var start = Soon();
+        var end = start.AddHours(2);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var request = BookRequest(Id(listing), start, end);
+            var response = await driver.SendAsync(request, Ct);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(Ct));
+        }));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var booking = JsonDocument.Parse(responses.Single(r => r.StatusCode == HttpStatusCode.Created).Body).RootElement.Clone();
+        var all = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/bookings?role=driver", Ct);
+        Assert.Equal(1, all.GetProperty("total").GetInt32());
+
+        // An idempotent retry answers the same booking, not a 409.
+        var intents = await driver.GetFromJsonAsync<JsonElement>("/api/v1/payments/intents?pageSize=200", Ct);
+        Assert.Single(intents.GetProperty("items").EnumerateArray());
+
+        var arrived = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/arrive", null);
+        Assert.Equal("arrived", arrived.GetProperty("status").GetString());
+        var completed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/complete", null);
+        Assert.Equal("completed", completed.GetProperty("status").GetString());
+        var intent = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{booking.GetProperty("paymentIntentId").GetGuid()}", Ct);
+        Assert.Equal("succeeded", Status(intent));
+        Assert.Equal(booking.GetProperty("total").GetInt64(), intent.GetProperty("amountReceived").GetInt64());
+        // The host's payable grows by the spot price (the fee and tax are the platform's); credit balances read negative.
+        Assert.Equal(hostBefore - booking.GetProperty("subtotal").GetInt64(), await BalanceAsync(host, "payee_payable"));
+        await AssertLedgerSumsToZeroAsync();
+
+        var reviewed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/review", new { rating = 5, comment = "Easy to find." });
+        Assert.Equal(5, reviewed.GetProperty("rating").GetInt32());
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/review", new { rating = 4 }, Ct), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Given_moderate_policy_When_driver_cancels_early_or_late_Then_refund_per_policy_and_the_ledger_balances()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host);
+        var (driver, _) = await App.NewUserAsync("Canceller");
+        var hostBefore = await BalanceAsync(host, "payee_payable");
+
+        var early = await Json(await driver.SendAsync(BookRequest(Id(listing), Hour(72), Hour(75)), Ct), HttpStatusCode.Created);
+        var cancelledEarly = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(early)}/cancel", null);
+        Assert.Equal("cancelled", cancelledEarly.GetProperty("status").GetString());
+        Assert.Equal(early.GetProperty("total").GetInt64(), cancelledEarly.GetProperty("refunded").GetInt64());
+        var earlyIntent = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{early.GetProperty("paymentIntentId").GetGuid()}", Ct);
+        Assert.Equal("canceled", Status(earlyIntent));
+        Assert.Equal(0, earlyIntent.GetProperty("amountReceived").GetInt64());
+
+        var late = await Json(await driver.SendAsync(BookRequest(Id(listing), Hour(3), Hour(7)), Ct), HttpStatusCode.Created);
+        var total = late.GetProperty("total").GetInt64();
+        var cancelledLate = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(late)}/cancel", null);
+        Assert.Equal(total - total / 2, cancelledLate.GetProperty("captured").GetInt64());
+        Assert.Equal(total / 2, cancelledLate.GetProperty("refunded").GetInt64());
+        var lateIntent = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{late.GetProperty("paymentIntentId").GetGuid()}", Ct);
+        Assert.Equal(total - total / 2, lateIntent.GetProperty("amountReceived").GetInt64());
+        var kept = total - total / 2 - late.GetProperty("serviceFee").GetInt64() - late.GetProperty("tax").GetInt64();
+        Assert.Equal(hostBefore - kept, await BalanceAsync(host, "payee_payable"));
+        await AssertLedgerSumsToZeroAsync();
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(late)}/cancel", new { }, Ct), HttpStatusCode.Conflict);
+
+        // The freed window can be booked again; a declined card is a 402 and frees it again.
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(listing), Hour(3), Hour(7), card: "pm_card_chargeDeclined"), Ct), HttpStatusCode.PaymentRequired);
+        var again = await Json(await driver.SendAsync(BookRequest(Id(listing), Hour(3), Hour(7)), Ct), HttpStatusCode.Created);
+        Assert.Equal("confirmed", again.GetProperty("status").GetString());
+        var extended = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(again)}/extend", new { endsAt = Hour(9), paymentMethod = "pm_card_visa" });
+        Assert.Equal(Hour(9).UtcDateTime, extended.GetProperty("endsAt").GetDateTime().ToUniversalTime());
+        Assert.True(extended.GetProperty("total").GetInt64() > again.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Given_phone_locations_When_entering_the_geofence_twice_Then_arrived_exactly_once()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 52.5, lon: 13.4));
+        var (driver, _) = await App.NewUserAsync("Arriver");
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Soon(), Soon().AddHours(3)), Ct), HttpStatusCode.Created);
+        var far = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/location", new { latitude = 52.51, longitude = 13.4, accuracyMeters = 10 });
+        Assert.Equal("confirmed", far.GetProperty("status").GetString());
+        var vague = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/location", new { latitude = 52.5, longitude = 13.4, accuracyMeters = 900 });
+        Assert.Equal("confirmed", vague.GetProperty("status").GetString());
+        var inside = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/location", new { latitude = 52.50005, longitude = 13.40005, accuracyMeters = 8 });
+        Assert.Equal("arrived", inside.GetProperty("status").GetString());
+        var again = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/location", new { latitude = 52.5, longitude = 13.4, accuracyMeters = 5 });
+        // PostgreSQL keeps microseconds: compare to the millisecond.
+        Assert.Equal(inside.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000, again.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000);
+        Assert.Equal("arrived", again.GetProperty("status").GetString());
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/location", new { latitude = "north" }, Ct), HttpStatusCode.BadRequest);
+
+        var export = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct);
+        Assert.Equal(4, export.GetProperty("locationSamples").GetArrayLength());
+        Assert.Equal("B-PL 123", export.GetProperty("bookings")[0].GetProperty("vehiclePlate").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await driver.PostAsJsonAsync("/api/v1/parking/me/consents", new { purpose = "location_sharing", granted = true }, Ct)).StatusCode);
+        await ProblemAsync(await driver.PostAsJsonAsync("/api/v1/parking/me/consents", new { purpose = "selling_data", granted = true }, Ct), HttpStatusCode.BadRequest);
+        var erased = await Json(await driver.DeleteAsync("/api/v1/parking/me", Ct), HttpStatusCode.OK);
+        Assert.Equal(4, erased.GetProperty("locationSamplesDeleted").GetInt32());
+        var after = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct);
+        Assert.Equal(0, after.GetProperty("bookings").GetArrayLength());
+        // The booking and its money stay for the books, without the person.
+        var kept = await host.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct);
+        Assert.Equal(JsonValueKind.Null, kept.GetProperty("vehiclePlate").ValueKind);
+        Assert.Equal(booking.GetProperty("total").GetInt64(), kept.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Given_simulated_Tesla_driving_to_the_spot_Then_the_booking_turns_arrived_exactly_once()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 52.52, lon: 13.40));
+        var (driver, _) = await App.NewUserAsync("TeslaDriver");
+        await ProblemAsync(await driver.PostAsJsonAsync("/api/v1/parking/tesla/connect", new { redirectUri = "https://evil.example/steal" }, Ct), HttpStatusCode.BadRequest);
+
+        // OAuth with PKCE against the simulator: the authorize URL carries an S256 challenge; the callback needs the state.
+        var connect = await PostAsync(driver, "/api/v1/parking/tesla/connect", new { redirectUri = "/Parking/Tesla" });
+        var authorize = connect.GetProperty("authorizeUrl").GetString()!;
+        Assert.Contains("code_challenge_method=S256", authorize, StringComparison.Ordinal);
+        Assert.Contains("scope=openid%20offline_access%20user_data%20vehicle_device_data%20vehicle_location%20vehicle_cmds", authorize, StringComparison.Ordinal);
+        var redirect = await driver.GetAsync(authorize, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri("http://localhost"), redirect.Headers.Location!).Query);
+        await ProblemAsync(await driver.PostAsJsonAsync("/api/v1/parking/tesla/callback", new { code = query["code"], state = "forged", redirectUri = "/Parking/Tesla" }, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, (await driver.PostAsJsonAsync("/api/v1/parking/tesla/callback", new { code = query["code"], state = query["state"], redirectUri = "/Parking/Tesla" }, Ct)).StatusCode);
+
+        var simulator = App.Services.GetRequiredService<Modules.Parking.Tesla.TeslaCloudSimulator>();
+        // 421 on the first call: the client asks users/region and retries there.
+        simulator.FailNext((HttpStatusCode)421);
+        var cars = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/tesla/vehicles", Ct);
+        var vin = cars[0].GetProperty("vin").GetString()!;
+        simulator.FailNext(HttpStatusCode.TooManyRequests);
+        await ProblemAsync(await driver.GetAsync("/api/v1/parking/tesla/vehicles", Ct), HttpStatusCode.TooManyRequests);
+
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Soon(), Soon().AddHours(2)), Ct), HttpStatusCode.Created);
+        Assert.True(simulator.ParkByVin(vin, 52.526, 13.40)); // about 670 m north of the spot, asleep
+        simulator.MetersPerSecond = 400;
+        App.Services.GetRequiredService<Modules.Parking.Tesla.TeslaOptions>().PollSeconds = 1;
+        var followed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/tesla", new { vin });
+        Assert.Equal("confirmed", followed.GetProperty("status").GetString());
+
+        DateTime? arrivedAt = null;
+        for (var i = 0; i < 40; i++)
+        {
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Tesla.TeslaService>().PollDueAsync(Ct);
+            }
+            var now = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct);
+            if (now.GetProperty("status").GetString() == "arrived")
+            {
+                arrivedAt ??= now.GetProperty("arrivedAt").GetDateTime();
+                Assert.Equal("tesla", now.GetProperty("arrivalSource").GetString());
+                Assert.Equal(arrivedAt.Value.Ticks / 10_000, now.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000);
+            }
+            await Task.Delay(300, Ct);
+        }
+        Assert.NotNull(arrivedAt);
+        var export = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct);
+        Assert.Contains(export.GetProperty("locationSamples").EnumerateArray(), s => s.GetProperty("source").GetString() == "tesla");
+    }
+}
+
+public sealed class ParkingTestsOnSqlite(SqliteApp app) : ParkingTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ParkingTestsOnPostgres(PostgresApp app) : ParkingTests(app), IClassFixture<PostgresApp>
+{
+    protected override void RequireServer() => app.EnsureAvailable();
+}
