@@ -60,12 +60,20 @@ public sealed class BackgroundRemover(Segmenter segmenter)
         // small enough to keep a 3-pixel antenna; ε 1e-3 lets edges of contrast ≳ 0.03 through.
         var radius = Math.Max(2, Math.Max(w, h) / 300);
         var refined = GuidedFilter.Apply(guide, up, w, h, radius, 1e-3f);
+        // The filter works only in a band of 2r around the object's outline (where the box mean of the thresholded
+        // mask is neither 0 nor 1): inside and outside it the model's answer stands, so a guide with strong texture
+        // (a circuit board, a grille) is not copied into the matte far from any edge.
+        var inside = new float[w * h];
+        for (var i = 0; i < inside.Length; i++)
+        {
+            inside[i] = up[i] >= 0.5f ? 1f : 0f;
+        }
+
+        var band = GuidedFilter.BoxMean(inside, w, h, radius * 2);
         var alpha = new byte[w * h];
         for (var i = 0; i < alpha.Length; i++)
         {
-            // Where the model is sure, keep its answer; the filter only moves the uncertain band along the edges.
-            var m = up[i];
-            var v = m is < 0.02f or > 0.98f ? m : refined[i];
+            var v = band[i] is > 0.001f and < 0.999f ? refined[i] : up[i];
             alpha[i] = (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
         }
 

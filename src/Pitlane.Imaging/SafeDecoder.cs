@@ -60,9 +60,19 @@ public static class SafeDecoder
 {
     private static readonly SKEncodedImageFormat[] Accepted = [SKEncodedImageFormat.Jpeg, SKEncodedImageFormat.Png, SKEncodedImageFormat.Webp];
 
-    public static RgbaImage Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits = null)
+    /// <summary>Checks format, size and header dimensions without decoding pixels: what an upload endpoint can afford per file.</summary>
+    public static (int Width, int Height, string Format) Probe(ReadOnlySpan<byte> bytes, ImageLimits? limits = null)
     {
         limits ??= ImageLimits.Default;
+        using var data = Open(bytes, limits, out var codec);
+        using (codec)
+        {
+            return (codec.Info.Width, codec.Info.Height, codec.EncodedFormat.ToString().ToLowerInvariant());
+        }
+    }
+
+    private static SKData Open(ReadOnlySpan<byte> bytes, ImageLimits limits, out SKCodec codec)
+    {
         if (bytes.IsEmpty)
         {
             throw new ImageRejectedException("The file is empty.");
@@ -73,24 +83,46 @@ public static class SafeDecoder
             throw new ImageRejectedException($"The file is larger than {limits.MaxBytes / (1024 * 1024)} MB.");
         }
 
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data) ?? throw new ImageRejectedException("The file is not a JPEG, PNG or WebP image.");
-        if (Array.IndexOf(Accepted, codec.EncodedFormat) < 0)
+        var data = SKData.CreateCopy(bytes);
+        var created = SKCodec.Create(data);
+        if (created is null)
         {
-            throw new ImageRejectedException($"{codec.EncodedFormat} images are not accepted: use JPEG, PNG or WebP.");
+            data.Dispose();
+            throw new ImageRejectedException("The file is not a JPEG, PNG or WebP image.");
         }
 
+        var info = created.Info;
+        string? problem = null;
+        if (Array.IndexOf(Accepted, created.EncodedFormat) < 0)
+        {
+            problem = $"{created.EncodedFormat} images are not accepted: use JPEG, PNG or WebP.";
+        }
+        else if (info.Width <= 0 || info.Height <= 0)
+        {
+            problem = "The image has no pixels.";
+        }
+        else if (info.Width > limits.MaxSide || info.Height > limits.MaxSide || (long)info.Width * info.Height > limits.MaxPixels)
+        {
+            problem = $"The image is {info.Width}×{info.Height}: at most {limits.MaxSide} pixels a side and {limits.MaxPixels / 1_000_000} megapixels are accepted.";
+        }
+
+        if (problem is not null)
+        {
+            created.Dispose();
+            data.Dispose();
+            throw new ImageRejectedException(problem);
+        }
+
+        codec = created;
+        return data;
+    }
+
+    public static RgbaImage Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits = null)
+    {
+        limits ??= ImageLimits.Default;
+        using var data = Open(bytes, limits, out var codec);
+        using var codecScope = codec;
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0)
-        {
-            throw new ImageRejectedException("The image has no pixels.");
-        }
-
-        if (info.Width > limits.MaxSide || info.Height > limits.MaxSide || (long)info.Width * info.Height > limits.MaxPixels)
-        {
-            throw new ImageRejectedException($"The image is {info.Width}×{info.Height}: at most {limits.MaxSide} pixels a side and {limits.MaxPixels / 1_000_000} megapixels are accepted.");
-        }
-
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var pixels = new byte[target.BytesSize];
         var handle = System.Runtime.InteropServices.GCHandle.Alloc(pixels, System.Runtime.InteropServices.GCHandleType.Pinned);

@@ -115,3 +115,13 @@ internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane
 {
     public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
 }
+
+internal sealed class SqliteStudioFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Studio.SqliteStudioDbContext>
+{
+    public Pitlane.Modules.Studio.SqliteStudioDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Studio.SqliteStudioDbContext>(Pitlane.Modules.Studio.StudioDbContext.HistoryTable));
+}
+
+internal sealed class PostgresStudioFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Studio.PostgresStudioDbContext>
+{
+    public Pitlane.Modules.Studio.PostgresStudioDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Studio.PostgresStudioDbContext>(Pitlane.Modules.Studio.StudioDbContext.HistoryTable));
+}
