@@ -29,6 +29,7 @@ public sealed class StoreOwnershipTests
         ["Marketplace"] = ["market_"],
         ["Shop"] = ["shop_"],
         ["Estimator"] = ["estimator_"],
+        ["Studio"] = ["studio_"],
     };
 
     [Fact]
@@ -67,6 +68,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Payments", "Platform", "Sales", "Shop", "Studio", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

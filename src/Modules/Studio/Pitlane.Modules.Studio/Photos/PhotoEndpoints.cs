@@ -13,10 +13,13 @@ public sealed record BackdropRequest(string? Kind, string? Top, string? Bottom);
 /// <summary>Listing photos of the request's organisation. Another organisation's vehicle or photo is a 404.</summary>
 public static class PhotoEndpoints
 {
+    /// <summary>One upload request (a batch of photos) is at most 200 MB; each photo is also held to Pitlane:Studio:MaxPhotoBytes.</summary>
+    public const long MaxBatchBytes = 200L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapPhotoEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicles = routes.MapTenantApi("/api/v1/studio/vehicles", "Studio");
-        vehicles.MapPost("/{vehicleId:guid}/photos", Upload).RequirePermission(StudioPermissions.Edit).DisableAntiforgery();
+        vehicles.MapPost("/{vehicleId:guid}/photos", Upload).RequirePermission(StudioPermissions.Edit).AcceptsBodyUpTo(MaxBatchBytes);
         vehicles.MapGet("/{vehicleId:guid}/photos", List).RequirePermission(StudioPermissions.View);
 
         var photos = routes.MapTenantApi("/api/v1/studio/photos", "Studio");
@@ -38,22 +41,23 @@ public static class PhotoEndpoints
             return Problems.Invalid("photos", "Send the photos as multipart/form-data, each in a part named \"photos\".");
         }
 
-        IFormCollection form;
+        var files = new List<PhotoFile>();
         try
         {
-            form = await request.ReadFormAsync(ct);
+            var form = await request.ReadFormAsync(ct);
+            foreach (var file in form.Files.GetFiles("photos"))
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, ct);
+                files.Add(new PhotoFile(Path.GetFileName(file.FileName), buffer.ToArray()));
+            }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException && !ct.IsCancellationRequested)
         {
-            return Problems.BadRequest($"The form could not be read: {e.Message}");
-        }
-
-        var files = new List<PhotoFile>();
-        foreach (var file in form.Files.GetFiles("photos"))
-        {
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
-            files.Add(new PhotoFile(Path.GetFileName(file.FileName), buffer.ToArray()));
+            // A malformed multipart body, or one cut off or over the limit while reading.
+            return e is BadHttpRequestException { StatusCode: 413 }
+                ? Problems.TooLarge($"One upload is at most {MaxBatchBytes / (1024 * 1024)} MB: send the photos in smaller batches.")
+                : Problems.BadRequest("The upload could not be read: " + e.Message);
         }
 
         var outcome = await photos.UploadAsync(scope.OrganizationId, vehicleId, files, scope.UserId, ct);
