@@ -31,6 +31,7 @@ public sealed class StoreOwnershipTests
         ["Estimator"] = ["estimator_"],
         ["Messaging"] = ["messaging_"],
         ["Parking"] = ["parking_"],
+        ["Studio"] = ["studio_"],
     };
 
     [Fact]
@@ -69,6 +70,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Messaging", "Parking", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Messaging", "Parking", "Payments", "Platform", "Sales", "Shop", "Studio", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -136,6 +136,16 @@ internal sealed class PostgresMediaFactory : IDesignTimeDbContextFactory<Pitlane
     public Pitlane.Modules.Media.PostgresMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Media.PostgresMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
 }
 
+internal sealed class SqliteStudioFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Studio.SqliteStudioDbContext>
+{
+    public Pitlane.Modules.Studio.SqliteStudioDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Studio.SqliteStudioDbContext>(Pitlane.Modules.Studio.StudioDbContext.HistoryTable));
+}
+
+internal sealed class PostgresStudioFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Studio.PostgresStudioDbContext>
+{
+    public Pitlane.Modules.Studio.PostgresStudioDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Studio.PostgresStudioDbContext>(Pitlane.Modules.Studio.StudioDbContext.HistoryTable));
+}
+
 internal sealed class SqliteParkingFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Parking.SqliteParkingDbContext>
 {
     public Pitlane.Modules.Parking.SqliteParkingDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Parking.SqliteParkingDbContext>(Pitlane.Modules.Parking.ParkingDbContext.HistoryTable));

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Modules;
+using Pitlane.Platform.Persistence;
+
+namespace Pitlane.Modules.Studio;
+
+/// <summary>
+/// The listing studio: vehicle photos with the background removed (a platform job per photo), backdrops in listing
+/// sizes, and listing/marketing text per platform behind an advertising guardrail. Uses the Media store and the
+/// Vehicles directory through their contracts.
+/// </summary>
+public sealed class StudioModule : IPitlaneModule
+{
+    public string Name => "Studio";
+
+    public int Order => 100;
+
+    public void ReadSettings(ModuleSettings settings) => settings.Bind<StudioOptions>("Pitlane:Studio");
+
+    public void AddServices(IServiceCollection services, PitlaneSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddModuleDatabase<StudioDbContext, SqliteStudioDbContext, PostgresStudioDbContext>(settings, Name, StudioDbContext.HistoryTable);
+        services.AddSingleton<StudioEngine>();
+        services.AddScoped<StudioPhotos>();
+        services.AddScoped<StudioContent>();
+        services.AddSingleton<IContentWriter, TemplateWriter>();
+        services.AddJobHandler<RemoveBackground, RemoveBackgroundHandler>("studio.remove-background", maxAttempts: 2, permission: StudioPermissions.Edit);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder routes)
+    {
+        routes.MapPhotoEndpoints();
+        routes.MapProjectEndpoints();
+    }
+
+    public IEnumerable<NavEntry> Navigation => [new("Studio", "/Studio", 70, StudioPermissions.View)];
+
+    public IEnumerable<DashboardCard> DashboardCards => [];
+}

@@ -1,0 +1,36 @@
+using Pitlane.Platform.Modules;
+
+namespace Pitlane.Modules.Studio;
+
+/// <summary>Pitlane:Studio.</summary>
+public sealed class StudioOptions : IModuleOptions
+{
+    /// <summary>The ISNet ONNX file; empty: where the build put it (PITLANE_CACHE or ~/.cache/pitlane/models/isnet-fp16.onnx).</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>ONNX Runtime intra-op threads for local inference; 0: its default (all cores).</summary>
+    public int InferenceThreads { get; set; }
+
+    public int MaxPhotosPerUpload { get; set; } = 40;
+
+    public long MaxPhotoBytes { get; set; } = 25 * 1024 * 1024;
+
+    public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        if (InferenceThreads is < 0 or > 256)
+        {
+            faults.Add("Pitlane:Studio:InferenceThreads must be between 0 and 256.");
+        }
+
+        if (MaxPhotosPerUpload is < 1 or > 500)
+        {
+            faults.Add("Pitlane:Studio:MaxPhotosPerUpload must be between 1 and 500.");
+        }
+
+        if (MaxPhotoBytes is < 1024 or > 200L * 1024 * 1024)
+        {
+            faults.Add("Pitlane:Studio:MaxPhotoBytes must be between 1 KB and 200 MB.");
+        }
+    }
+}
