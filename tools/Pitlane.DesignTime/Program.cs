@@ -115,3 +115,13 @@ internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane
 {
     public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
 }
+
+internal sealed class SqliteInspectionsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>
+{
+    public Pitlane.Modules.Inspections.SqliteInspectionsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>(Pitlane.Modules.Inspections.InspectionsDbContext.HistoryTable));
+}
+
+internal sealed class PostgresInspectionsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Inspections.PostgresInspectionsDbContext>
+{
+    public Pitlane.Modules.Inspections.PostgresInspectionsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Inspections.PostgresInspectionsDbContext>(Pitlane.Modules.Inspections.InspectionsDbContext.HistoryTable));
+}
