@@ -28,6 +28,7 @@ public sealed class StoreOwnershipTests
         ["Marketplace"] = ["market_"],
         ["Shop"] = ["shop_"],
         ["Estimator"] = ["estimator_"],
+        ["Inspections"] = ["inspections"],
     };
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Pitlane.Modules.Inspections.Approval;
 
 public sealed record PublicMedia(string Kind, string Url, string? PosterUrl);
 
-public sealed record PublicItem(Guid Id, string Section, string Name, Rating Rating, string? Measurement, string? Notes, IReadOnlyList<PublicMedia> Media);
+public sealed record PublicItem(Guid Id, string Section, string Name, Rating Rating, string? Measurement, string? Notes, Guid? JobId, IReadOnlyList<PublicMedia> Media);
 
 /// <param name="Decidable">The customer may still approve or decline it (pending, or decided but not started).</param>
 public sealed record PublicJob(Guid Id, string Title, string? Cause, string Status, long Total, bool Decidable);
@@ -132,7 +132,7 @@ public sealed class ApprovalService(
             }
             var kind = Measurements.Find(item.Measurement);
             var measured = kind is not null && item.MeasuredValue is { } v ? $"{kind.Label}: {v:0.##} {kind.Unit}" : null;
-            attention.Add(new PublicItem(item.Id, item.Section, item.Name, item.Rating!.Value, measured, item.Notes, shown));
+            attention.Add(new PublicItem(item.Id, item.Section, item.Name, item.Rating!.Value, measured, item.Notes, item.ProposedJobId, shown));
         }
         var jobs = ro.Jobs.Select(j => new PublicJob(j.Id, j.Title, j.Cause, j.Status, j.Total, Decidable(j.Status))).ToList();
         return new PublicInspection(inspection.Id, shop, vehicle?.Title ?? "your vehicle", ro.Number, ro.Currency, expires,
