@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pitlane.Modules.Inspections;
 using Pitlane.Modules.Inspections.Approval;
@@ -209,4 +210,48 @@ public sealed class InspectionEngineTests
     [InlineData(3.0, Rating.Green)]
     public void Given_tread_depth_Then_rating_follows_the_legal_minimum_and_the_wet_braking_margin(double mm, Rating expected) =>
         Assert.Equal(expected, Measurements.TreadDepth.Suggest((decimal)mm));
+
+    /// <summary>An AI gateway stand-in: answers with a fixed text, or hangs until cancelled, or throws.</summary>
+    private sealed class FakeChat(Func<CancellationToken, Task<string>> answer) : IChatClient
+    {
+        public List<Microsoft.Extensions.AI.ChatMessage> Seen { get; } = [];
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Seen.AddRange(messages);
+            return new ChatResponse(new Microsoft.Extensions.AI.ChatMessage(ChatRole.Assistant, await answer(cancellationToken)));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null,
+            CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Given_ai_gateway_Then_narration_is_its_rewrite_and_falls_back_to_the_rules_on_timeout_error_or_empty_answer()
+    {
+        var rules = NarrationScript.Write("2016 BMW 3 Series", []);
+        var friendly = new FakeChat(_ => Task.FromResult("Hi! We looked over your BMW and everything we checked is in good shape."));
+        var written = await new NarrationWriter(friendly, TimeSpan.FromSeconds(5)).WriteAsync("2016 BMW 3 Series", [], Ct);
+        Assert.Equal(("ai", "Hi! We looked over your BMW and everything we checked is in good shape."), (written.Source, written.Text));
+        Assert.Equal(rules, friendly.Seen.Last().Text);
+        Assert.Equal(NarrationWriter.Instructions, friendly.Seen.First().Text);
+
+        var slow = new FakeChat(async ct =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return "never";
+        });
+        Assert.Equal(new NarrationText(rules, "rules"), await new NarrationWriter(slow, TimeSpan.FromMilliseconds(200)).WriteAsync("2016 BMW 3 Series", [], Ct));
+        var failing = new FakeChat(_ => throw new HttpRequestException("connection refused"));
+        Assert.Equal("rules", (await new NarrationWriter(failing, TimeSpan.FromSeconds(5)).WriteAsync("2016 BMW 3 Series", [], Ct)).Source);
+        var empty = new FakeChat(_ => Task.FromResult("  "));
+        Assert.Equal("rules", (await new NarrationWriter(empty, TimeSpan.FromSeconds(5)).WriteAsync("2016 BMW 3 Series", [], Ct)).Source);
+        Assert.Equal("rules", (await new NarrationWriter(null, TimeSpan.FromSeconds(5)).WriteAsync("2016 BMW 3 Series", [], Ct)).Source);
+    }
 }

@@ -110,6 +110,12 @@ internal static class Clips
             "-f", "lavfi", "-i", $"sine=frequency=440:duration={seconds}", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-shortest");
 
+    /// <summary>A phone-like big file: film-grain noise on every frame, several MB a second (over Kestrel's default 1 MiB body limit).</summary>
+    public static string Noisy(int seconds) =>
+        Make($"noisy-{seconds}s.mp4", "-f", "lavfi", "-i", $"testsrc2=duration={seconds}:size=640x360:rate=25,noise=alls=60:allf=t",
+            "-f", "lavfi", "-i", $"sine=frequency=330:duration={seconds}", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-shortest");
+
     /// <summary>A QuickTime .mov as an iPhone sends (H.264 in a mov container with PCM audio).</summary>
     public static string Mov(int seconds) =>
         Make($"clip-{seconds}s.mov", "-f", "lavfi", "-i", $"testsrc=duration={seconds}:size=320x240:rate=30",

@@ -157,14 +157,15 @@ public static class InspectionEndpoints
     }
 
     private static async Task<Results<Accepted<InspectionResponse>, ValidationProblem, ProblemHttpResult>> Narrate(
-        Guid id, NarrationRequest? request, OrganizationScope scope, InspectionService service, IVehicleDirectory vehicles, IMediaStore media, CancellationToken ct)
+        Guid id, NarrationRequest? request, OrganizationScope scope, InspectionService service, IVehicleDirectory vehicles, IMediaStore media,
+        Narration.NarrationWriter writer, CancellationToken ct)
     {
         if (await service.FindAsync(scope.OrganizationId, id, ct) is not { } found)
         {
             return Problems.NotFound("No such inspection.");
         }
         var vehicle = await vehicles.FindAsync(scope.OrganizationId, found.VehicleId, ct);
-        var outcome = await service.NarrateAsync(scope.OrganizationId, id, request?.Text, vehicle?.Title ?? "vehicle", ct);
+        var outcome = await service.NarrateAsync(scope.OrganizationId, id, request?.Text, vehicle?.Title ?? "vehicle", writer, ct);
         return outcome switch
         {
             { Value: { } i } => TypedResults.Accepted($"/api/v1/jobs/{i.NarrationJobId}", ResponseMapping.Inspection(media, i)),

@@ -286,7 +286,7 @@ public sealed class InspectionService(
         return new(row);
     }
 
-    public async Task<Outcome<Inspection>> NarrateAsync(Guid organizationId, Guid id, string? text, string vehicle, CancellationToken ct)
+    public async Task<Outcome<Inspection>> NarrateAsync(Guid organizationId, Guid id, string? text, string vehicle, NarrationWriter writer, CancellationToken ct)
     {
         if (await FindAsync(organizationId, id, ct) is not { } inspection)
         {
@@ -296,8 +296,8 @@ public sealed class InspectionService(
         {
             return new(null, new() { ["text"] = [$"The narration is at most {NarrationScript.MaxLength} characters."] });
         }
-        var source = string.IsNullOrWhiteSpace(text) ? "rules" : "advisor";
-        var script = string.IsNullOrWhiteSpace(text) ? NarrationScript.Write(vehicle, inspection.Items) : text.Trim();
+        var written = string.IsNullOrWhiteSpace(text) ? await writer.WriteAsync(vehicle, inspection.Items, ct) : new NarrationText(text.Trim(), "advisor");
+        var (script, source) = (written.Text, written.Source);
         var now = time.GetUtcNow().UtcDateTime;
         var job = queue.Enqueue(db, organizationId, new NarrateInspection(inspection.Id));
         inspection.NarrationQueued(script, source, job, now);

@@ -43,6 +43,9 @@ public sealed class InspectionsModule : IPitlaneModule
                 services.AddScoped<ISpeechSynthesizer, EspeakSpeech>();
                 break;
         }
+        services.AddSingleton(_ => new NarrationWriter(
+            options.AiBaseUrl is { Length: > 0 } ai ? new Pitlane.Ai.OpenAiChatClient(new Uri(ai), options.AiModel, options.AiApiKey, TimeSpan.FromSeconds(options.AiTimeoutSeconds)) : null,
+            TimeSpan.FromSeconds(options.AiTimeoutSeconds)));
         services.AddPerClientRateLimit(InspectionEndpoints.PublicRateLimitPolicy, options.PublicRequestsPerMinute, "inspection approval link");
         services.AddScoped<IDemoSeed, DemoInspectionTemplate>();
     }

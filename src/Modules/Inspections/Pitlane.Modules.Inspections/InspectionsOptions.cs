@@ -37,6 +37,15 @@ public sealed class InspectionsOptions : IModuleOptions
 
     public string ElevenLabsModelId { get; set; } = "eleven_multilingual_v2";
 
+    /// <summary>An OpenAI-compatible server (https://api.openai.com/v1, a local llama.cpp) that rewrites the narration; empty: the rules' words.</summary>
+    public string? AiBaseUrl { get; set; }
+
+    public string AiModel { get; set; } = "gpt-4o-mini";
+
+    public string? AiApiKey { get; set; }
+
+    public int AiTimeoutSeconds { get; set; } = 20;
+
     /// <summary>How long an approval link works, in hours, unless the advisor asks for another duration.</summary>
     public int LinkHours { get; set; } = 72;
 
@@ -55,6 +64,14 @@ public sealed class InspectionsOptions : IModuleOptions
         if (!Uri.TryCreate(ElevenLabsBaseUrl, UriKind.Absolute, out _))
         {
             faults.Add($"Pitlane:Inspections:ElevenLabsBaseUrl must be an absolute URL, not '{ElevenLabsBaseUrl}'.");
+        }
+        if (AiBaseUrl is { Length: > 0 } ai && (!Uri.TryCreate(ai, UriKind.Absolute, out var aiUri) || aiUri.Scheme is not ("http" or "https")))
+        {
+            faults.Add($"Pitlane:Inspections:AiBaseUrl must be an absolute http(s) URL such as https://api.openai.com/v1, not '{ai}'.");
+        }
+        if (AiTimeoutSeconds is < 1 or > 300)
+        {
+            faults.Add("Pitlane:Inspections:AiTimeoutSeconds must be between 1 and 300.");
         }
         if (MaxPhotoBytes is < 1024 or > 100L * 1024 * 1024)
         {
