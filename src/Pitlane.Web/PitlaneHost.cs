@@ -132,11 +132,11 @@ public static class PitlaneHost
         app.UseCookiePolicy();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
-        app.UseRequestSizeLimit(options.MaxRequestBodyBytes);
         // API, hub and health paths are never files: they skip the file-system look-up the static files middleware
         // makes for every request it sees.
         app.UseWhen(http => !IsApiPath(http.Request.Path), files => files.UseStaticFiles());
         app.UseRouting();
+        app.UseRequestSizeLimit(options.MaxRequestBodyBytes);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

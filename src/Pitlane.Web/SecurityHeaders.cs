@@ -31,14 +31,20 @@ public static class RequestSizeLimit
 {
     /// <summary>
     /// Refuses a declared body over the limit with 413 before anything reads it. Kestrel's MaxRequestBodySize also
-    /// stops chunked bodies that grow past the limit while being read.
+    /// stops chunked bodies that grow past the limit while being read. Runs after routing: an endpoint marked with
+    /// <see cref="BodySizeLimit"/> (uploads) gets its own limit instead of <paramref name="maxBytes"/>.
     /// </summary>
     public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes) => app.Use(async (http, next) =>
     {
-        if (http.Request.ContentLength > maxBytes)
+        var limit = http.GetEndpoint()?.Metadata.GetMetadata<BodySizeLimit>()?.MaxBytes ?? maxBytes;
+        if (http.Request.ContentLength > limit)
         {
-            await Problems.TooLarge($"The request body is larger than the {maxBytes} bytes accepted.").ExecuteAsync(http);
+            await Problems.TooLarge($"The request body is larger than the {limit} bytes accepted.").ExecuteAsync(http);
             return;
+        }
+        if (limit != maxBytes && http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
         }
         await next(http);
     });

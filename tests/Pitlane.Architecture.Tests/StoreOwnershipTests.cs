@@ -21,6 +21,7 @@ public sealed class StoreOwnershipTests
         ["Platform"] = ["platform_"],
         ["Accounts"] = ["AspNet", "identity_", "org_"],
         ["Vehicles"] = ["vehicles"],
+        ["Media"] = ["media_"],
         ["Sales"] = ["sales_"],
         ["Telemetry"] = ["telemetry_"],
         ["Diagnostics"] = ["diag_"],
@@ -67,6 +68,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Payments", "Platform", "Sales", "Shop", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -116,6 +116,16 @@ internal sealed class PostgresSalesFactory : IDesignTimeDbContextFactory<Pitlane
     public Pitlane.Modules.Sales.PostgresSalesDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Sales.PostgresSalesDbContext>(Pitlane.Modules.Sales.SalesDbContext.HistoryTable));
 }
 
+internal sealed class SqliteMediaFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Media.SqliteMediaDbContext>
+{
+    public Pitlane.Modules.Media.SqliteMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Media.SqliteMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
+}
+
+internal sealed class PostgresMediaFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Media.PostgresMediaDbContext>
+{
+    public Pitlane.Modules.Media.PostgresMediaDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Media.PostgresMediaDbContext>(Pitlane.Modules.Media.MediaDbContext.HistoryTable));
+}
+
 internal sealed class SqliteInspectionsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>
 {
     public Pitlane.Modules.Inspections.SqliteInspectionsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>(Pitlane.Modules.Inspections.InspectionsDbContext.HistoryTable));

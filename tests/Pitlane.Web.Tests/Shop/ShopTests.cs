@@ -8,9 +8,11 @@ using Pitlane.Web.Tests.Infrastructure;
 namespace Pitlane.Web.Tests.Shop;
 
 /// <summary>Customers, repair orders from estimate to closed, invoices, bays, over HTTP on SQLite and PostgreSQL.</summary>
-public abstract class ShopTests(PitlaneApp app)
+public abstract partial class ShopTests(PitlaneApp app)
 {
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected PitlaneApp App => app;
 
     protected virtual void RequireServer()
     {
@@ -54,7 +56,7 @@ public abstract class ShopTests(PitlaneApp app)
 
     protected static long Total(JsonElement order, string name) => order.GetProperty("totals").GetProperty(name).GetInt64();
 
-    private async Task<(Guid Customer, Guid Vehicle)> CustomerWithVehicleAsync(HttpClient advisor, string plate)
+    protected async Task<(Guid Customer, Guid Vehicle)> CustomerWithVehicleAsync(HttpClient advisor, string plate)
     {
         var vehicles = await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={plate}", Ct);
         var vehicle = Id(vehicles.GetProperty("items")[0]);

@@ -12,11 +12,13 @@ namespace Pitlane.Modules.Shop;
 
 /// <param name="LaborTaxPercent">Tax rates per line type, in percent to 0.01 (8.25).</param>
 public sealed record SettingsRequest(string? Currency, decimal? LaborTaxPercent, decimal? PartsTaxPercent, decimal? FeesTaxPercent,
-    IReadOnlyList<LaborRate>? LaborRates, IReadOnlyList<MarkupTier>? MarkupMatrix);
+    IReadOnlyList<LaborRate>? LaborRates, IReadOnlyList<MarkupTier>? MarkupMatrix, string? TimeZone = null);
 
-public sealed record SettingsResponse(string Currency, decimal LaborTaxPercent, decimal PartsTaxPercent, decimal FeesTaxPercent, IReadOnlyList<LaborRate> LaborRates, IReadOnlyList<MarkupTier> MarkupMatrix)
+public sealed record SettingsResponse(string Currency, decimal LaborTaxPercent, decimal PartsTaxPercent, decimal FeesTaxPercent, IReadOnlyList<LaborRate> LaborRates,
+    IReadOnlyList<MarkupTier> MarkupMatrix, string TimeZone)
 {
-    public static SettingsResponse From(ShopSettings s) => new(s.Currency, s.LaborTaxBps / 100m, s.PartsTaxBps / 100m, s.FeesTaxBps / 100m, s.LaborRates, s.MarkupMatrix);
+    public static SettingsResponse From(ShopSettings s) => new(s.Currency, s.LaborTaxBps / 100m, s.PartsTaxBps / 100m, s.FeesTaxBps / 100m, s.LaborRates, s.MarkupMatrix,
+        s.TimeZone);
 }
 
 public sealed record CannedJobRequest(string? Name, NewShopJob? Job);
@@ -50,7 +52,9 @@ public static class SettingsEndpoints
                 && rates.Select(r => r.Category.Trim().ToLowerInvariant()).Distinct().Count() == rates.Count,
                 "laborRates", "1 to 20 labor rates, each a distinct category (at most 40 characters) with a ratePerHour above 0.")
             .Require(request.MarkupMatrix is { Count: > 0 and <= 20 } tiers && tiers.Count(t => t.UpToCost is null) == 1 && tiers.All(t => t.MultiplierBps is >= 10_000 and <= 100_000 && t.UpToCost is null or > 0),
-                "markupMatrix", "1 to 20 tiers, exactly one without upToCost (the top tier), multipliers from 10000 (cost) to 100000 (10 × cost) basis points.");
+                "markupMatrix", "1 to 20 tiers, exactly one without upToCost (the top tier), multipliers from 10000 (cost) to 100000 (10 × cost) basis points.")
+            .Require(request.TimeZone is null || (request.TimeZone.Length <= 60 && TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _)), "timeZone",
+                "timeZone must be an IANA time zone such as America/Chicago.");
         if (!check.IsValid)
         {
             return Problems.Invalid(check.Errors);
@@ -58,6 +62,10 @@ public static class SettingsEndpoints
         var saved = await store.SaveAsync(scope.OrganizationId, s => s.Change(request.Currency!, Bps(request.LaborTaxPercent)!.Value, Bps(request.PartsTaxPercent)!.Value,
             Bps(request.FeesTaxPercent)!.Value, request.LaborRates!.Select(r => r with { Category = r.Category.Trim().ToLowerInvariant() }), request.MarkupMatrix!,
             time.GetUtcNow().UtcDateTime), ct);
+        if (request.TimeZone is { } zone && zone != saved.TimeZone)
+        {
+            saved = await store.SaveAsync(scope.OrganizationId, s => s.SetTimeZone(zone), ct);
+        }
         return TypedResults.Ok(SettingsResponse.From(saved));
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Pitlane.Modules.Shop.Bays;
 using Pitlane.Modules.Shop.Customers;
+using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Platform.Persistence;
 
@@ -20,6 +21,9 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
     /// <summary>The PostgreSQL exclusion constraint that makes an overlapping live booking of one bay impossible.</summary>
     public const string NoOverlapConstraint = "shop_bay_bookings_no_overlap";
 
+    /// <summary>The PostgreSQL exclusion constraint that makes lending one loaner twice for overlapping periods impossible.</summary>
+    public const string NoLoanerOverlapConstraint = "shop_loaner_agreements_no_overlap";
+
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerVehicle> CustomerVehicles => Set<CustomerVehicle>();
     public DbSet<RepairOrder> RepairOrders => Set<RepairOrder>();
@@ -30,6 +34,9 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Bay> Bays => Set<Bay>();
     public DbSet<BayBooking> Bookings => Set<BayBooking>();
     public DbSet<TimeEntry> TimeEntries => Set<TimeEntry>();
+    public DbSet<Loaner> Loaners => Set<Loaner>();
+    public DbSet<LoanerAgreement> LoanerAgreements => Set<LoanerAgreement>();
+    public DbSet<VehicleCheck> VehicleChecks => Set<VehicleCheck>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -139,9 +146,11 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             s.HasKey(x => x.OrganizationId);
             s.Property(x => x.OrganizationId).ValueGeneratedNever();
             s.Property(x => x.Currency).HasMaxLength(3);
+            s.Property(x => x.TimeZone).HasMaxLength(60).HasDefaultValue("UTC");
             Json(s.Property(x => x.LaborRates));
             Json(s.Property(x => x.MarkupMatrix));
             s.Ignore(x => x.Taxes);
+            s.Ignore(x => x.Zone);
         });
         builder.Entity<CannedJob>(c =>
         {
@@ -159,6 +168,7 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             b.Property(x => x.Id).ValueGeneratedNever();
             b.Property(x => x.Name).HasMaxLength(80);
             b.Property(x => x.TimeZone).HasMaxLength(60);
+            b.Property(x => x.CalendarFeedHash).HasMaxLength(64);
             b.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
         });
         builder.Entity<BayBooking>(b =>
@@ -180,6 +190,40 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             // One running job per technician: the same filter reads alike on SQLite and PostgreSQL.
             t.HasIndex(x => new { x.OrganizationId, x.TechnicianId }).IsUnique().HasFilter("\"EndedAt\" IS NULL").HasDatabaseName("IX_shop_time_entries_running");
             t.HasIndex(x => new { x.RepairOrderId, x.JobId });
+        });
+        builder.Entity<Loaner>(l =>
+        {
+            l.ToTable("shop_loaners");
+            l.HasKey(x => x.Id);
+            l.Property(x => x.Id).ValueGeneratedNever();
+            l.Property(x => x.Name).HasMaxLength(80);
+            l.Property(x => x.Plate).HasMaxLength(15);
+            l.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
+        });
+        builder.Entity<LoanerAgreement>(a =>
+        {
+            a.ToTable("shop_loaner_agreements");
+            a.HasKey(x => x.Id);
+            a.Property(x => x.Id).ValueGeneratedNever();
+            a.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            a.Property(x => x.DamageOut).HasMaxLength(2000);
+            a.Property(x => x.DamageIn).HasMaxLength(2000);
+            a.HasIndex(x => new { x.LoanerId, x.StartsAt });
+            a.HasIndex(x => new { x.OrganizationId, x.StartsAt });
+            a.HasOne<Loaner>().WithMany().HasForeignKey(x => x.LoanerId).OnDelete(DeleteBehavior.Cascade);
+            a.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        });
+        builder.Entity<VehicleCheck>(c =>
+        {
+            c.ToTable("shop_vehicle_checks");
+            c.HasKey(x => x.Id);
+            c.Property(x => x.Id).ValueGeneratedNever();
+            c.Property(x => x.Direction).HasConversion<string>().HasMaxLength(10);
+            c.Property(x => x.KeyTag).HasMaxLength(20);
+            c.Property(x => x.Notes).HasMaxLength(2000);
+            Json(c.Property(x => x.PhotoIds));
+            c.HasIndex(x => new { x.OrganizationId, x.VehicleId, x.At });
+            c.HasIndex(x => new { x.OrganizationId, x.RepairOrderId });
         });
         builder.MapPlatformTables();
     }

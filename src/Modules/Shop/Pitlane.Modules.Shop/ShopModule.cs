@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Pitlane.Modules.Shop.Bays;
 using Pitlane.Modules.Shop.Contracts;
 using Pitlane.Modules.Shop.Customers;
+using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform;
@@ -31,7 +32,10 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<RepairOrders.JobBoard>();
         services.AddScoped<IRepairOrderJobs>(provider => provider.GetRequiredService<RepairOrders.RepairOrders>());
         services.AddScoped<InvoiceDocuments>();
+        services.AddScoped<IShopCustomerDirectory, ShopCustomerDirectory>();
+        services.AddScoped<IShopRepairOrders, ShopRepairOrderDirectory>();
         services.AddScoped<Bookings>();
+        services.AddScoped<Loaners>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
     }
@@ -43,6 +47,7 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapBayEndpoints();
         routes.MapShopSettingsEndpoints();
         routes.MapTechnicianClockEndpoints();
+        routes.MapPorterEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Shop", "/Shop", 30, ShopPermissions.View), new("Bays", "/Shop/Floor", 31, ShopPermissions.BookBays)];

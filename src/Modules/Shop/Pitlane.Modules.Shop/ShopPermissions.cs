@@ -28,4 +28,13 @@ public static class ShopPermissions
 
     public static readonly Permission BookBays = new("shop.bays.book", "book, start or finish bay work",
         OrganizationRole.Owner, OrganizationRole.Manager, OrganizationRole.ServiceAdvisor, OrganizationRole.Technician, OrganizationRole.Porter);
+
+    public static readonly Permission MoveCars = new("shop.porter", "check cars in and out and lend loaners",
+        OrganizationRole.Owner, OrganizationRole.Manager, OrganizationRole.ServiceAdvisor, OrganizationRole.Porter);
+
+    public static readonly Permission ManageFleet = new("shop.loaners.manage", "add loaners to the fleet",
+        OrganizationRole.Owner, OrganizationRole.Manager);
+
+    public static readonly Permission SeeKpis = new("shop.kpis", "see the shop's KPIs (sales, gross profit, productivity)",
+        OrganizationRole.Owner, OrganizationRole.Manager);
 }

@@ -34,6 +34,13 @@ public sealed class ShopSettings
 
     public DateTime UpdatedAt { get; private set; }
 
+    /// <summary>The shop's IANA time zone: days, reports and KPIs are the shop's local days.</summary>
+    public string TimeZone { get; private set; } = "UTC";
+
+    public void SetTimeZone(string zone) => TimeZone = zone;
+
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
     /// <summary>What a shop starts with until a manager sets its own: a typical US independent shop.</summary>
     public static ShopSettings Default(Guid organizationId, DateTime at) => new()
     {

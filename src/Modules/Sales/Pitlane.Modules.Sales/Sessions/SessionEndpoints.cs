@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pitlane.Modules.Sales.Capture;
 using Pitlane.Modules.Sales.Reports;
@@ -32,6 +33,7 @@ public static class SessionEndpoints
         sessions.MapPost("/{id:guid}/resume", Resume).RequirePermission(SalesPermissions.Practice);
         sessions.MapPost("/{id:guid}/complete", Complete).RequirePermission(SalesPermissions.Practice);
         sessions.MapPost("/{id:guid}/recording", Upload).RequirePermission(SalesPermissions.Practice)
+            .AcceptsBodyUpTo(routes.ServiceProvider.GetRequiredService<IOptions<SalesOptions>>().Value.MaxUploadBytes)
             .Accepts<byte[]>("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg", "application/octet-stream")
             .WithSummary("Add a recorded file (WAV, WebM/Opus, Ogg, MP3) to an active session; it is analysed like live audio.");
         sessions.MapPost("/{id:guid}/stream-ticket", Ticket).RequirePermission(SalesPermissions.Practice)

@@ -30,6 +30,25 @@ public sealed class Bay
 
     public DateTime CreatedAt { get; private set; }
 
+    /// <summary>SHA-256 (hex) of the secret in the bay's calendar feed URL; null when no feed is published (or it was revoked).</summary>
+    public string? CalendarFeedHash { get; private set; }
+
+    /// <summary>Publishes a new feed secret (the previous URL stops working) and answers it; only its hash is kept.</summary>
+    public string RotateCalendarFeed()
+    {
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        CalendarFeedHash = FeedHash(secret);
+        return secret;
+    }
+
+    public void RevokeCalendarFeed() => CalendarFeedHash = null;
+
+    public bool OpensFeed(string secret) => CalendarFeedHash is { } hash && secret.Length is > 20 and < 100
+        && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(hash), System.Text.Encoding.ASCII.GetBytes(FeedHash(secret)));
+
+    private static string FeedHash(string secret) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
+
     public static Bay Create(Guid organizationId, string name, bool lift, bool alignment, bool ev, int opensAt, int closesAt, string timeZone, DateTime at) => new()
     {
         Id = Guid.CreateVersion7(), OrganizationId = organizationId, Name = name.Trim(), HasLift = lift, HasAlignment = alignment, HasEvCharger = ev,

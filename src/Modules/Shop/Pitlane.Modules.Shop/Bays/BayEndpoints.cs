@@ -25,6 +25,14 @@ public static class BayEndpoints
         bays.MapGet("/{id:guid}/bookings", BookingsOf).RequirePermission(ShopPermissions.View);
         bays.MapPost("/{id:guid}/bookings", Book).RequirePermission(ShopPermissions.BookBays).WithIdempotency();
         bays.MapGet("/{id:guid}/calendar.ics", Calendar).RequirePermission(ShopPermissions.View);
+        bays.MapPost("/{id:guid}/calendar-feed", async (Guid id, OrganizationScope scope, Bookings b, CancellationToken ct) =>
+            await b.RotateFeedAsync(scope.OrganizationId, id, ct) is { } secret
+                ? (IResult)TypedResults.Ok(new { path = FeedPath(id, secret) })
+                : Problems.NotFound(NoSuchBay)).RequirePermission(ShopPermissions.ManageBays);
+        bays.MapDelete("/{id:guid}/calendar-feed", async (Guid id, OrganizationScope scope, Bookings b, CancellationToken ct) =>
+            await b.RevokeFeedAsync(scope.OrganizationId, id, ct) ? (IResult)TypedResults.NoContent() : Problems.NotFound(NoSuchBay)).RequirePermission(ShopPermissions.ManageBays);
+        // The published feed: no sign-in (calendar apps cannot), the secret in the path is the key; revoked or wrong is 404.
+        routes.MapGet("/feeds/shop/bays/{id:guid}/{secret}.ics", Feed).AllowAnonymous().WithTags("Shop");
         var bookings = routes.MapTenantApi("/api/v1/shop/bookings", "Shop");
         bookings.MapPost("/{id:guid}/start", (Guid id, OrganizationScope scope, Bookings b, CancellationToken ct) => Change(id, "start", scope, b, ct)).RequirePermission(ShopPermissions.BookBays);
         bookings.MapPost("/{id:guid}/finish", (Guid id, OrganizationScope scope, Bookings b, CancellationToken ct) => Change(id, "finish", scope, b, ct)).RequirePermission(ShopPermissions.BookBays);
@@ -60,17 +68,28 @@ public static class BayEndpoints
     private static async Task<IResult> Change(Guid id, string action, OrganizationScope scope, Bookings bookings, CancellationToken ct) =>
         (await bookings.ChangeAsync(scope.OrganizationId, id, action, ct)).Ok(BookingResponse.From, "No such booking.");
 
+    public static string FeedPath(Guid bayId, string secret) => $"/feeds/shop/bays/{bayId}/{secret}.ics";
+
     /// <summary>RFC 5545 feed of the bay's bookings from a week ago to 90 days ahead (Ical.Net).</summary>
-    private static async Task<IResult> Calendar(Guid id, OrganizationScope scope, Bookings bookings, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Calendar(Guid id, OrganizationScope scope, Bookings bookings, TimeProvider time, CancellationToken ct) =>
+        await bookings.BayAsync(scope.OrganizationId, id, ct) is { } bay ? await Ics(bay, bookings, time, ct) : Problems.NotFound(NoSuchBay);
+
+    private static async Task<IResult> Feed(Guid id, string secret, Bookings bookings, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        if (await bookings.BayAsync(scope.OrganizationId, id, ct) is not { } bay)
+        if (await bookings.BayByFeedAsync(id, secret, ct) is not { } bay)
         {
-            return Problems.NotFound(NoSuchBay);
+            return Problems.NotFound("No such calendar feed (it may have been revoked).");
         }
+        http.Response.Headers.CacheControl = "private, max-age=300";
+        return await Ics(bay, bookings, time, ct);
+    }
+
+    private static async Task<IResult> Ics(Bay bay, Bookings bookings, TimeProvider time, CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         var calendar = new Calendar { ProductId = "-//Pitlane//Shop bays//EN" };
         calendar.AddProperty("X-WR-CALNAME", $"Bay {bay.Name}");
-        foreach (var booking in await bookings.BookingsAsync(scope.OrganizationId, id, now.AddDays(-7), now.AddDays(90), ct))
+        foreach (var booking in await bookings.BookingsAsync(bay.OrganizationId, bay.Id, now.AddDays(-7), now.AddDays(90), ct))
         {
             calendar.Events.Add(new CalendarEvent
             {

@@ -166,6 +166,33 @@ public sealed class Bookings(ShopDbContext db, ILiveChannel live, TimeProvider t
         id = booking.Id, bayId = booking.BayId, startsAt = booking.StartsAt, endsAt = booking.EndsAt, status = booking.Status.ToString(), title = booking.Title,
     }, ct);
 
+    /// <summary>A new secret feed URL for the bay (the previous one stops working); null when there is no such bay.</summary>
+    public async Task<string?> RotateFeedAsync(Guid organizationId, Guid bayId, CancellationToken ct)
+    {
+        if (await db.Bays.FirstOrDefaultAsync(b => b.Id == bayId && b.OrganizationId == organizationId, ct) is not { } bay)
+        {
+            return null;
+        }
+        var secret = bay.RotateCalendarFeed();
+        await db.SaveChangesAsync(ct);
+        return secret;
+    }
+
+    public async Task<bool> RevokeFeedAsync(Guid organizationId, Guid bayId, CancellationToken ct)
+    {
+        if (await db.Bays.FirstOrDefaultAsync(b => b.Id == bayId && b.OrganizationId == organizationId, ct) is not { } bay)
+        {
+            return false;
+        }
+        bay.RevokeCalendarFeed();
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The bay whose published feed this secret opens, for a calendar app that cannot sign in; null otherwise.</summary>
+    public async Task<Bay?> BayByFeedAsync(Guid bayId, string secret, CancellationToken ct) =>
+        await db.Bays.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bayId && b.CalendarFeedHash != null, ct) is { } bay && bay.OpensFeed(secret) ? bay : null;
+
     internal static int? Minute(string value) =>
         value == "24:00" ? 1440 : TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
             ? t.Hour * 60 + t.Minute : null;

@@ -276,6 +276,36 @@ public sealed class RepairOrder
     /// <summary>The customer's no: the jobs stay on the RO, out of the totals, for follow-up.</summary>
     public string? Decline(IReadOnlyCollection<Guid>? jobIds, Actor actor) => Decide(jobIds, JobStatus.Declined, actor);
 
+    /// <summary>
+    /// The customer's own decision on one job, made outside the shop (an approval link): applied like the advisor's,
+    /// and recorded with when, from where, signed by whom and through what. The same decision again changes nothing.
+    /// </summary>
+    public (bool Changed, string? Conflict, bool NotFound) DecideForCustomer(Guid jobId, bool approve, string signedName, string? ipAddress, DateTime decidedAt,
+        string source, Actor actor)
+    {
+        if (Job(jobId) is not { } job)
+        {
+            return (false, null, true);
+        }
+        var decision = approve ? JobStatus.Authorised : JobStatus.Declined;
+        if (IsLocked)
+        {
+            return (false, LockedMessage, false);
+        }
+        if (job.Status == decision)
+        {
+            return (false, null, false);
+        }
+        if (Decide([jobId], decision, actor) is { } conflict)
+        {
+            return (false, conflict, false);
+        }
+        Record(actor, $"job[{job.Position}].customerDecision", null,
+            $"{(approve ? "approved" : "declined")} by \"{signedName}\" at {decidedAt.ToString("O", CultureInfo.InvariantCulture)}"
+            + $"{(ipAddress is null ? "" : $" from {ipAddress}")} via {source}");
+        return (true, null, false);
+    }
+
     private string? Decide(IReadOnlyCollection<Guid>? jobIds, JobStatus decision, Actor actor)
     {
         if (Status >= RepairOrderStatus.Completed)

@@ -27,6 +27,10 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("CalendarFeedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("ClosesAtMinute")
                         .HasColumnType("integer");
 
@@ -257,6 +261,165 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.HasIndex("OrganizationId", "VehicleId");
 
                     b.ToTable("shop_customer_vehicles", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.Loaner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FuelEighths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("OdometerKm")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Plate")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("shop_loaners", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.LoanerAgreement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DamageIn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("DamageOut")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("FuelInEighths")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FuelOutEighths")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("LoanerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("OdometerInKm")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OdometerOutKm")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReturnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("LoanerId", "StartsAt");
+
+                    b.HasIndex("OrganizationId", "StartsAt");
+
+                    b.ToTable("shop_loaner_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.VehicleCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("FuelEighths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("KeyTag")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("OdometerKm")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("VehicleId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "RepairOrderId");
+
+                    b.HasIndex("OrganizationId", "VehicleId", "At");
+
+                    b.ToTable("shop_vehicle_checks", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.CreditNote", b =>
@@ -625,6 +788,13 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.Property<int>("PartsTaxBps")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasDefaultValue("UTC");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -801,6 +971,21 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.HasOne("Pitlane.Modules.Shop.Customers.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.LoanerAgreement", b =>
+                {
+                    b.HasOne("Pitlane.Modules.Shop.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pitlane.Modules.Shop.Porter.Loaner", null)
+                        .WithMany()
+                        .HasForeignKey("LoanerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

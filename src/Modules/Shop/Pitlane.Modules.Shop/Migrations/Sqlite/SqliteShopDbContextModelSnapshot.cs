@@ -22,6 +22,10 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CalendarFeedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ClosesAtMinute")
                         .HasColumnType("INTEGER");
 
@@ -252,6 +256,165 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "VehicleId");
 
                     b.ToTable("shop_customer_vehicles", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.Loaner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FuelEighths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OdometerKm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Plate")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("shop_loaners", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.LoanerAgreement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DamageIn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DamageOut")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FuelInEighths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FuelOutEighths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LoanerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OdometerInKm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OdometerOutKm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReturnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("LoanerId", "StartsAt");
+
+                    b.HasIndex("OrganizationId", "StartsAt");
+
+                    b.ToTable("shop_loaner_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.VehicleCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FuelEighths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyTag")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OdometerKm")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VehicleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "RepairOrderId");
+
+                    b.HasIndex("OrganizationId", "VehicleId", "At");
+
+                    b.ToTable("shop_vehicle_checks", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.CreditNote", b =>
@@ -620,6 +783,13 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.Property<int>("PartsTaxBps")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("UTC");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -794,6 +964,21 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.HasOne("Pitlane.Modules.Shop.Customers.Customer", null)
                         .WithMany()
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Shop.Porter.LoanerAgreement", b =>
+                {
+                    b.HasOne("Pitlane.Modules.Shop.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Pitlane.Modules.Shop.Porter.Loaner", null)
+                        .WithMany()
+                        .HasForeignKey("LoanerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
