@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pitlane.Modules.Inspections.Approval;
 using Pitlane.Modules.Media.Contracts;
@@ -27,6 +27,10 @@ public static class InspectionEndpoints
 
     public static IEndpointRouteBuilder MapInspectionEndpoints(this IEndpointRouteBuilder routes)
     {
+        var limits = routes.ServiceProvider.GetRequiredService<IOptions<InspectionsOptions>>().Value;
+        // Uploads take up to the video limit (plus slack, so this module's and the media store's own 413s, which say
+        // what the limit is for, answer first) instead of the host's small default body limit.
+        var uploadLimit = Math.Max(limits.MaxPhotoBytes, limits.MaxVideoBytes) + 1024 * 1024;
         var templates = routes.MapTenantApi("/api/v1/inspections/templates", "Inspections");
         templates.MapGet("/", ListTemplates).RequirePermission(InspectionsPermissions.View);
         templates.MapPost("/", CreateTemplate).RequirePermission(InspectionsPermissions.ManageTemplates);
@@ -39,7 +43,7 @@ public static class InspectionEndpoints
         inspections.MapGet("/", List).RequirePermission(InspectionsPermissions.View);
         inspections.MapGet("/{id:guid}", Get).RequirePermission(InspectionsPermissions.View);
         inspections.MapPut("/{id:guid}/items/{itemId:guid}", Record).RequirePermission(InspectionsPermissions.Inspect);
-        inspections.MapPost("/{id:guid}/items/{itemId:guid}/media", Upload).RequirePermission(InspectionsPermissions.Inspect)
+        inspections.MapPost("/{id:guid}/items/{itemId:guid}/media", Upload).RequirePermission(InspectionsPermissions.Inspect).AcceptsBodyUpTo(uploadLimit)
             .Accepts<byte[]>("image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime", "video/webm", "application/octet-stream")
             .WithSummary("Adds a photo or a video to an item: the file is the request body (its type is read from its bytes). A video is converted by a job.");
         inspections.MapPost("/{id:guid}/complete", Complete).RequirePermission(InspectionsPermissions.Inspect);
@@ -127,12 +131,6 @@ public static class InspectionEndpoints
         if (name is { Length: > 200 })
         {
             return Problems.BadRequest("name is at most 200 characters.");
-        }
-        // The host's default body limit is small; this route takes up to the video limit (plus slack, so the media
-        // store's own limit answers first with a clear 413).
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max + 1024 * 1024;
         }
         var outcome = await service.UploadAsync(scope.OrganizationId, id, itemId, http.Request.Body, name, scope.UserId, ct);
         return outcome switch
