@@ -161,6 +161,7 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         browser.FindElement(By.Id("sign-in")).Click();
         Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Inspections/{id}");
+        await File.WriteAllTextAsync(Path.Combine(_screens, "technician-checklist.html"), browser.PageSource, Ct);
         var upload = Wait(browser).Until(d => d.FindElements(By.CssSelector("input.upload")).FirstOrDefault());
         Assert.Equal("image/*,video/*", upload!.GetAttribute("accept"));
         Assert.Equal("environment", upload.GetAttribute("capture"));

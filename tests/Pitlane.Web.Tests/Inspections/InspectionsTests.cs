@@ -189,7 +189,7 @@ public abstract partial class InspectionsTests(PitlaneApp app)
         Assert.Contains("Replace front brake pads", html, StringComparison.Ordinal);
         Assert.Contains("Replace battery", html, StringComparison.Ordinal);
         Assert.Contains("Brake pad: 2.1 mm", html, StringComparison.Ordinal);
-        Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
+        Assert.True(page.Headers.CacheControl?.NoStore, "the page is never cached");
 
         var form = new Dictionary<string, string>
         {
