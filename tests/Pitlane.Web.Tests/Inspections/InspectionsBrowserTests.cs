@@ -135,8 +135,8 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         void Choose(string css)
         {
             var label = browser.FindElement(By.CssSelector(css));
-            browser.ExecuteScript("arguments[0].scrollIntoView({block: 'center'});", label);
-            label.Click();
+            // A DOM click: the sticky sign bar may cover a label that scrolled under it on a loaded machine.
+            browser.ExecuteScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", label);
         }
         Choose($"label[for='yes-{jobs[0]}']");
         Choose($"label[for='yes-{jobs[1]}']");
