@@ -32,6 +32,7 @@ public sealed class StoreOwnershipTests
         ["Messaging"] = ["messaging_"],
         ["Parking"] = ["parking_"],
         ["Studio"] = ["studio_"],
+        ["Inspections"] = ["inspections"],
     };
 
     [Fact]
@@ -70,6 +71,6 @@ public sealed class StoreOwnershipTests
                     $"Table {table} is created by both {owners.GetValueOrDefault(table)} and {store.Module}.");
             }
         }
-        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Marketplace", "Media", "Messaging", "Parking", "Payments", "Platform", "Sales", "Shop", "Studio", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["Accounts", "Diagnostics", "Estimator", "Inspections", "Marketplace", "Media", "Messaging", "Parking", "Payments", "Platform", "Sales", "Shop", "Studio", "Telemetry", "Vehicles"], owners.Values.Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -240,7 +240,7 @@ public sealed class MigrationTests(PostgresServer postgres)
         using var services = Stores(provider);
         using var scope = services.CreateScope();
         var stores = services.GetServices<ModuleDatabase>().ToList();
-        Assert.Equal(["Platform", "Accounts", "Media", "Vehicles", "Telemetry", "Diagnostics", "Payments", "Shop", "Messaging", "Estimator", "Marketplace", "Sales", "Parking", "Studio"], stores.Select(s => s.Module));
+        Assert.Equal(["Platform", "Accounts", "Media", "Vehicles", "Telemetry", "Diagnostics", "Payments", "Shop", "Messaging", "Inspections", "Estimator", "Marketplace", "Sales", "Parking", "Studio"], stores.Select(s => s.Module));
         foreach (var store in stores)
         {
             var db = (DbContext)scope.ServiceProvider.GetRequiredService(store.ContextType);

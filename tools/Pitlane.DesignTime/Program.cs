@@ -155,3 +155,13 @@ internal sealed class PostgresParkingFactory : IDesignTimeDbContextFactory<Pitla
 {
     public Pitlane.Modules.Parking.PostgresParkingDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Parking.PostgresParkingDbContext>(Pitlane.Modules.Parking.ParkingDbContext.HistoryTable));
 }
+
+internal sealed class SqliteInspectionsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>
+{
+    public Pitlane.Modules.Inspections.SqliteInspectionsDbContext CreateDbContext(string[] args) => new(DesignTime.Sqlite<Pitlane.Modules.Inspections.SqliteInspectionsDbContext>(Pitlane.Modules.Inspections.InspectionsDbContext.HistoryTable));
+}
+
+internal sealed class PostgresInspectionsFactory : IDesignTimeDbContextFactory<Pitlane.Modules.Inspections.PostgresInspectionsDbContext>
+{
+    public Pitlane.Modules.Inspections.PostgresInspectionsDbContext CreateDbContext(string[] args) => new(DesignTime.Postgres<Pitlane.Modules.Inspections.PostgresInspectionsDbContext>(Pitlane.Modules.Inspections.InspectionsDbContext.HistoryTable));
+}
