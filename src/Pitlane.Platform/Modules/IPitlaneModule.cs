@@ -47,8 +47,12 @@ public interface IPitlaneModule
 /// <summary>A card on the signed-in home page: the module's partial view, e.g. "_VehiclesCard".</summary>
 public sealed record DashboardCard(string PartialName, int Order);
 
-/// <summary>A link in the top navigation; <see cref="Permission"/> null means every member.</summary>
-public sealed record NavEntry(string Title, string Href, int Order, Permission? Permission = null, string? Id = null);
+/// <summary>
+/// A link in the top navigation; <see cref="Permission"/> null means every member. Entries with the same
+/// <see cref="Group"/> share one menu in the bar (placed where its first entry would be); a group the person sees only
+/// one entry of is shown as that link.
+/// </summary>
+public sealed record NavEntry(string Title, string Href, int Order, Permission? Permission = null, string? Id = null, string? Group = null);
 
 /// <summary>Settings a module binds from its configuration section, validated at start.</summary>
 public interface IModuleOptions

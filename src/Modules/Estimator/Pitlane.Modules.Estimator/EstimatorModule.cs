@@ -46,7 +46,7 @@ public sealed class EstimatorModule : IPitlaneModule
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapEstimatorEndpoints();
 
-    public IEnumerable<NavEntry> Navigation => [new("Parts & labor", "/Estimator", 50, EstimatorPermissions.View)];
+    public IEnumerable<NavEntry> Navigation => [new("Parts & labor", "/Estimator", 34, EstimatorPermissions.View, Group: "Shop")];
 
     public IEnumerable<DashboardCard> DashboardCards => [];
 }

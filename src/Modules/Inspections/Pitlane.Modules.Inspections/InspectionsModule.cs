@@ -52,7 +52,7 @@ public sealed class InspectionsModule : IPitlaneModule
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapInspectionEndpoints();
 
-    public IEnumerable<NavEntry> Navigation => [new("Inspections", "/Inspections", 55, InspectionsPermissions.View)];
+    public IEnumerable<NavEntry> Navigation => [new("Inspections", "/Inspections", 33, InspectionsPermissions.View, Group: "Shop")];
 
     public IEnumerable<DashboardCard> DashboardCards => [];
 }

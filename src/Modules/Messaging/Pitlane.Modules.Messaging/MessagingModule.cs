@@ -73,5 +73,5 @@ public sealed class MessagingModule : IPitlaneModule
         }
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Messages", "/Messaging", 35, MessagingPermissions.View)];
+    public IEnumerable<NavEntry> Navigation => [new("Messages", "/Messaging", 35, MessagingPermissions.View, Group: "Shop")];
 }

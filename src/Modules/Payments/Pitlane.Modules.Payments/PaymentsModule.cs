@@ -89,5 +89,5 @@ public sealed class PaymentsModule : IPitlaneModule
         }
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Payments", "/Payments", 40, PaymentsPermissions.View), new("Receipts", "/Payments/Receipts", 41)];
+    public IEnumerable<NavEntry> Navigation => [new("Payments", "/Payments", 40, PaymentsPermissions.View, Group: "Payments"), new("Receipts", "/Payments/Receipts", 41, Group: "Payments")];
 }

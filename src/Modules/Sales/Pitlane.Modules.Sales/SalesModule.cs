@@ -40,5 +40,5 @@ public sealed class SalesModule : IPitlaneModule
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapSalesEndpoints();
 
-    public IEnumerable<NavEntry> Navigation => [new("Sales coach", "/Sales", 50, SalesPermissions.Practice)];
+    public IEnumerable<NavEntry> Navigation => [new("Sales coach", "/Sales", 50, SalesPermissions.Practice, Group: "Sales")];
 }

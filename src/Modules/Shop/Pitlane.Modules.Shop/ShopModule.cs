@@ -54,7 +54,7 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapKpiEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Shop", "/Shop", 30, ShopPermissions.View), new("Bays", "/Shop/Floor", 31, ShopPermissions.BookBays), new("Shop KPIs", "/Shop/Kpis", 32, ShopPermissions.SeeKpis)];
+    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>

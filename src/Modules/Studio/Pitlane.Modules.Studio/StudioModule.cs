@@ -37,7 +37,7 @@ public sealed class StudioModule : IPitlaneModule
         routes.MapProjectEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Studio", "/Studio", 70, StudioPermissions.View)];
+    public IEnumerable<NavEntry> Navigation => [new("Listing studio", "/Studio", 51, StudioPermissions.View, Group: "Sales")];
 
     public IEnumerable<DashboardCard> DashboardCards => [];
 }
