@@ -39,7 +39,8 @@ public sealed class InspectionEngineTests
         var seen = new List<int>();
         try
         {
-            var result = await Transcoder().TranscodeAsync(Clips.Video(6, "640x360"), output, (p, _) =>
+            // Long and large enough that an idle machine still takes a few seconds (ffmpeg reports every 0.25 s).
+            var result = await Transcoder().TranscodeAsync(Clips.Video(12, "1280x720"), output, (p, _) =>
             {
                 seen.Add(p);
                 return Task.CompletedTask;
@@ -47,7 +48,7 @@ public sealed class InspectionEngineTests
             Assert.True(seen.Count >= 4, $"progress: {string.Join(",", seen)}");
             Assert.Equal(seen.Order(), seen);
             Assert.Contains(seen, p => p is > 1 and < 90);
-            Assert.InRange(result.DurationSeconds, 5.9, 6.1);
+            Assert.InRange(result.DurationSeconds, 11.9, 12.1);
             Assert.True(result.HasAudio);
             Assert.Equal(["h264,video", "aac,audio"], Clips.Streams(result.VideoPath));
             Assert.Equal(["mjpeg,video"], Clips.Streams(result.PosterPath));

@@ -71,7 +71,7 @@ public sealed class VideoTranscoder(TranscodeSettings settings)
     /// <summary>The main transcode's arguments (shared with the benchmark's plain-ffmpeg baseline).</summary>
     public static List<string> MainArguments(string input, string output, int maxSide) =>
     [
-        "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats", "-progress", "pipe:1",
+        "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats", "-progress", "pipe:1", "-stats_period", "0.25",
         "-i", input, "-map", "0:v:0", "-map", "0:a:0?",
         // Landscape: at most maxSide wide; portrait: at most maxSide high; even dimensions for yuv420p.
         "-vf", $"scale='if(gte(iw,ih),min(iw,{maxSide}),-2)':'if(gte(iw,ih),-2,min(ih,{maxSide}))'",
