@@ -63,6 +63,8 @@ public static class PitlaneHost
         builder.Services.AddDataProtection()
             .SetApplicationName("pitlane")
             .PersistKeysToFileSystem(new DirectoryInfo(dataProtectionKeys));
+        // Malformed bodies answer 400 problem+json in every environment: Development would otherwise throw and show a 500.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = false);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
