@@ -11,13 +11,6 @@ namespace Pitlane.Web.Tests.Sales;
 /// <summary>The capture WebSocket end to end: audio in real time through ffmpeg, feedback back within a second.</summary>
 public abstract class SalesStreamTests(PitlaneApp app) : SalesTestBase(app)
 {
-    private async Task<WebSocket> ConnectAsync(HttpClient client, string url)
-    {
-        var ws = App.Server.CreateWebSocketClient();
-        ws.ConfigureRequest = r => r.Headers.Authorization = client.DefaultRequestHeaders.Authorization!.ToString();
-        return await ws.ConnectAsync(new Uri(App.Server.BaseAddress, url), Ct);
-    }
-
     [Fact]
     public async Task Given_quiet_speech_streamed_in_real_time_Then_too_quiet_arrives_within_1_second_and_audio_is_kept()
     {

@@ -53,6 +53,13 @@ public abstract class SalesTestBase(PitlaneApp app)
         return new Dealership(org, owner, people[0].Client, people[1].Client, people[2].Client, people[3].Client, people[1].Email);
     }
 
+    protected async Task<System.Net.WebSockets.WebSocket> ConnectAsync(HttpClient client, string url)
+    {
+        var ws = App.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = r => r.Headers.Authorization = client.DefaultRequestHeaders.Authorization!.ToString();
+        return await ws.ConnectAsync(new Uri(App.Server.BaseAddress, url), Ct);
+    }
+
     protected static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync(Ct);
