@@ -60,28 +60,13 @@ public sealed class SalesCoachingAiTests(CoachedSalesApp app) : SalesTestBase(ap
         var id = Id(await StartAsync(d.Seller));
         var ticket = await Json(await d.Seller.PostAsync($"/api/v1/sales/sessions/{id}/stream-ticket?format=wav", null, Ct), HttpStatusCode.OK);
         using var socket = await ConnectAsync(d.Seller, ticket.GetProperty("url").GetString()!);
-        var messages = new List<JsonElement>();
-        var receiving = Task.Run(async () =>
-        {
-            var buffer = new byte[64 * 1024];
-            while (socket.State == WebSocketState.Open)
-            {
-                var result = await socket.ReceiveAsync(buffer, Ct);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                lock (messages)
-                {
-                    messages.Add(JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone());
-                }
-            }
-        }, Ct);
+        var messages = new List<(JsonElement Message, double Wall)>();
+        var receiving = ReceiveAllAsync(socket, messages, System.Diagnostics.Stopwatch.StartNew());
         bool Streak()
         {
             lock (messages)
             {
-                return messages.Any(m => m.GetProperty("type").GetString() == "feedback" && m.GetProperty("feedback").GetProperty("kind").GetString() == "FillerStreak");
+                return messages.Any(m => m.Message.GetProperty("type").GetString() == "feedback" && m.Message.GetProperty("feedback").GetProperty("kind").GetString() == "FillerStreak");
             }
         }
 
@@ -97,11 +82,11 @@ public sealed class SalesCoachingAiTests(CoachedSalesApp app) : SalesTestBase(ap
         {
             await Task.Delay(100, Ct);
         }
-        Assert.True(Streak(), "no FillerStreak before stop; messages: " + string.Join(", ", messages.Select(m => m.GetProperty("type").GetString())));
+        Assert.True(Streak(), "no FillerStreak before stop; messages: " + string.Join(", ", messages.Select(m => m.Message.GetProperty("type").GetString())));
         await socket.SendAsync(Encoding.UTF8.GetBytes("stop"), WebSocketMessageType.Text, true, Ct);
         await receiving.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        var streak = messages.First(m => m.GetProperty("type").GetString() == "feedback" && m.GetProperty("feedback").GetProperty("kind").GetString() == "FillerStreak");
+        var streak = messages.First(m => m.Message.GetProperty("type").GetString() == "feedback" && m.Message.GetProperty("feedback").GetProperty("kind").GetString() == "FillerStreak").Message;
         Assert.InRange(streak.GetProperty("feedback").GetProperty("atSeconds").GetDouble(), 0.5, 8);
         Assert.True(app.Whisper.Requests.Count >= 2, $"{app.Whisper.Requests.Count} windows transcribed");
         var stored = await d.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sales/sessions/{id}/feedback", Ct);

@@ -24,22 +24,7 @@ public abstract class SalesStreamTests(PitlaneApp app) : SalesTestBase(app)
         var clock = Stopwatch.StartNew();
         var sentSeconds = new List<(double AudioSeconds, double Wall)>();
         var messages = new List<(JsonElement Message, double Wall)>();
-        var receiving = Task.Run(async () =>
-        {
-            var buffer = new byte[64 * 1024];
-            while (socket.State == WebSocketState.Open)
-            {
-                var result = await socket.ReceiveAsync(buffer, Ct);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                lock (messages)
-                {
-                    messages.Add((JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone(), clock.Elapsed.TotalSeconds));
-                }
-            }
-        }, Ct);
+        var receiving = ReceiveAllAsync(socket, messages, clock);
 
         // The 44-byte header, then 200 ms of audio every 200 ms, as a microphone would deliver it.
         const int chunk = 6400;
