@@ -22,16 +22,19 @@ public sealed record ToolOutcome(string Text, IReadOnlyList<Citation> Citations,
     public static ToolOutcome Error(string message) => new(message, [], true);
 }
 
-/// <summary>Where each kind of record is shown, so citations link to pages rather than to JSON.</summary>
+/// <summary>
+/// Where each kind of record is shown, so citations link to pages rather than to JSON. The marketplace has no order or
+/// listing page yet: those two links follow the module's page naming and answer 404 until its pages exist.
+/// </summary>
 public static class AssistantLinks
 {
     public static string Vehicle(Guid id) => $"/Vehicles/Details/{id}";
 
-    public static string Scan(Guid vehicleId, Guid scanId) => $"/Diagnostics/Vehicle/{vehicleId}#scan-{scanId}";
+    public static string Scan(Guid vehicleId, Guid scanId) => $"/Diagnostics/Vehicle/{vehicleId}?scan={scanId}";
 
     public static string RepairOrder(Guid id) => $"/Shop/Orders/{id}";
 
-    public static string ServiceLog(Guid vehicleId) => $"/Diagnostics/Vehicle/{vehicleId}#services";
+    public static string ServiceLog(Guid vehicleId) => $"/Diagnostics/Vehicle/{vehicleId}#maintenance-heading";
 
     public static string Order(Guid id) => $"/Marketplace/Orders/{id}";
 
@@ -84,11 +87,11 @@ public sealed class AssistantToolbox(
     private static string? Arg(IReadOnlyDictionary<string, string?> arguments, string name) =>
         arguments.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-    /// <summary>At most a few printable ASCII characters of what was given, never a pasted page.</summary>
+    /// <summary>At most a few printable ASCII characters of what was given (no quotes or markup), never a pasted page.</summary>
     internal static string Echo(string? text)
     {
         text ??= "";
-        var shown = new string([.. text.Take(24).Select(ch => ch is >= ' ' and <= '~' && ch != '\'' ? ch : '?')]);
+        var shown = new string([.. text.Take(24).Select(ch => ch is >= ' ' and <= '~' && ch is not ('\'' or '"' or '<' or '>' or '&') ? ch : '?')]);
         return text.Length > 24 ? shown + "..." : shown;
     }
 

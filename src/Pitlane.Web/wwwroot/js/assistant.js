@@ -11,10 +11,7 @@
   const empty = document.getElementById('assistant-empty');
   const vehicle = document.getElementById('assistant-vehicle');
   const error = document.getElementById('assistant-error');
-  const context = document.getElementById('pitlane-context');
-  const meta = name => document.querySelector(`meta[name="${name}"]`)?.content || '';
-  const organizationId = context?.dataset.organizationId || meta('pitlane-organization');
-  const csrf = context?.dataset.csrf || meta('pitlane-csrf');
+  const { organizationId, csrf } = P;
   const history = [];
   const toolNames = {
     decode_vin: 'Decoding the VIN', explain_dtc: 'Looking up the code', lookup_vehicle: 'Finding the car',
