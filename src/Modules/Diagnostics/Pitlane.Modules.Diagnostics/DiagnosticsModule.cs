@@ -33,6 +33,7 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddHostedService(provider => provider.GetRequiredService<BuiltInVehicleSimulator>());
         services.AddSingleton<IWelcomeNote, SimulatorNote>();
         services.AddScoped<HealthService>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IVehicleDiagnostics, VehicleDiagnosticsContract>();
         services.AddScoped<DiagnosticsQueries>();
         services.AddScoped<KioskCommands>();
         services.AddScoped<KioskSessions>();

@@ -25,6 +25,7 @@ public sealed class MarketplaceModule : IPitlaneModule
         services.AddSingleton<LogKeyHolder>();
         services.AddScoped<ProvenanceLog>();
         services.AddScoped<OrderService>();
+        services.AddScoped<Pitlane.Modules.Marketplace.Contracts.IMarketplaceBrowser, MarketplaceBrowser>();
         services.AddSingleton<EscrowReleaseWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<EscrowReleaseWorker>());
         services.AddPerClientRateLimit(ProvenanceEndpoints.RateLimitPolicy, 600, "provenance log");

@@ -35,6 +35,7 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<InvoiceDocuments>();
         services.AddScoped<IShopCustomerDirectory, ShopCustomerDirectory>();
         services.AddScoped<IShopRepairOrders, ShopRepairOrderDirectory>();
+        services.AddScoped<IShopServiceHistory, ShopServiceHistory>();
         services.AddScoped<IRepairOrderIntake, RepairOrderIntake>();
         services.AddScoped<Bookings>();
         services.AddScoped<Loaners>();
