@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Pitlane.Modules.Inspections.Estimate;
 
-/// <summary>One labor operation of a suggested job: flagged hours to 0.01 h and the shop's labor category.</summary>
+/// <summary>One labor operation of a suggested job: flagged hours to 0.01 h and the labor category ("diagnostic", or null for "standard": the two every shop starts with).</summary>
 public sealed record SuggestedLabor(string Description, decimal Hours, string? LaborCategory = null);
 
 /// <summary>One part of a suggested job: what the shop pays per unit, in minor units (the shop's markup makes the price).</summary>
@@ -41,7 +41,7 @@ public static partial class EstimateRules
             [L("A/C performance and leak test", 0.8m, "diagnostic"), L("Evacuate and recharge A/C system", 0.7m)],
             [Part("R-1234yf refrigerant (kg)", 0.6m, 9_000), Part("UV leak dye", 1, 800)])),
         new(NoStart(), () => Job("Test battery and charging system; replace battery", "A slow or failed start points to the battery, its terminals or the alternator",
-            [L("Battery, starter and charging system test", 0.5m, "electrical"), L("Replace battery and clean terminals", 0.4m, "electrical")],
+            [L("Battery, starter and charging system test", 0.5m, "diagnostic"), L("Replace battery and clean terminals", 0.4m)],
             [Part("12 V battery (group 48 AGM)", 1, 16_000)])),
         new(OilLeak(), () => Job("Find oil leak (dye test); reseal valve cover", "Oil under the car: the valve cover gasket and oil pan are the usual sources",
             [L("Oil leak dye test", 0.8m, "diagnostic"), L("Replace valve cover gasket", 1.5m)],
@@ -137,7 +137,7 @@ public static partial class EstimateRules
             _ when code.StartsWith("P013", StringComparison.Ordinal) || code.StartsWith("P014", StringComparison.Ordinal) =>
                 Make("Diagnose oxygen sensor circuit", $"{code}: oxygen sensor circuit or heater", [L("Oxygen sensor circuit test", 0.8m, "diagnostic")], []),
             _ when code.StartsWith('U') => Make("Diagnose module communication (CAN bus)", $"{code}: lost communication between control modules",
-                [L("Network communication diagnosis", 1.5m, "electrical")], []),
+                [L("Network communication diagnosis", 1.5m, "diagnostic")], []),
             _ => Make($"Diagnose trouble code {code}", $"{code} stored", [L($"Diagnose {code}", 1.0m, "diagnostic")], []),
         };
     }

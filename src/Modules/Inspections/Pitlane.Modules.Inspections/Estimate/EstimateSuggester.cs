@@ -101,11 +101,13 @@ public sealed class EstimateSuggester(IChatClient? chat, string? model, TimeSpan
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            reason = $"The AI gateway did not answer within {timeout.TotalSeconds:0} s; these come from the built-in rules.";
+            reason = $"The AI gateway did not answer within {timeout.TotalSeconds:0.#} s; these come from the built-in rules.";
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.ClientModel.ClientResultException or NotSupportedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            reason = "The AI gateway failed; these come from the built-in rules.";
+            // Any failure of the gateway (refused connection, HTTP error, a malformed wire answer the SDK cannot read) only
+            // costs the advisor the AI's suggestions: the rules still answer.
+            reason = $"The AI gateway failed ({(e is System.ClientModel.ClientResultException { Status: > 0 } http ? $"HTTP {http.Status}" : e.GetType().Name)}); these come from the built-in rules.";
         }
         return new(rules, "rules", reason);
     }
