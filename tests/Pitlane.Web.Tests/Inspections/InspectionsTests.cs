@@ -432,6 +432,28 @@ public abstract partial class InspectionsTests(PitlaneApp app)
         Assert.Equal("advisor", own.GetProperty("narration").GetProperty("source").GetString());
         await Problem(await advisor.PostAsJsonAsync($"/api/v1/inspections/{inspection}/narration", new { text = new string('a', 4001) }, Ct), HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Given_no_ai_gateway_Then_the_built_in_rules_suggest_jobs_and_an_accepted_one_reaches_the_ro()
+    {
+        using var advisor = await AsAsync("advisor");
+        var ro = await RepairOrderAsync(advisor);
+        var draft = await Post(advisor, "/api/v1/inspections/estimates/suggest", new { repairOrderId = ro, concern = "Car won't start in the morning, P0128 stored" });
+        Assert.Equal(("rules", JsonValueKind.Null), (draft.GetProperty("source").GetString(), draft.GetProperty("fallbackReason").ValueKind));
+        var suggestions = draft.GetProperty("suggestions").EnumerateArray().ToList();
+        Assert.Equal(["scan P0128", "rules"], suggestions.Select(s => s.GetProperty("source").GetString()));
+        var battery = suggestions[1];
+        Assert.Equal("Test battery and charging system; replace battery", battery.GetProperty("title").GetString());
+        var accepted = await Post(advisor, "/api/v1/inspections/estimates/accept", new
+        {
+            repairOrderId = ro,
+            jobs = new[] { JsonSerializer.Deserialize<Dictionary<string, object?>>(battery.GetRawText())!.Append(new("edited", false)).ToDictionary() },
+        });
+        var job = (await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{ro}", Ct)).GetProperty("jobs").EnumerateArray().Single();
+        Assert.Equal(accepted.GetProperty("jobIds")[0].GetGuid(), Id(job));
+        Assert.Equal(3, job.GetProperty("lines").GetArrayLength());
+        Assert.Contains(job.GetProperty("lines").EnumerateArray(), l => l.GetProperty("laborCategory").GetString() == "diagnostic");
+    }
 }
 
 public sealed class InspectionsTestsOnSqlite(InspectionsSqliteApp app) : InspectionsTests(app), IClassFixture<InspectionsSqliteApp>;
