@@ -41,6 +41,7 @@ public sealed class MarketplaceModule : IPitlaneModule
         routes.MapListingEndpoints();
         routes.MapOrderEndpoints();
         routes.MapCartEndpoints();
+        routes.MapSellerEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation =>

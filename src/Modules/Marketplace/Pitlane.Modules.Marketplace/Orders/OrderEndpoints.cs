@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Pitlane.Modules.Marketplace.Listings;
 using Pitlane.Modules.Marketplace.Provenance;
 using Pitlane.Modules.Marketplace.Sellers;
@@ -37,8 +38,11 @@ public sealed record OrderView(
 /// captures it; a dispute releases the hold or refunds what was captured. Every change is pushed to both organisations.
 /// </summary>
 public sealed class OrderService(
-    MarketplaceDbContext db, IPayments payments, ProvenanceLog log, ILiveChannel live, MarketplaceOptions options, SellerPlans plans, IMediaStore media, TimeProvider time)
+    MarketplaceDbContext db, IPayments processorPayments, ProvenanceLog log, ILiveChannel live, MarketplaceOptions options, SellerPlans plans, IMediaStore media,
+    ILogger<OrderService> logger, TimeProvider time)
 {
+    private readonly GuardedPayments payments = new(processorPayments, logger);
+
     public const string LiveMethod = "marketplaceOrder";
     public const int MaxEvidencePhotos = 6;
     public const long MaxEvidenceBytes = 10 * 1024 * 1024;
@@ -302,6 +306,8 @@ public sealed class OrderService(
 
     private static IResult? Failure(PaymentResult result) => result switch
     {
+        _ when ReferenceEquals(result.Conflict, GuardedPayments.UnavailableText) =>
+            TypedResults.Problem(GuardedPayments.UnavailableText, statusCode: StatusCodes.Status502BadGateway, title: "Payment processor unavailable"),
         { Errors: { } errors } => Problems.Invalid(errors),
         { Conflict: { } conflict } => Problems.Conflict(conflict),
         { NotFound: true } => Problems.NotFound("The order's payment was not found."),
