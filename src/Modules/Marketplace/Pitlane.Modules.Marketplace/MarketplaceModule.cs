@@ -49,7 +49,6 @@ public sealed class MarketplaceModule : IPitlaneModule
         new("Find parts", "/Marketplace", 70, MarketplacePermissions.Browse, "nav-marketplace", Group: "Marketplace"),
         new("Cart", "/Marketplace/Cart", 71, MarketplacePermissions.Buy, "nav-marketplace-cart", Group: "Marketplace"),
         new("My orders", "/Marketplace/Orders", 72, MarketplacePermissions.ViewOrders, "nav-marketplace-orders", Group: "Marketplace"),
-        new("My listings", "/Marketplace/Selling", 73, MarketplacePermissions.Sell, "nav-marketplace-selling", Group: "Marketplace"),
         new("Sales & payouts", "/Marketplace/Sales", 74, MarketplacePermissions.Sell, "nav-marketplace-sales", Group: "Marketplace"),
     ];
 }
