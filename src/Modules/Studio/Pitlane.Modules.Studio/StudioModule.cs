@@ -27,6 +27,11 @@ public sealed class StudioModule : IPitlaneModule
         services.AddSingleton<StudioEngine>();
         services.AddScoped<StudioPhotos>();
         services.AddScoped<StudioContent>();
+        services.AddScoped<StudioWorkers>();
+        services.AddScoped<CurrentWorker>();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, WorkerAuthenticationHandler>(
+            WorkerAuthenticationHandler.SchemeName, "Listing studio worker key (X-Worker-Key)", null);
+        services.AddPerClientRateLimit(WorkerEndpoints.RateLimitPolicy, 600, "listing studio worker");
         services.AddSingleton<IContentWriter, TemplateWriter>();
         services.AddJobHandler<RemoveBackground, RemoveBackgroundHandler>("studio.remove-background", maxAttempts: 2, permission: StudioPermissions.Edit);
     }
@@ -35,6 +40,7 @@ public sealed class StudioModule : IPitlaneModule
     {
         routes.MapPhotoEndpoints();
         routes.MapProjectEndpoints();
+        routes.MapWorkerEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Listing studio", "/Studio", 51, StudioPermissions.View, Group: "Sales")];

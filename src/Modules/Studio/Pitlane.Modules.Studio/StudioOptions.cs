@@ -15,12 +15,32 @@ public sealed class StudioOptions : IModuleOptions
 
     public long MaxPhotoBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>
+    /// A remote worker's lease on a photo: it reports (progress, heartbeat) at least every third of this; silent for longer,
+    /// it is taken as gone and the photo is handed out again (once). Also how recently a worker must have been heard from
+    /// to count as alive when a photo is queued.
+    /// </summary>
+    public int WorkerLeaseSeconds { get; set; } = 30;
+
+    /// <summary>How long a photo offered to the organisation's (busy) workers waits before this server runs it itself.</summary>
+    public int WorkerPickupSeconds { get; set; } = 120;
+
     public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
     {
         ArgumentNullException.ThrowIfNull(faults);
         if (InferenceThreads is < 0 or > 256)
         {
             faults.Add("Pitlane:Studio:InferenceThreads must be between 0 and 256.");
+        }
+
+        if (WorkerLeaseSeconds is < 3 or > 600)
+        {
+            faults.Add("Pitlane:Studio:WorkerLeaseSeconds must be between 3 and 600.");
+        }
+
+        if (WorkerPickupSeconds is < 1 or > 86_400)
+        {
+            faults.Add("Pitlane:Studio:WorkerPickupSeconds must be between 1 and 86400.");
         }
 
         if (MaxPhotosPerUpload is < 1 or > 500)
