@@ -25,6 +25,16 @@ public sealed class StudioOptions : IModuleOptions
     /// <summary>How long a photo offered to the organisation's (busy) workers waits before this server runs it itself.</summary>
     public int WorkerPickupSeconds { get; set; } = 120;
 
+    /// <summary>An OpenAI-compatible server (https://api.openai.com/v1, a local llama.cpp) that writes the listing text; empty: the offline templates.</summary>
+    public string? AiBaseUrl { get; set; }
+
+    public string AiModel { get; set; } = "gpt-4o-mini";
+
+    public string? AiApiKey { get; set; }
+
+    /// <summary>The whole exchange for all seven platforms; past it the templates write every piece.</summary>
+    public int AiTimeoutSeconds { get; set; } = 60;
+
     public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
     {
         ArgumentNullException.ThrowIfNull(faults);
@@ -41,6 +51,21 @@ public sealed class StudioOptions : IModuleOptions
         if (WorkerPickupSeconds is < 1 or > 86_400)
         {
             faults.Add("Pitlane:Studio:WorkerPickupSeconds must be between 1 and 86400.");
+        }
+
+        if (AiBaseUrl is { Length: > 0 } ai && (!Uri.TryCreate(ai, UriKind.Absolute, out var aiUri) || aiUri.Scheme is not ("http" or "https")))
+        {
+            faults.Add($"Pitlane:Studio:AiBaseUrl must be an absolute http(s) URL such as https://api.openai.com/v1, not '{ai}'.");
+        }
+
+        if (AiTimeoutSeconds is < 1 or > 600)
+        {
+            faults.Add("Pitlane:Studio:AiTimeoutSeconds must be between 1 and 600.");
+        }
+
+        if (string.IsNullOrWhiteSpace(AiModel) || AiModel.Length > 100)
+        {
+            faults.Add("Pitlane:Studio:AiModel is the model's name, 1 to 100 characters.");
         }
 
         if (MaxPhotosPerUpload is < 1 or > 500)
