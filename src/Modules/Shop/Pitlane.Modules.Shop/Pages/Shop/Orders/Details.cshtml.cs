@@ -7,7 +7,7 @@ using Pitlane.Platform.Tenancy;
 namespace Pitlane.Modules.Shop.Pages.Shop.Orders;
 
 /// <summary>One repair order: jobs with the three Cs and lines, totals, and the next step as one button.</summary>
-public sealed class OrderDetailsModel(PageOrganization organizations, RepairOrders.RepairOrders orders, Customers.Customers customers, IVehicleDirectory vehicles) : PageModel
+public sealed class OrderDetailsModel(PageOrganization organizations, RepairOrders.RepairOrders orders, global::Pitlane.Modules.Shop.Customers.Customers customers, IVehicleDirectory vehicles) : PageModel
 {
     public MeOrganization? Organization { get; private set; }
 
