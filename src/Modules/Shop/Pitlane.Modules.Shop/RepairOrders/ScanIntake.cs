@@ -20,7 +20,7 @@ public sealed record FromScanResponse(Guid RepairOrderId, int Number, bool Creat
 /// <see cref="IRepairOrderIntake"/>, on the vehicle's open estimate or a new RO for its customer. Diagnostics comes
 /// before the shop, so the button reaches its page through <see cref="IScanActionProvider"/> (<see cref="ShopScanActions"/>).
 /// </summary>
-public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, IVehicleDirectory vehicles, ShopSettingsStore settings)
+public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, IVehicleDirectory vehicles, ShopSettingsStore settings, ShopDbContext db)
 {
     public async Task<Outcome<FromScanResponse>> CreateAsync(Guid organizationId, Guid? scanId, CancellationToken ct)
     {
@@ -43,6 +43,15 @@ public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, I
         if (found.Findings.Count == 0)
         {
             return Outcome<FromScanResponse>.Refused("The scan found nothing to repair, so there is no job to add.");
+        }
+        // A second click (or a retried request) finds the order the scan already went on instead of adding its jobs twice.
+        var mark = $"(from {SourceOf(found.ScanId)})";
+        var earlier = await db.Audit.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId && a.EntityType == RepairOrder.EntityType && a.After != null && a.After.EndsWith(mark))
+            .Select(a => (Guid?)a.EntityId).FirstOrDefaultAsync(ct);
+        if (earlier is { } earlierId && await db.RepairOrders.AsNoTracking().Where(r => r.Id == earlierId).Select(r => (int?)r.Number).FirstOrDefaultAsync(ct) is { } earlierNumber)
+        {
+            return new(new FromScanResponse(earlierId, earlierNumber, false, []));
         }
         var shop = await settings.GetAsync(organizationId, ct);
         var jobs = Jobs(found, shop).ToList();
@@ -77,9 +86,11 @@ public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, I
             var concern = f.Codes.Count > 0
                 ? $"Trouble codes {string.Join(", ", f.Codes)} found by the scan of {found.CompletedAt?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC."
                 : null;
-            yield return new NewShopJob(Cut(f.Title, 200), concern, Cut(f.Detail, RepairOrders.MaxText), labor, parts, $"diagnostics scan {found.ScanId}");
+            yield return new NewShopJob(Cut(f.Title, 200), concern, Cut(f.Detail, RepairOrders.MaxText), labor, parts, SourceOf(found.ScanId));
         }
     }
+
+    internal static string SourceOf(Guid scanId) => $"diagnostics scan {scanId}";
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }
@@ -100,6 +111,15 @@ internal sealed class ShopScanActions(ShopDbContext db) : IScanActionProvider
             return [new ScanAction("scan-add-owner", "Add the owner to make a repair order", $"/Shop/Customers/New?vehicleId={vehicleId}", Post: false,
                 "This vehicle has no customer in the shop yet.")];
         }
+        var mark = $"(from {ScanIntake.SourceOf(context.ScanId)})";
+        var done = await db.Audit.AsNoTracking()
+            .Where(a => a.OrganizationId == context.OrganizationId && a.EntityType == RepairOrder.EntityType && a.After != null && a.After.EndsWith(mark))
+            .Select(a => (Guid?)a.EntityId).FirstOrDefaultAsync(ct);
+        if (done is { } doneId && await db.RepairOrders.AsNoTracking().Where(r => r.Id == doneId).Select(r => (int?)r.Number).FirstOrDefaultAsync(ct) is { } doneNumber)
+        {
+            return [new ScanAction("scan-open-order", $"Open repair order {doneNumber}", $"/Shop/Orders/{doneId}", Post: false,
+                "This scan's findings are already on it.")];
+        }
         var open = await db.RepairOrders.AsNoTracking()
             .Where(r => r.OrganizationId == context.OrganizationId && r.VehicleId == vehicleId && r.Status == RepairOrderStatus.Estimate)
             .OrderByDescending(r => r.CreatedAt).Select(r => (int?)r.Number).FirstOrDefaultAsync(ct);
@@ -117,6 +137,12 @@ public static class ScanIntakeEndpoints
         return routes;
     }
 
-    private static async Task<IResult> FromScan(FromScanRequest request, OrganizationScope scope, ScanIntake intake, CancellationToken ct) =>
-        (await intake.CreateAsync(scope.OrganizationId, request.ScanId, ct)).Created(r => r, r => $"/api/v1/shop/orders/{r.RepairOrderId}", "No such scan.");
+    /// <summary>201 with the new jobs; 200 when the scan's findings are already on an order (a second click adds nothing).</summary>
+    private static async Task<IResult> FromScan(FromScanRequest request, OrganizationScope scope, ScanIntake intake, CancellationToken ct)
+    {
+        var outcome = await intake.CreateAsync(scope.OrganizationId, request.ScanId, ct);
+        return outcome.Value is { JobIds.Count: 0 } earlier
+            ? TypedResults.Ok(earlier)
+            : outcome.Created(r => r, r => $"/api/v1/shop/orders/{r.RepairOrderId}", "No such scan.");
+    }
 }
