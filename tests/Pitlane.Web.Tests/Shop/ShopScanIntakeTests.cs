@@ -12,15 +12,18 @@ namespace Pitlane.Web.Tests.Shop;
 public abstract partial class ShopTests
 {
     /// <summary>A completed misfire scan of a car of the demo shop (the simulator as the car): (vehicle, scan).</summary>
+    /// <summary>A valid VIN (check digit X) that no demo car has, so the car starts without a customer.</summary>
+    protected const string ScannedVin = "1M8GDM9AXKP042788";
+
     protected async Task<(Guid Vehicle, Guid Scan)> ScannedVehicleAsync(HttpClient advisor, ElmSimulatorServer sim)
     {
         using var manager = await AsAsync("manager");
         var adapter = Id(await Post(manager, "/api/v1/diagnostics/adapters", new { name = $"Sim {Guid.NewGuid():N}"[..12], uri = $"tcp://127.0.0.1:{sim.Port}" },
             HttpStatusCode.Created));
-        var registered = await advisor.PostAsJsonAsync("/api/v1/vehicles", new { vin = SimulatorOptions.DefaultVin }, Ct);
+        var registered = await advisor.PostAsJsonAsync("/api/v1/vehicles", new { vin = ScannedVin }, Ct);
         var vehicle = registered.StatusCode == HttpStatusCode.Created
             ? Id(await Json(registered, HttpStatusCode.Created))
-            : Id((await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={SimulatorOptions.DefaultVin}", Ct)).GetProperty("items")[0]);
+            : Id((await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={ScannedVin}", Ct)).GetProperty("items")[0]);
         var started = await Post(advisor, "/api/v1/scans", new { vehicleId = vehicle, adapterId = adapter }, HttpStatusCode.Accepted);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -39,7 +42,7 @@ public abstract partial class ShopTests
     [Fact]
     public async Task Given_completed_scan_Then_one_click_makes_one_order_with_a_pending_job_per_finding_and_strangers_wrong_roles_and_bad_input_are_refused()
     {
-        await using var sim = new ElmSimulatorServer(new SimulatorOptions { Scenario = "misfire", Port = 0, Seed = 7 });
+        await using var sim = new ElmSimulatorServer(new SimulatorOptions { Scenario = "misfire", Port = 0, Seed = 7, Vin = ScannedVin });
         await sim.StartAsync(Ct);
         using var advisor = await AsAsync("advisor");
         var (vehicle, scan) = await ScannedVehicleAsync(advisor, sim);
@@ -109,7 +112,7 @@ public abstract partial class ShopTests
         var kept = await porter.GetFromJsonAsync<JsonElement>($"/api/v1/shop/vehicle-checks/{check}", Ct);
         Assert.Equal(stored.GetProperty("mediaId").GetGuid(), kept.GetProperty("photoIds")[0].GetGuid());
         // The signed path serves the photo to a browser without the organisation header.
-        using (var anonymous = new HttpClient { BaseAddress = porter.BaseAddress })
+        using (var anonymous = App.CreateClient())
         {
             var served = await anonymous.GetAsync(stored.GetProperty("url").GetString(), Ct);
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);

@@ -129,13 +129,14 @@
   const live = document.getElementById('shop-board-page') || document.getElementById('shop-floor');
   if (!live) return;
   const status = document.getElementById('live-status');
-  const region = document.getElementById('shop-board') || document.getElementById('shop-floor');
+  const regionId = (document.getElementById('shop-board') || document.getElementById('shop-floor')).id;
   let pending = null;
   async function refresh() {
     pending = null;
     const html = await (await fetch(location.href, { credentials: 'same-origin' })).text();
-    const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(region.id);
-    if (fresh) region.replaceWith(fresh);
+    const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(regionId);
+    // Looked up each time: the element replaced by the previous refresh is no longer in the page.
+    if (fresh) document.getElementById(regionId)?.replaceWith(fresh);
   }
   const schedule = () => { pending ??= setTimeout(() => refresh().catch(() => {}), 250); };
   P.join('JoinOrganization', live.dataset.organizationId).then(ok => {

@@ -84,11 +84,16 @@ public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, I
                 ? f.Parts.Select(p => new NewShopPartLine(Cut(p.Description, 300), p.PartNumber, Math.Max(0.01m, Math.Round(p.Quantity, 2)), p.UnitPrice, p.UnitPrice)).ToArray()
                 : [];
             var concern = f.Codes.Count > 0
-                ? $"Trouble codes {string.Join(", ", f.Codes)} found by the scan of {found.CompletedAt?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC."
+                ? $"Trouble codes {string.Join(", ", f.Codes)} found by the scan of {When(found.CompletedAt, shop.Zone)}."
                 : null;
             yield return new NewShopJob(Cut(f.Title, 200), concern, Cut(f.Detail, RepairOrders.MaxText), labor, parts, SourceOf(found.ScanId));
         }
     }
+
+    /// <summary>The scan's time in the shop's time zone, named ("2026-12-07 13:06 Europe/Berlin").</summary>
+    private static string When(DateTime? utc, TimeZoneInfo zone) => utc is { } at
+        ? $"{TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(at, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {zone.Id}"
+        : "unknown time";
 
     internal static string SourceOf(Guid scanId) => $"diagnostics scan {scanId}";
 
