@@ -38,6 +38,7 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddScoped<KioskCommands>();
         services.AddScoped<KioskSessions>();
         services.AddScoped<InterpretationService>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IScanFindings, ScanFindingsDirectory>();
         services.AddSingleton<IDiagnosisInterpreter, AiDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2, permission: DiagnosticsPermissions.Scan);
         services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1, permission: DiagnosticsPermissions.ClearCodes);

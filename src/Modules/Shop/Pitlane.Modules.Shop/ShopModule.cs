@@ -42,6 +42,11 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<Kpis.ShopKpis>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
+        services.AddScoped<RepairOrders.ScanIntake>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IScanActionProvider, RepairOrders.ShopScanActions>();
+        services.AddScoped<CustomerVehicleLinks>();
+        services.AddScoped<ShopPageQueries>();
+        services.AddScoped<CheckInPhotos>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
@@ -53,9 +58,11 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapTechnicianClockEndpoints();
         routes.MapPorterEndpoints();
         routes.MapKpiEndpoints();
+        routes.MapScanIntakeEndpoints();
+        routes.MapCheckInPhotoEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
+    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>
