@@ -26,17 +26,30 @@ public sealed class ShopBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>
     private readonly string _screens = Path.Combine(Path.GetTempPath(), "pitlane-shop-screens");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static WebDriverWait Wait(IWebDriver driver) => new(driver, TimeSpan.FromSeconds(30));
+    /// <summary>30 s; an element that a page reload replaced between finding and reading it is simply looked up again.</summary>
+    private static WebDriverWait Wait(IWebDriver driver)
+    {
+        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait;
+    }
+
+    /// <summary>A real 390×844 phone viewport (headless Chromium keeps windows at least 500 px wide).</summary>
+    private static void Phone(ChromeDriver browser) =>
+        browser.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+        {
+            ["width"] = 390, ["height"] = 844, ["deviceScaleFactor"] = 1, ["mobile"] = true,
+        });
 
     private void Shoot(ChromeDriver browser, string name)
     {
         Directory.CreateDirectory(_screens);
         var before = browser.Manage().Window.Size;
-        foreach (var (size, width, height) in new[] { ("desktop", 1366, 900), ("phone", 390, 844) })
-        {
-            browser.Manage().Window.Size = new System.Drawing.Size(width, height);
-            browser.GetScreenshot().SaveAsFile(Path.Combine(_screens, $"{name}-{size}.png"));
-        }
+        browser.Manage().Window.Size = new System.Drawing.Size(1366, 900);
+        browser.GetScreenshot().SaveAsFile(Path.Combine(_screens, $"{name}-desktop.png"));
+        Phone(browser);
+        browser.GetScreenshot().SaveAsFile(Path.Combine(_screens, $"{name}-phone.png"));
+        browser.ExecuteCdpCommand("Emulation.clearDeviceMetricsOverride", []);
         browser.Manage().Window.Size = before;
     }
 
@@ -143,7 +156,9 @@ public sealed class ShopBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>
 
         // One click on the scan's page: the findings become the order's jobs.
         advisor.Navigate().GoToUrl(scanPage);
-        Click(advisor, Wait(advisor).Until(d => d.FindElements(By.Id("scan-create-order")).FirstOrDefault())!);
+        var create = Wait(advisor).Until(d => d.FindElements(By.Id("scan-create-order")).FirstOrDefault())!;
+        Shoot(advisor, "scan-page");
+        Click(advisor, create);
         Wait(advisor).Until(d => d.Url.Contains("/Shop/Orders/", StringComparison.Ordinal) && d.FindElements(By.Id("order-status")).Count > 0);
         var order = Guid.Parse(advisor.Url.Split('/')[^1]);
         Assert.Contains("P0300", advisor.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
@@ -168,10 +183,13 @@ public sealed class ShopBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>
         Wait(manager).Until(d => OnBoard(d, "Authorised", order));
 
         // The technician on a phone: start the work, clock on the first job.
-        var tech = SignIn(_tech, "tech", 390, 844);
+        var tech = SignIn(_tech, "tech", 500, 844);
+        Phone(tech);
         tech.Navigate().GoToUrl($"{app.BaseUrl}/Shop/Orders/{order}");
         Click(tech, Wait(tech).Until(d => d.FindElement(By.Id("next-step"))));
-        Wait(tech).Until(d => d.FindElement(By.Id("order-status")).Text == "in progress");
+        Wait(tech).Until(d => d.FindElement(By.Id("order-status")).Text == "in progress" || d.FindElement(By.Id("shop-error")).Displayed);
+        Assert.True(tech.FindElement(By.Id("order-status")).Text == "in progress", $"start refused: {tech.FindElement(By.Id("shop-error")).Text}");
+        Assert.Equal(390L, tech.ExecuteScript("return window.innerWidth;"));
         Wait(manager).Until(d => OnBoard(d, "InProgress", order));
         Click(tech, Wait(tech).Until(d => d.FindElements(By.CssSelector("button.clock-in")).FirstOrDefault()));
         var running = Wait(tech).Until(d => d.FindElements(By.Id("clock-running")).FirstOrDefault());
@@ -226,6 +244,19 @@ public sealed class ShopBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>
 
     public void Dispose()
     {
+        // What each browser showed when the test ended (kept for a failure; overwritten by the next run).
+        foreach (var (name, chromium) in new[] { ("advisor", _advisor), ("tech", _tech), ("manager", _manager) })
+        {
+            try
+            {
+                Directory.CreateDirectory(_screens);
+                chromium.Start().GetScreenshot().SaveAsFile(Path.Combine(_screens, $"last-{name}.png"));
+            }
+            catch (WebDriverException)
+            {
+                // That browser was never started or has gone.
+            }
+        }
         _advisor.Dispose();
         _tech.Dispose();
         _manager.Dispose();
