@@ -268,7 +268,14 @@ public abstract class StudioWorkerTests(PitlaneApp app)
 
         var job = await WaitForJobAsync(sales, jobId, j => j.GetProperty("state").GetString() is "succeeded" or "dead", "the job to end");
         Assert.Equal("dead", job.GetProperty("state").GetString());
+        // The photo follows the job's end (its end handler runs just after the job is marked dead).
         var photo = await EstimatorTests.Json(await sales.GetAsync($"/api/v1/studio/photos/{photoId}", Ct), HttpStatusCode.OK);
+        for (var tries = 0; photo.GetProperty("status").GetString() == "running" && tries < 100; tries++)
+        {
+            await Task.Delay(100, Ct);
+            photo = await EstimatorTests.Json(await sales.GetAsync($"/api/v1/studio/photos/{photoId}", Ct), HttpStatusCode.OK);
+        }
+
         Assert.Equal("failed", photo.GetProperty("status").GetString());
         Assert.Contains("'Flaky two' went silent", photo.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("not retried again", photo.GetProperty("error").GetString(), StringComparison.Ordinal);
