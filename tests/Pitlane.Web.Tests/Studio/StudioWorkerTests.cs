@@ -160,6 +160,13 @@ public abstract class StudioWorkerTests(PitlaneApp app)
         // A person's bearer token is not a worker key.
         await EstimatorTests.Problem(await manager.GetAsync("/api/v1/studio/worker/work?waitSeconds=0", Ct), HttpStatusCode.Unauthorized);
 
+        // The studio page lists the workers for managers only.
+        var page = await manager.GetStringAsync("/Studio", Ct);
+        Assert.Contains("Background-removal workers", page, StringComparison.Ordinal);
+        Assert.Contains("GPU box", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Background-removal workers", await sales.GetStringAsync("/Studio", Ct), StringComparison.Ordinal);
+
         // Revoked: refused on the next request.
         Assert.Equal(HttpStatusCode.NoContent, (await manager.DeleteAsync($"/api/v1/studio/workers/{id}", Ct)).StatusCode);
         await EstimatorTests.Problem(await worker.GetAsync("/api/v1/studio/worker/work?waitSeconds=0", Ct), HttpStatusCode.Unauthorized);
@@ -261,7 +268,14 @@ public abstract class StudioWorkerTests(PitlaneApp app)
 
         var job = await WaitForJobAsync(sales, jobId, j => j.GetProperty("state").GetString() is "succeeded" or "dead", "the job to end");
         Assert.Equal("dead", job.GetProperty("state").GetString());
+        // The photo follows the job's end (its end handler runs just after the job is marked dead).
         var photo = await EstimatorTests.Json(await sales.GetAsync($"/api/v1/studio/photos/{photoId}", Ct), HttpStatusCode.OK);
+        for (var tries = 0; photo.GetProperty("status").GetString() == "running" && tries < 100; tries++)
+        {
+            await Task.Delay(100, Ct);
+            photo = await EstimatorTests.Json(await sales.GetAsync($"/api/v1/studio/photos/{photoId}", Ct), HttpStatusCode.OK);
+        }
+
         Assert.Equal("failed", photo.GetProperty("status").GetString());
         Assert.Contains("'Flaky two' went silent", photo.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("not retried again", photo.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -452,6 +466,56 @@ public sealed class StudioWorkerProcessTests(StudioKestrelApp app) : IClassFixtu
         {
             return log.ToString();
         }
+    }
+
+    [Fact]
+    public async Task Given_no_key_or_a_wrong_key_Then_pitlane_worker_exits_with_a_clear_message()
+    {
+        var cli = CliExecutable.Require();
+        var model = Pitlane.Imaging.StudioModelLocation.Default;
+        Assert.SkipUnless(File.Exists(model), "The background-removal model has not been fetched (build src/Pitlane.Imaging).");
+        var noKey = await RunAsync(cli, null, "worker", "--server", app.BaseUrl);
+        Assert.Equal(2, noKey.ExitCode);
+        Assert.Contains("PITLANE_WORKER_KEY", noKey.StdErr, StringComparison.Ordinal);
+        var noModel = await RunAsync(cli, "some-key", "worker", "--server", app.BaseUrl, "--model", "/nonexistent/isnet.onnx");
+        Assert.Equal(2, noModel.ExitCode);
+        Assert.Contains("/nonexistent/isnet.onnx", noModel.StdErr, StringComparison.Ordinal);
+        var wrong = await RunAsync(cli, "not-a-key", "worker", "--server", app.BaseUrl);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("refused the worker key", wrong.StdErr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string StdErr)> RunAsync(string cli, string? key, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("PITLANE_WORKER_KEY");
+        if (key is not null)
+        {
+            start.Environment["PITLANE_WORKER_KEY"] = key;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await stdout;
+        return (process.ExitCode, await stderr);
     }
 
     private Process Start(string cli, string key, StringBuilder log)
