@@ -162,8 +162,16 @@ public sealed class ListingService(MarketplaceDbContext db, ProvenanceLog log, S
         }
         db.Fitments.RemoveRange(listing.Fitments);
         db.ShippingOptions.RemoveRange(listing.ShippingOptions);
+        // The new rows are added explicitly: found only through the navigation with their client-made ids, EF would take
+        // them for existing rows and update nothing (a false concurrency conflict).
+        var fitments = Fitments(v.Fitment).ToList();
+        var shipping = Shipping(v.Shipping).ToList();
+        fitments.ForEach(f => f.ListingId = listing.Id);
+        shipping.ForEach(s => s.ListingId = listing.Id);
+        db.Fitments.AddRange(fitments);
+        db.ShippingOptions.AddRange(shipping);
         listing.Update(request.Title!.Trim(), request.PartNumber!.Trim(), request.Brand!.Trim(), request.Condition!, request.Description?.Trim(),
-            request.Price!.Value, v.Currency, request.Quantity!.Value, Fitments(v.Fitment), Shipping(v.Shipping), active, Now);
+            request.Price!.Value, v.Currency, request.Quantity!.Value, fitments, shipping, active, Now);
         try
         {
             await db.SaveChangesAsync(ct);
