@@ -22,10 +22,7 @@ public sealed record ToolOutcome(string Text, IReadOnlyList<Citation> Citations,
     public static ToolOutcome Error(string message) => new(message, [], true);
 }
 
-/// <summary>
-/// Where each kind of record is shown, so citations link to pages rather than to JSON. The marketplace has no order or
-/// listing page yet: those two links follow the module's page naming and answer 404 until its pages exist.
-/// </summary>
+/// <summary>Where each kind of record is shown, so citations link to pages rather than to JSON (the marketplace pages are on main).</summary>
 public static class AssistantLinks
 {
     public static string Vehicle(Guid id) => $"/Vehicles/Details/{id}";
@@ -36,9 +33,10 @@ public static class AssistantLinks
 
     public static string ServiceLog(Guid vehicleId) => $"/Diagnostics/Vehicle/{vehicleId}#maintenance-heading";
 
-    public static string Order(Guid id) => $"/Marketplace/Orders/{id}";
+    /// <summary>The buyer's orders page (it lists every order with its state; there is no page per order).</summary>
+    public static string Order(Guid id) => "/Marketplace/Orders";
 
-    public static string Listing(Guid id) => $"/Marketplace/Listings/{id}";
+    public static string Listing(Guid id) => $"/Marketplace/Listing/{id}";
 }
 
 /// <summary>
@@ -197,7 +195,7 @@ public sealed class AssistantToolbox(
         {
             text.Append($"\n- {m.Name}: {m.Urgency.Replace('-', ' ')}");
             if (m.DueDate is { } date) text.Append($", due by {date:yyyy-MM-dd}");
-            if (m.DueKm is { } km) text.Append(CultureInfo.InvariantCulture, $", or at {km:N0} km");
+            if (m.DueKm is { } km) text.Append(m.DueDate is null ? ", due at " : ", or at ").Append(km.ToString("N0", CultureInfo.InvariantCulture)).Append(" km");
             if (m.RemainingDays is { } days) text.Append(days >= 0 ? $" ({days.ToString(CultureInfo.InvariantCulture)} days left)" : $" ({(-days).ToString(CultureInfo.InvariantCulture)} days late)");
             text.Append($" [{m.Basis}]");
         }
