@@ -234,6 +234,11 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(reason);
         }
+        // A claim like cancel's: otherwise a check-in read after a cancel's claim would carry that claim and overwrite it.
+        if (await ClaimAsync(booking, ct) is null)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
         booking.Arrive(source, Now);
         return await SaveSettledAsync(booking, listing, ct);
     }
@@ -354,6 +359,10 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         if (!check.IsValid)
         {
             return new(null, check.Errors);
+        }
+        if (booking.SettlingToken is not null && booking.SettlingSince > Now.AddMinutes(-5))
+        {
+            return Outcome<BookingView>.Refused(Busy);
         }
         var newEnd = request.EndsAt!.Value.UtcDateTime;
         if (booking.CannotExtend(newEnd) is { } reason)
@@ -482,6 +491,14 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         var precise = request.AccuracyMeters is null || request.AccuracyMeters <= Math.Max(listing.GeofenceMeters, 25);
         if (precise && distance <= listing.GeofenceMeters && booking.CannotArrive(now) is null)
         {
+            if (await ClaimAsync(booking, ct) is null)
+            {
+                // Another request (a cancel, the car's fix) is changing the booking: keep the sample, report it as it is now.
+                db.ChangeTracker.Clear();
+                db.Locations.Add(new LocationSample(booking.Id, request.Latitude.Value, request.Longitude.Value, request.AccuracyMeters, source, now));
+                await db.SaveChangesAsync(ct);
+                return new(BookingView.From(await db.Bookings.AsNoTracking().FirstAsync(b => b.Id == booking.Id, ct), listing));
+            }
             booking.Arrive(source, now);
             try
             {
