@@ -52,7 +52,7 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         shipping = new object[] { new { name = "Standard", price = 900, days = 4 }, new { name = "Express", price = 2_400, days = 1 } },
     };
 
-    [Fact(Skip = "Times out waiting for the two search results on /Marketplace in the Kestrel app (line after the search click); not yet diagnosed. The same search passes over HTTP in MarketplaceShoppingTests.")]
+    [Fact]
     public async Task Given_driver_with_a_car_When_finding_a_part_that_fits_and_checking_out_Then_the_order_is_in_escrow_and_shipping_shows_live()
     {
         Directory.CreateDirectory(_screens);
