@@ -29,7 +29,6 @@ internal static class AgentCommand
     /// <summary>Well inside the server's 30 s silence limit (AgentScans.SilenceLimit), so one lost heartbeat is harmless.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     public static Command Create()
     {
@@ -98,12 +97,6 @@ internal static class AgentCommand
             : (key, null);
     }
 
-    /// <summary>The server refused the key: it is wrong or was revoked. Nothing to retry.</summary>
-    private sealed class KeyRefusedException(string detail) : Exception(detail);
-
-    /// <summary>A failure worth retrying: the server unreachable, overloaded or restarting.</summary>
-    private sealed class TransientException(string message) : Exception(message);
-
     private sealed class Agent(Uri server, string key, string adapter) : IDisposable
     {
         private readonly HttpClient _http = CreateClient(server, key);
@@ -125,59 +118,19 @@ internal static class AgentCommand
         {
             using var owner = this;
             await Console.Error.WriteLineAsync($"pitlane agent: waiting for scans from {server} (adapter {adapter}); Ctrl+C stops");
-            var backoff = TimeSpan.FromSeconds(1);
-            while (!ct.IsCancellationRequested)
+            return await WorkLoop.RunAsync("agent", async token =>
             {
-                try
+                var work = await NextWorkAsync(token);
+                if (work is { Kind: AgentWork.ClearCodesKind })
                 {
-                    var work = await NextWorkAsync(ct);
-                    backoff = TimeSpan.FromSeconds(1);
-                    if (work is { Kind: AgentWork.ClearCodesKind })
-                    {
-                        await RunClearingAsync(work, ct);
-                    }
-                    else if (work is not null)
-                    {
-                        await RunScanAsync(work, ct);
-                    }
+                    await RunClearingAsync(work, token);
                 }
-                catch (KeyRefusedException e)
+                else if (work is not null)
                 {
-                    await Console.Error.WriteLineAsync($"pitlane agent: the server refused the agent key (wrong or revoked): {e.Message}");
-                    return ExitFailure;
+                    await RunScanAsync(work, token);
                 }
-                catch (Exception e) when (IsTransient(e, ct))
-                {
-                    await Console.Error.WriteLineAsync($"pitlane agent: {Describe(e)}; retrying in {backoff.TotalSeconds:0} s");
-                    try
-                    {
-                        await Task.Delay(backoff, ct);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    break;
-                }
-            }
-            await Console.Error.WriteLineAsync("pitlane agent: stopped");
-            return 0;
+            }, ct);
         }
-
-        private static bool IsTransient(Exception e, CancellationToken ct) =>
-            e is HttpRequestException or TransientException or IOException or JsonException
-            || (e is OperationCanceledException && !ct.IsCancellationRequested);
-
-        private static string Describe(Exception e) => e switch
-        {
-            OperationCanceledException => "the server did not answer in time",
-            HttpRequestException { InnerException: SocketException s } => $"cannot reach the server ({s.Message})",
-            _ => e.Message,
-        };
 
         private async Task<AgentWork?> NextWorkAsync(CancellationToken ct)
         {
@@ -372,11 +325,11 @@ internal static class AgentCommand
                     using var response = await _http.PostAsync(path, content, deadline.Token);
                     return await EnsureAcceptedAsync(response, "taking the upload", deadline.Token, throwOnRefusal: false);
                 }
-                catch (Exception e) when (IsTransient(e, ct))
+                catch (Exception e) when (WorkLoop.IsTransient(e, ct))
                 {
                     if (attempt == 5)
                     {
-                        return $"not delivered: {Describe(e)}";
+                        return $"not delivered: {WorkLoop.Describe(e)}";
                     }
                     await Task.Delay(delay, ct);
                     delay *= 2;

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Pitlane.Imaging;
 using Pitlane.Modules.Studio;
@@ -24,7 +23,6 @@ internal static class WorkerCommand
     private const int ExitFailure = 1;
     private const int ExitUsage = 2;
     private const int WaitSeconds = 25;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     public static Command Create()
     {
@@ -100,12 +98,6 @@ internal static class WorkerCommand
             : (key, null);
     }
 
-    /// <summary>The server refused the key: wrong or revoked. Nothing to retry.</summary>
-    private sealed class KeyRefusedException(string detail) : Exception(detail);
-
-    /// <summary>Worth retrying: the server unreachable, overloaded or restarting.</summary>
-    private sealed class TransientException(string message) : Exception(message);
-
     /// <summary>The server no longer holds this photo for this process (404/409): stop working on it.</summary>
     private sealed class LeaseLostException(string message) : Exception(message);
 
@@ -134,62 +126,14 @@ internal static class WorkerCommand
         public async Task<int> RunAsync(CancellationToken ct)
         {
             await Console.Error.WriteLineAsync($"pitlane worker: waiting for photos from {server} (model {modelPath}); Ctrl+C stops");
-            var backoff = TimeSpan.FromSeconds(1);
-            while (!ct.IsCancellationRequested)
+            return await WorkLoop.RunAsync("worker", async token =>
             {
-                try
+                if (await NextAsync(token) is { } task)
                 {
-                    var task = await NextAsync(ct);
-                    backoff = TimeSpan.FromSeconds(1);
-                    if (task is not null)
-                    {
-                        await RunPhotoAsync(task, ct);
-                    }
+                    await RunPhotoAsync(task, token);
                 }
-                catch (KeyRefusedException e)
-                {
-                    await Console.Error.WriteLineAsync($"pitlane worker: the server refused the worker key (wrong or revoked): {e.Message}");
-                    return ExitFailure;
-                }
-                catch (ModelMissingException e)
-                {
-                    await Console.Error.WriteLineAsync($"pitlane worker: {e.Message}");
-                    return ExitFailure;
-                }
-                catch (Exception e) when (IsTransient(e, ct))
-                {
-                    await Console.Error.WriteLineAsync($"pitlane worker: {Describe(e)}; retrying in {backoff.TotalSeconds:0} s");
-                    try
-                    {
-                        await Task.Delay(backoff, ct);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    break;
-                }
-            }
-
-            await Console.Error.WriteLineAsync("pitlane worker: stopped");
-            return 0;
+            }, ct, fatal: e => e is ModelMissingException);
         }
-
-        private static bool IsTransient(Exception e, CancellationToken ct) =>
-            e is HttpRequestException or TransientException or IOException or JsonException
-            || (e is OperationCanceledException && !ct.IsCancellationRequested);
-
-        private static string Describe(Exception e) => e switch
-        {
-            OperationCanceledException => "the server did not answer in time",
-            HttpRequestException { InnerException: SocketException s } => $"cannot reach the server ({s.Message})",
-            _ => e.Message,
-        };
 
         private async Task<WorkerTask?> NextAsync(CancellationToken ct)
         {
@@ -380,11 +324,11 @@ internal static class WorkerCommand
 
                     throw new TransientException($"{(int)response.StatusCode}: {await DetailAsync(response, ct)}");
                 }
-                catch (Exception e) when (IsTransient(e, ct))
+                catch (Exception e) when (WorkLoop.IsTransient(e, ct))
                 {
                     if (attempt == 4)
                     {
-                        return $"not delivered: {Describe(e)}";
+                        return $"not delivered: {WorkLoop.Describe(e)}";
                     }
 
                     await Task.Delay(delay, ct);

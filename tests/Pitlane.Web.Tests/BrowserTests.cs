@@ -38,11 +38,7 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
 
     private void SignIn(IWebDriver browser, string email, string password = "Pitlane-demo-1")
     {
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys(email);
-        browser.FindElement(By.Id("Password")).SendKeys(password);
-        browser.FindElement(By.Id("sign-in")).Click();
-        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, email, password);
     }
 
     [Fact]

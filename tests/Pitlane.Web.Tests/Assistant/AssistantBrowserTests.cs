@@ -24,11 +24,7 @@ public sealed class AssistantBrowserTests(KestrelApp app) : IClassFixture<Kestre
     public void Given_advisor_When_asking_on_the_chat_page_Then_answers_appear_with_links_to_the_records_on_desktop_and_phone()
     {
         var browser = _chromium.Start(1366, 900);
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys("advisor@demo.pitlane.test");
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
-        browser.FindElement(By.Id("sign-in")).Click();
-        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, "advisor@demo.pitlane.test");
 
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Assistant");
         Screenshot(browser, "assistant-empty-desktop");

@@ -162,11 +162,7 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         Assert.All(decisions.EnumerateArray(), d => Assert.Equal("127.0.0.1", d.GetProperty("ipAddress").GetString()));
 
         // The technician's phone page: checklist with the camera input.
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys("tech@demo.pitlane.test");
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
-        browser.FindElement(By.Id("sign-in")).Click();
-        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, "tech@demo.pitlane.test");
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Inspections/{id}");
         await File.WriteAllTextAsync(Path.Combine(_screens, "technician-checklist.html"), browser.PageSource, Ct);
         var upload = Wait(browser).Until(d => d.FindElements(By.CssSelector("input.upload")).FirstOrDefault());
@@ -186,11 +182,7 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         // The advisor drafts an estimate from the customer's concern (built-in rules here), drops one suggestion, edits
         // the other's hours and adds it to the RO.
         browser.Manage().Cookies.DeleteAllCookies();
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys("advisor@demo.pitlane.test");
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
-        browser.FindElement(By.Id("sign-in")).Click();
-        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, "advisor@demo.pitlane.test");
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Inspections/Estimate?repairOrderId={ro}");
         browser.FindElement(By.Id("concern")).SendKeys("Grinding when braking and the A/C blows warm");
         browser.FindElement(By.Id("codes")).SendKeys("P0301");

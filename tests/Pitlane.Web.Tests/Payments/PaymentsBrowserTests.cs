@@ -39,11 +39,7 @@ public sealed class PaymentsBrowserTests(KestrelApp app) : IClassFixture<Kestrel
 
     private void SignIn(IWebDriver browser, string email, string password)
     {
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys(email);
-        browser.FindElement(By.Id("Password")).SendKeys(password);
-        browser.FindElement(By.Id("sign-in")).Click();
-        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, email, password);
     }
 
     [Fact]

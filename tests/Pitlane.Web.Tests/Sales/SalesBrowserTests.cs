@@ -57,11 +57,7 @@ public sealed class SalesBrowserTests(KestrelApp app) : IClassFixture<KestrelApp
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-audio-capture={mic}", "--autoplay-policy=no-user-gesture-required");
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(30));
 
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys("sales@demo.pitlane.test");
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
-        browser.FindElement(By.Id("sign-in")).Click();
-        wait.Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, "sales@demo.pitlane.test");
 
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Sales");
         browser.FindElement(By.Id("start")).Click();

@@ -43,11 +43,7 @@ public sealed class LiveBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         var browser = _driver;
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(20));
-        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
-        browser.FindElement(By.Id("Email")).SendKeys("owner@demo.pitlane.test");
-        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
-        browser.FindElement(By.Id("sign-in")).Click();
-        wait.Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.SignIn(app.BaseUrl, "owner@demo.pitlane.test");
 
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Vehicles/Details/{vehicleId}");
         browser.FindElement(By.Id("vehicle-live-link")).Click();
