@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Pitlane.Modules.Accounts.Contracts;
@@ -16,31 +13,13 @@ namespace Pitlane.Modules.Diagnostics;
 /// (RFC 5869, info "pitlane.report-share"), so it is never the JWT key itself. Nothing about a token is stored: the
 /// report's <see cref="DiagnosticReport.ShareVersion"/> is what revokes old ones.
 /// </summary>
-public sealed class ReportLinks
+public sealed class ReportLinks(IServerSecret secret)
 {
-    private const int IdLength = 16;
-    private const int SignedLength = IdLength + 4 + 8;
-    private const int MacLength = 16;
-    private const int TokenLength = SignedLength + MacLength;
-
-    private readonly byte[] _key;
-
-    public ReportLinks(IServerSecret secret)
-    {
-        ArgumentNullException.ThrowIfNull(secret);
-        _key = secret.DeriveKey("pitlane.report-share", 32);
-    }
+    private readonly SignedIdTokens _tokens = new(secret, "pitlane.report-share", versioned: true);
 
     /// <summary>A token for <paramref name="reportId"/> at <paramref name="version"/>, valid until <paramref name="expiresAt"/> (to the second).</summary>
     public string Issue(Guid reportId, int version, DateTime expiresAt)
-    {
-        Span<byte> token = stackalloc byte[TokenLength];
-        reportId.TryWriteBytes(token[..IdLength], bigEndian: true, out _);
-        BinaryPrimitives.WriteInt32BigEndian(token.Slice(IdLength, 4), version);
-        BinaryPrimitives.WriteInt64BigEndian(token.Slice(IdLength + 4, 8), new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc)).ToUnixTimeSeconds());
-        Mac(token[..SignedLength], token[SignedLength..]);
-        return Base64Url.EncodeToString(token);
-    }
+        => _tokens.Issue(reportId, version, expiresAt);
 
     /// <summary>The share URL of a report: {baseUrl}/r/{token}.</summary>
     public Uri Url(string baseUrl, DiagnosticReport report) =>
@@ -65,43 +44,5 @@ public sealed class ReportLinks
     }
 
     /// <summary>The claims of an authentic, unexpired token; null otherwise.</summary>
-    internal (Guid ReportId, int Version)? Read(string? token, DateTime now)
-    {
-        // 44 bytes encode to 59 characters; anything else is not a token (and is not worth decoding).
-        if (token is not { Length: 59 })
-        {
-            return null;
-        }
-        Span<byte> bytes = stackalloc byte[TokenLength];
-        // The status form never throws (TryDecodeFromChars throws on non-zero unused bits in the last character).
-        if (Base64Url.DecodeFromChars(token, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
-            || consumed != token.Length || written != TokenLength)
-        {
-            return null;
-        }
-        // The last character carries two unused bits: re-encoding rejects a variant that decodes to the same bytes.
-        if (!string.Equals(Base64Url.EncodeToString(bytes), token, StringComparison.Ordinal))
-        {
-            return null;
-        }
-        Span<byte> expected = stackalloc byte[MacLength];
-        Mac(bytes[..SignedLength], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[SignedLength..]))
-        {
-            return null;
-        }
-        var expires = BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(IdLength + 4, 8));
-        if (expires <= new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc)).ToUnixTimeSeconds())
-        {
-            return null;
-        }
-        return (new Guid(bytes[..IdLength], bigEndian: true), BinaryPrimitives.ReadInt32BigEndian(bytes.Slice(IdLength, 4)));
-    }
-
-    private void Mac(ReadOnlySpan<byte> signed, Span<byte> mac)
-    {
-        Span<byte> full = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, signed, full);
-        full[..MacLength].CopyTo(mac);
-    }
+    internal (Guid ReportId, int Version)? Read(string? token, DateTime now) => _tokens.Read(token, now);
 }
