@@ -89,6 +89,9 @@
     if (!response.ok) throw new P.ApiError(response.status, json);
     return json.id;
   }
+  document.addEventListener('input', event => {
+    event.target.closest('.market-order-form')?.querySelector('[data-form-error]')?.classList.add('d-none');
+  });
   document.addEventListener('submit', async event => {
     const form = event.target.closest('.market-order-form');
     if (!form) return;
