@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Modules.Assistant;
 using Pitlane.Web.Tests.Infrastructure;
 using Pitlane.Web.Tests.Payments;
 
@@ -93,6 +95,27 @@ public abstract class AssistantTests(PitlaneApp app) : AssistantTestBase(app)
         var answer = Done(await ChatAsync(tech, question));
         Assert.Equal("rules", answer.GetProperty("source").GetString());
         Assert.Contains("Cylinder 1 Misfire", answer.GetProperty("text").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Given_a_user_over_the_per_minute_chat_limit_Then_429_problem_with_Retry_After_and_other_users_are_unaffected()
+    {
+        var (talker, _) = await DriverAsync("RATE-1");
+        var (other, _) = await DriverAsync("RATE-2", "Other");
+        var limit = App.Services.GetRequiredService<AssistantOptions>().ChatPerMinute;
+        // Every request counts, answered or refused (a blank question is the cheapest).
+        for (var i = 0; i < limit; i++)
+        {
+            await ProblemAsync(await talker.PostAsJsonAsync("/api/v1/assistant/chat", new { message = " " }, Ct), HttpStatusCode.BadRequest);
+        }
+        using var refused = await talker.PostAsJsonAsync("/api/v1/assistant/chat", new { message = "When is my next service?" }, Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var seconds = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 1, 60);
+        Assert.Contains("Wait", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString());
+
+        Assert.Contains("service", Streamed(await ChatAsync(other, new { message = "When is my next service?" })), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -119,6 +119,23 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         Wait(browser).Until(d => d.FindElement(By.CssSelector("[data-order-status]")).Text == "shipped");
         Assert.True(browser.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Displayed);
         Shoot(browser, "orders");
+
+        // Delivered, then rated in the form under the row (no browser prompt): a missing star count is said in the form.
+        browser.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Click();
+        Wait(browser).Until(d => d.FindElement(By.CssSelector("[data-order-status]")).Text == "completed");
+        browser.FindElement(By.CssSelector("[data-market-order='rating']")).Click();
+        var rating = Wait(browser).Until(d => d.FindElements(By.CssSelector(".market-order-form[data-form='rating']")).SingleOrDefault(f => f.Displayed));
+        rating!.FindElement(By.CssSelector("button[type=submit]")).Click();
+        Wait(browser).Until(_ => rating.FindElement(By.CssSelector("[data-form-error]")).Displayed);
+        Assert.Contains("stars", rating.FindElement(By.CssSelector("[data-form-error]")).Text, StringComparison.Ordinal);
+        rating.FindElement(By.CssSelector($"label[for='stars-{orderId}-4']")).Click();
+        rating.FindElement(By.Name("comment")).SendKeys("Fast and well packed");
+        Shoot(browser, "rating");
+        rating.FindElement(By.CssSelector("button[type=submit]")).Click();
+        Wait(browser).Until(_ => !rating.Displayed && !browser.FindElement(By.CssSelector("[data-market-order='rating']")).Displayed);
+        var rated = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/orders/{orderId}", Ct);
+        Assert.Equal(4, rated.GetProperty("rating").GetInt32());
+        Assert.Equal("Fast and well packed", rated.GetProperty("ratingComment").GetString());
     }
 
     public void Dispose() => _chromium.Dispose();

@@ -26,6 +26,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Set: every request answers 500 api_error, as Stripe does when it fails on its side.</summary>
+    public bool Failing { get; set; }
+
     private FakeStripe()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,6 +39,11 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
             Requests.Enqueue((context.Request.Method, context.Request.Path.Value!, key, context.Request.Headers.Authorization.FirstOrDefault()));
+            if (Failing)
+            {
+                await Write(context, 500, Error("api_error", null, "An unknown error occurred."));
+                return;
+            }
             if (context.Request.Headers.Authorization.FirstOrDefault() is not { } auth || !auth.StartsWith("Bearer sk_test_", StringComparison.Ordinal))
             {
                 await Write(context, 401, Error("invalid_request_error", null, "Invalid API Key provided."));

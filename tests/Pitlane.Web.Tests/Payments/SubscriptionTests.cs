@@ -50,7 +50,7 @@ public abstract class SubscriptionTests(PitlaneApp app, ShiftedTime clock) : Pay
         var pro = await Json(await provider.PostAsJsonAsync("/api/v1/payments/plans", new
         {
             code = "seller-pro", name = "Pro seller", currency = "usd", monthlyAmount = 3_000, annualAmount = 30_000,
-            entitlements = new Dictionary<string, long> { ["marketplace.listings"] = 500, ["marketplace.fee_bps"] = 500 },
+            entitlements = new Dictionary<string, long> { ["marketplace.listings"] = 500, ["marketplace.fee_discount_bps"] = 500 },
         }, Ct), HttpStatusCode.Created);
         return (provider, basic, pro);
     }

@@ -58,8 +58,9 @@ public static class AssistantEndpoints
         return TypedResults.Ok(new ToolRunResponse(name, outcome.Text, outcome.IsError, outcome.Citations));
     }
 
-    private static async Task<IResult> Chat(ChatRequest request, OrganizationScope scope, AssistantChat chat, IVehicleDirectory vehicles, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Chat(ChatRequest request, OrganizationScope scope, AssistantChat chat, IVehicleDirectory vehicles, ChatRateLimit limit, HttpContext http, CancellationToken ct)
     {
+        if (limit.Refuse(scope.UserId, http.Response) is { } tooMany) return tooMany;
         var history = request.History ?? [];
         var check = new Validation()
             .Require(request.Message is { } m && m.Trim().Length is > 0 and <= AssistantChat.MaxMessageLength, "message", $"Ask something (at most {AssistantChat.MaxMessageLength} characters).")

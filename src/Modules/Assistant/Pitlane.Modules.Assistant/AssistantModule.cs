@@ -21,6 +21,7 @@ public sealed class AssistantModule : IPitlaneModule
     public void AddServices(IServiceCollection services, PitlaneSettings settings)
     {
         services.AddSingleton<AssistantModel>();
+        services.AddSingleton<ChatRateLimit>();
         services.AddScoped<AssistantToolbox>();
         services.AddScoped<RuleAssistant>();
         services.AddScoped<AssistantChat>();

@@ -23,6 +23,9 @@ public sealed class AssistantOptions : Pitlane.Platform.Modules.IModuleOptions
     /// <summary>Most rounds of tool calls in one answer before the assistant stops asking the model.</summary>
     public int MaxToolRounds { get; set; } = 4;
 
+    /// <summary>Questions one user may ask per minute; more answer 429 with Retry-After.</summary>
+    public int ChatPerMinute { get; set; } = 20;
+
     public bool ModelConfigured => !string.IsNullOrWhiteSpace(BaseUrl);
 
     public void Validate(List<string> faults, Pitlane.Platform.PitlaneOptions platform)
@@ -31,6 +34,10 @@ public sealed class AssistantOptions : Pitlane.Platform.Modules.IModuleOptions
         foreach (var fault in new AiOptions(BaseUrl, Model, ApiKey, TimeoutSeconds).Validate())
         {
             faults.Add("Pitlane:Assistant:" + fault);
+        }
+        if (ChatPerMinute is < 1 or > 10_000)
+        {
+            faults.Add("Pitlane:Assistant:ChatPerMinute must be between 1 and 10000.");
         }
         if (MaxToolRounds is < 1 or > 10)
         {

@@ -23,6 +23,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
     public DbSet<LogTile> LogTiles => Set<LogTile>();
     public DbSet<LogCheckpoint> LogCheckpoints => Set<LogCheckpoint>();
     public DbSet<LogKey> LogKeys => Set<LogKey>();
+    public DbSet<Provenance.Hedera.LogAnchor> LogAnchors => Set<Provenance.Hedera.LogAnchor>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
 
     /// <summary>Rows of the provider's full-text query (<see cref="ListingSearch"/>): no table of their own.</summary>
@@ -115,6 +116,21 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).ValueGeneratedNever();
             key.Property(k => k.PrivateKey).HasMaxLength(400).IsRequired();
+        });
+        builder.Entity<Provenance.Hedera.LogAnchor>(anchor =>
+        {
+            anchor.ToTable("market_log_anchors");
+            anchor.HasKey(a => a.CheckpointSize);
+            anchor.Property(a => a.CheckpointSize).ValueGeneratedNever();
+            anchor.Property(a => a.TopicId).HasMaxLength(40).IsRequired();
+            anchor.Property(a => a.Message).HasMaxLength(400).IsRequired();
+            anchor.Property(a => a.Status).HasMaxLength(20).IsRequired();
+            anchor.Property(a => a.TransactionId).HasMaxLength(80);
+            anchor.Property(a => a.LastError).HasMaxLength(500);
+            anchor.Property(a => a.ConsensusTimestamp).HasMaxLength(40);
+            anchor.Property(a => a.RunningHash).HasMaxLength(200);
+            anchor.HasIndex(a => new { a.Status, a.NextAttemptAt });
+            anchor.HasIndex(a => new { a.TopicId, a.SequenceNumber });
         });
         builder.Entity<CartItem>(item =>
         {

@@ -4,6 +4,7 @@ using Pitlane.Modules.Marketplace.Cart;
 using Pitlane.Modules.Marketplace.Listings;
 using Pitlane.Modules.Marketplace.Orders;
 using Pitlane.Modules.Marketplace.Provenance;
+using Pitlane.Modules.Marketplace.Provenance.Hedera;
 using Pitlane.Modules.Marketplace.Sellers;
 using Pitlane.Platform;
 using Pitlane.Platform.Modules;
@@ -33,6 +34,19 @@ public sealed class MarketplaceModule : IPitlaneModule
         services.AddScoped<SellerPlans>();
         services.AddSingleton<EscrowReleaseWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<EscrowReleaseWorker>());
+        var options = settings.Get<MarketplaceOptions>();
+        if (options.Hedera.Enabled)
+        {
+            services.AddSingleton(_ => new HederaConsensusClient(options.Hedera));
+            // One long-lived client (the anchorer is a singleton); pooled connections are renewed so DNS changes are seen.
+            services.AddSingleton(_ => new HederaMirrorClient(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                BaseAddress = new Uri(options.Hedera.MirrorUrl.TrimEnd('/') + "/"),
+                Timeout = TimeSpan.FromSeconds(options.Hedera.TimeoutSeconds),
+            }));
+            services.AddSingleton<CheckpointAnchorer>();
+            services.AddHostedService<HederaAnchorWorker>();
+        }
         services.AddPerClientRateLimit(ProvenanceEndpoints.RateLimitPolicy, 600, "provenance log");
     }
 

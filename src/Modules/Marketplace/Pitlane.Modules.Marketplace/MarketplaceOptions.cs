@@ -34,6 +34,9 @@ public sealed class MarketplaceOptions : IModuleOptions
     /// <summary>How often the escrow release check runs.</summary>
     public int ReleaseCheckMinutes { get; set; } = 15;
 
+    /// <summary>Optional anchoring of each signed checkpoint to a Hedera consensus topic (off by default).</summary>
+    public Provenance.Hedera.HederaAnchorOptions Hedera { get; set; } = new();
+
     public void Validate(List<string> faults, PitlaneOptions platform)
     {
         ArgumentNullException.ThrowIfNull(faults);
@@ -68,5 +71,6 @@ public sealed class MarketplaceOptions : IModuleOptions
         {
             faults.Add("Pitlane:Marketplace:ReleaseCheckMinutes must be between 1 and 1440.");
         }
+        Hedera.Validate(faults);
     }
 }

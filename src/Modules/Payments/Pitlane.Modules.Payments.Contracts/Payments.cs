@@ -1,6 +1,16 @@
 namespace Pitlane.Modules.Payments.Contracts;
 
 /// <summary>
+/// What <see cref="IPayments"/> throws when the payment processor is at fault rather than the caller: it refused the
+/// request (<see cref="Refused"/>: a conflict, its message is safe to show) or could not be reached or failed (a bad
+/// gateway; the message is for logs). Nothing was charged or recorded when it is thrown.
+/// </summary>
+public class PaymentProcessorException(string message, bool refused, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Refused { get; } = refused;
+}
+
+/// <summary>
 /// Taking money for another module (a parking booking, a marketplace order in escrow, a shop invoice): each call acts
 /// for the organisation that is paid (the payee) and writes its ledger entry in the same transaction as the intent.
 /// Amounts are integer minor units of <c>Currency</c> (ISO 4217, lower case as Stripe writes it).

@@ -48,23 +48,88 @@
       }
       const id = act.dataset.id;
       const kind = act.dataset.marketOrder;
-      let body = {};
-      if (kind === 'ship') {
-        body = { tracking: window.prompt('Tracking number (optional):', '') || null };
-      } else if (kind === 'dispute') {
-        const reason = window.prompt('What is wrong with the order? The payment is cancelled or refunded.');
-        if (!reason) { button.disabled = false; return; }
-        body = { reason };
-      } else if (kind === 'rating') {
-        const stars = parseInt(window.prompt('Stars, 1 to 5:', '5'), 10);
-        if (!stars) { button.disabled = false; return; }
-        body = { stars };
+      const form = document.querySelector(`.market-order-form[data-form="${kind}"][data-id="${id}"]`);
+      if (form) {
+        // Dispute, rating and shipping ask for details in a form under the row.
+        const forms = form.closest('tr');
+        forms.querySelectorAll('.market-order-form').forEach(f => { f.hidden = f !== form; });
+        forms.hidden = false;
+        button.disabled = false;
+        form.querySelector('textarea, input')?.focus();
+        return;
       }
+      const body = {};
       const order = await P.api('POST', `/api/v1/marketplace/orders/${id}/${kind}`, body);
       update(order);
     } catch (e) {
       show(e.message);
       button.disabled = false;
+    }
+  });
+
+  // The forms under an order row: validated here, then sent; errors stay in the form.
+  const closeForm = form => { form.hidden = true; form.closest('tr').hidden = true; };
+  document.addEventListener('click', event => {
+    const cancel = event.target.closest('[data-form-cancel]');
+    if (cancel) closeForm(cancel.closest('form'));
+  });
+  async function uploadEvidence(file) {
+    const data = new FormData();
+    data.append('photo', file);
+    let response;
+    try {
+      response = await fetch('/api/v1/marketplace/orders/evidence', {
+        method: 'POST', credentials: 'same-origin', body: data,
+        headers: { Accept: 'application/json', 'X-Organization-Id': P.organizationId, RequestVerificationToken: P.csrf },
+      });
+    } catch {
+      throw new P.ApiError(0, { detail: 'The photo could not be sent. Check the network and try again.' });
+    }
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok) throw new P.ApiError(response.status, json);
+    return json.id;
+  }
+  document.addEventListener('input', event => {
+    event.target.closest('.market-order-form')?.querySelector('[data-form-error]')?.classList.add('d-none');
+  });
+  document.addEventListener('submit', async event => {
+    const form = event.target.closest('.market-order-form');
+    if (!form) return;
+    event.preventDefault();
+    const error = form.querySelector('[data-form-error]');
+    const fail = text => { error.textContent = text; error.classList.remove('d-none'); };
+    error.classList.add('d-none');
+    form.classList.add('was-validated');
+    const kind = form.dataset.form;
+    const id = form.dataset.id;
+    let body;
+    if (kind === 'dispute') {
+      const reason = form.elements.reason.value.trim();
+      if (reason.length < 5) { fail('Tell the seller what is wrong, in at least 5 characters.'); form.elements.reason.focus(); return; }
+      const files = [...form.elements.evidence.files];
+      if (files.length > 6) { fail('At most 6 photos.'); return; }
+      body = { reason, evidencePhotoIds: [] };
+      form.dataset.files = files.length;
+    } else if (kind === 'rating') {
+      const stars = parseInt(form.querySelector('input[name=stars]:checked')?.value, 10);
+      if (!stars) { fail('Pick 1 to 5 stars.'); return; }
+      body = { stars, comment: form.elements.comment.value.trim() || null };
+    } else {
+      body = { tracking: form.elements.tracking.value.trim() || null };
+    }
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    try {
+      if (kind === 'dispute') {
+        for (const file of form.elements.evidence.files) body.evidencePhotoIds.push(await uploadEvidence(file));
+      }
+      const order = await P.api('POST', `/api/v1/marketplace/orders/${id}/${kind}`, body);
+      closeForm(form);
+      update(order);
+    } catch (e) {
+      fail(e.message);
+    } finally {
+      submit.disabled = false;
     }
   });
 

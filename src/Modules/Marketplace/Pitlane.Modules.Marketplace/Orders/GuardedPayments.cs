@@ -6,9 +6,9 @@ namespace Pitlane.Modules.Marketplace.Orders;
 /// <summary>
 /// <see cref="IPayments"/> as the marketplace calls it: a processor failure (Stripe unreachable, or a request Stripe or
 /// the built-in processor refuses, such as an unknown pm_ token) comes back as a result, never as an exception that
-/// would answer 500. The Payments module throws its own processor exception types, which its contracts do not expose;
-/// they are recognised here by the namespace they come from, so exceptions of any other origin (bugs) still surface.
-/// A refusal becomes a conflict with the processor's words; anything else from the processor a 502 with a fixed text.
+/// would answer 500. Payments signals those with its contract's <see cref="PaymentProcessorException"/>; exceptions of
+/// any other kind (bugs) still surface. A refusal becomes a conflict with the processor's words; anything else from the
+/// processor a 502 with a fixed text.
 /// </summary>
 internal sealed class GuardedPayments(IPayments payments, ILogger logger) : IPayments
 {
@@ -21,9 +21,9 @@ internal sealed class GuardedPayments(IPayments payments, ILogger logger) : IPay
         {
             return await call();
         }
-        catch (Exception e) when (e is not OperationCanceledException && e.GetType().Namespace?.StartsWith("Pitlane.Modules.Payments", StringComparison.Ordinal) == true)
+        catch (PaymentProcessorException e)
         {
-            if (e.GetType().Name == "ProcessorRejectedException")
+            if (e.Refused)
             {
                 logger.LogInformation("The payment processor refused a marketplace {Operation}: {Message}", what, e.Message);
                 return new PaymentResult(null, Conflict: e.Message);

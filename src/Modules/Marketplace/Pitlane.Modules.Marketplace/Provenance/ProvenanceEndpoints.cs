@@ -19,6 +19,21 @@ public sealed record ProvenEntry(long Index, string Entry, PartEvent? Event, IRe
 /// </summary>
 public sealed record PartHistoryBundle(string Origin, string Serial, long TreeSize, string RootHash, string Checkpoint, IReadOnlyList<ProvenEntry> Entries);
 
+/// <summary>A checkpoint's Hedera anchor; <c>MirrorLink</c> is the mirror node's own record of the message, when confirmed.</summary>
+public sealed record AnchorResponse(
+    string TopicId, string Status, string Message, long? SequenceNumber, string? ConsensusTimestamp, string? RunningHash,
+    string? TransactionId, DateTime? SubmittedAt, DateTime? ConfirmedAt, int Attempts, string? LastError, string? MirrorLink)
+{
+    public static AnchorResponse From(Hedera.LogAnchor a, string? mirrorUrl) => new(
+        a.TopicId, a.Status, a.Message, a.SequenceNumber, a.ConsensusTimestamp, a.RunningHash, a.TransactionId, a.SubmittedAt, a.ConfirmedAt, a.Attempts, a.LastError,
+        a.SequenceNumber is { } seq && !string.IsNullOrWhiteSpace(mirrorUrl)
+            ? $"{mirrorUrl.TrimEnd('/')}/api/v1/topics/{Uri.EscapeDataString(a.TopicId)}/messages/{seq.ToString(CultureInfo.InvariantCulture)}"
+            : null);
+}
+
+/// <summary>One signed checkpoint with its Hedera anchor (null when anchoring is off or has not reached it).</summary>
+public sealed record CheckpointResponse(long Size, string RootHash, string Note, DateTime CreatedAt, string AnchorMessage, AnchorResponse? Anchor);
+
 public sealed record RecordPartEventRequest(string? Event, string? Vin, string? PartNumber, string? Brand, string? Note);
 
 /// <summary>
@@ -35,6 +50,7 @@ public static class ProvenanceEndpoints
         var log = routes.MapGroup("/api/v1/provenance").WithTags("Provenance").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
         log.MapGet("/checkpoint", Checkpoint);
         log.MapGet("/key", Key);
+        log.MapGet("/checkpoints/{size:long}", CheckpointOf);
         log.MapGet("/tile/{**path}", Tile);
         log.MapGet("/entries", Entries);
         log.MapGet("/proof/inclusion", Inclusion);
@@ -50,6 +66,18 @@ public static class ProvenanceEndpoints
     {
         var (_, _, note) = await log.CheckpointAsync(ct);
         return TypedResults.Text(note, "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> CheckpointOf(long size, ProvenanceLog log, MarketplaceOptions options, CancellationToken ct)
+    {
+        if (await log.CheckpointOfAsync(size, ct) is not { } checkpoint)
+        {
+            return Problems.NotFound("The log has no checkpoint of that size.");
+        }
+        var anchor = await log.AnchorOfAsync(size, ct);
+        return TypedResults.Ok(new CheckpointResponse(checkpoint.Size, Convert.ToBase64String(checkpoint.RootHash), checkpoint.Note, checkpoint.CreatedAt,
+            Hedera.CheckpointAnchorer.MessageFor(log.Origin, checkpoint.Size, checkpoint.Note),
+            anchor is null ? null : AnchorResponse.From(anchor, options.Hedera.MirrorUrl)));
     }
 
     private static async Task<IResult> Key(ProvenanceLog log, CancellationToken ct) =>

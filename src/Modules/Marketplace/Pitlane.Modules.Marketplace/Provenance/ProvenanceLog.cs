@@ -177,6 +177,17 @@ public sealed class ProvenanceLog(MarketplaceDbContext db, MarketplaceOptions op
         }
     }
 
+    public async Task<LogCheckpoint?> CheckpointOfAsync(long size, CancellationToken ct) =>
+        await db.LogCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size, ct);
+
+    public async Task<Hedera.LogAnchor?> AnchorOfAsync(long size, CancellationToken ct) =>
+        await db.LogAnchors.AsNoTracking().FirstOrDefaultAsync(a => a.CheckpointSize == size, ct);
+
+    /// <summary>The newest checkpoint of at most <paramref name="maxSize"/> entries whose Hedera anchor is confirmed.</summary>
+    public async Task<Hedera.LogAnchor?> LatestConfirmedAnchorAsync(long maxSize, CancellationToken ct) =>
+        await db.LogAnchors.AsNoTracking().Where(a => a.Status == Hedera.AnchorStatus.Confirmed && a.CheckpointSize <= maxSize)
+            .OrderByDescending(a => a.CheckpointSize).FirstOrDefaultAsync(ct);
+
     public async Task<IReadOnlyList<LogEntry>> EntriesOfAsync(string serial, long treeSize, CancellationToken ct) =>
         await db.LogEntries.AsNoTracking().Where(e => e.Serial == serial && e.Index < treeSize).OrderBy(e => e.Index).ToListAsync(ct);
 

@@ -53,7 +53,7 @@ public sealed record ProcessorPayout(string Id, long Amount, string Currency, st
 public sealed record ProcessorBalanceTransaction(string Id, string Type, long Amount, long Fee, string Currency, string Source, DateTime Created);
 
 /// <summary>The processor could not be reached or answered an error that is not a card decline: a 502 to the caller, nothing changed.</summary>
-public sealed class ProcessorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ProcessorUnavailableException(string message, Exception? inner = null) : Contracts.PaymentProcessorException(message, refused: false, inner);
 
 /// <summary>The processor refused the request itself (e.g. capturing more than is capturable): a 409 to the caller.</summary>
-public sealed class ProcessorRejectedException(string message) : Exception(message);
+public sealed class ProcessorRejectedException(string message) : Contracts.PaymentProcessorException(message, refused: true);

@@ -21,7 +21,7 @@ public static class Interval
 /// <summary>
 /// A plan an organisation (the provider) sells: a monthly and/or annual price, an optional free trial, and the
 /// entitlements a subscription to it grants (a feature name and a limit: "marketplace.listings" 100,
-/// "marketplace.fee_bps" 500; 1 for a plain yes). Other modules ask <see cref="Contracts.ISubscriptions"/> for them.
+/// "marketplace.fee_discount_bps" 500; 1 for a plain yes). Other modules ask <see cref="Contracts.ISubscriptions"/> for them.
 /// </summary>
 public sealed class Plan
 {

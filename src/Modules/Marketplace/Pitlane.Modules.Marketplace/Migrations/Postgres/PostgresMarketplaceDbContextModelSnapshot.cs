@@ -345,6 +345,69 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                     b.ToTable("market_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Provenance.Hedera.LogAnchor", b =>
+                {
+                    b.Property<long>("CheckpointSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConsensusTimestamp")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RunningHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("SequenceNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.HasKey("CheckpointSize");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("TopicId", "SequenceNumber");
+
+                    b.ToTable("market_log_anchors", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Provenance.LogCheckpoint", b =>
                 {
                     b.Property<long>("Size")

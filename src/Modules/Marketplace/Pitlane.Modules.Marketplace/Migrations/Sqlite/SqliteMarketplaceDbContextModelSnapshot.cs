@@ -340,6 +340,69 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                     b.ToTable("market_orders", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Provenance.Hedera.LogAnchor", b =>
+                {
+                    b.Property<long>("CheckpointSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsensusTimestamp")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunningHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SequenceNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CheckpointSize");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("TopicId", "SequenceNumber");
+
+                    b.ToTable("market_log_anchors", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Provenance.LogCheckpoint", b =>
                 {
                     b.Property<long>("Size")

@@ -14,13 +14,16 @@ namespace Pitlane.Modules.Marketplace.Pages.Provenance;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(ProvenanceEndpoints.RateLimitPolicy)]
-public sealed class PartModel(ProvenanceLog log) : PageModel
+public sealed class PartModel(ProvenanceLog log, MarketplaceOptions options) : PageModel
 {
     public string? Serial { get; private set; }
     public bool InvalidSerial { get; private set; }
     public PartHistoryBundle? History { get; private set; }
     public HistoryCheck? Check { get; private set; }
     public string VerifierKey { get; private set; } = "";
+
+    /// <summary>The newest checkpoint covering this history that is confirmed on Hedera, if anchoring is on.</summary>
+    public AnchorResponse? Anchor { get; private set; }
 
     public async Task OnGetAsync(string? serial, CancellationToken ct)
     {
@@ -39,6 +42,10 @@ public sealed class PartModel(ProvenanceLog log) : PageModel
         History = await ProvenanceEndpoints.HistoryAsync(log, Serial, ct);
         Check = HistoryVerifier.Verify(History.Checkpoint, NoteVerifier.Parse(VerifierKey), log.Origin,
             History.Entries.Select(e => new ProvenEntryInput(e.Index, Convert.FromBase64String(e.Entry), [.. e.Proof.Select(Convert.FromBase64String)])));
+        if (History.Entries.Count > 0 && await log.LatestConfirmedAnchorAsync(History.TreeSize, ct) is { } anchor && anchor.CheckpointSize > History.Entries[^1].Index)
+        {
+            Anchor = AnchorResponse.From(anchor, options.Hedera.MirrorUrl);
+        }
     }
 
     public static string Describe(PartEvent? e) => e?.Event switch
