@@ -23,6 +23,8 @@ public sealed class ShopModule : IPitlaneModule
 
     public int Order => 50;
 
+    public void ReadSettings(ModuleSettings settings) => settings.Bind<ShopOptions>("Pitlane:Shop");
+
     public void AddServices(IServiceCollection services, PitlaneSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -41,6 +43,10 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<Kpis.ShopKpis>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
+        services.AddScoped<Imports.ImportWriter>();
+        services.AddScoped<Imports.Csv.CsvImport>();
+        services.AddHttpClient<Imports.Tekmetric.TekmetricClient>(http => http.Timeout = TimeSpan.FromSeconds(settings.Get<ShopOptions>().Tekmetric.TimeoutSeconds));
+        services.AddJobHandler<Imports.Tekmetric.TekmetricImportJob, Imports.Tekmetric.TekmetricImporter>("shop.tekmetric-import", maxAttempts: 3, permission: ShopPermissions.Import);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
@@ -52,6 +58,7 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapTechnicianClockEndpoints();
         routes.MapPorterEndpoints();
         routes.MapKpiEndpoints();
+        Imports.ImportEndpoints.MapImportEndpoints(routes);
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
@@ -63,6 +70,8 @@ internal sealed class DemoShopSeed(
     ILogger<DemoShopSeed> logger) : IDemoSeed
 {
     public int Order => 50;
+
+    public void ReadSettings(ModuleSettings settings) => settings.Bind<ShopOptions>("Pitlane:Shop");
 
     public async Task SeedAsync(DemoSeedContext context, CancellationToken ct)
     {
