@@ -13,8 +13,10 @@ namespace Pitlane.Ai;
 
 /// <summary>
 /// An <see cref="IChatClient"/> over the OpenAI SDK's <see cref="ChatClient"/>, for any server that speaks the OpenAI
-/// chat-completions API (OpenAI itself, llama.cpp's server, Ollama, vLLM). Text messages only: tool calls and images are
-/// not supported and are rejected rather than dropped. The model is fixed at construction.
+/// chat-completions API (OpenAI itself, llama.cpp's server, Ollama, vLLM). Text messages and function tools: the model's
+/// tool calls come back as <see cref="FunctionCallContent"/> (streamed calls are assembled from their argument fragments
+/// and yielded once complete), and the caller sends results back as <see cref="FunctionResultContent"/> in a tool message.
+/// Images and other content are rejected rather than dropped. The model is fixed at construction.
 /// </summary>
 public sealed class OpenAiChatClient : IChatClient
 {
@@ -52,7 +54,13 @@ public sealed class OpenAiChatClient : IChatClient
     {
         var completion = (await _client.CompleteChatAsync(ToOpenAi(messages), ToOpenAi(options), cancellationToken)).Value;
         var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
-        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, text))
+        var contents = new List<AIContent>();
+        if (text.Length > 0) contents.Add(new TextContent(text));
+        foreach (var call in completion.ToolCalls)
+        {
+            contents.Add(ToAi(call.Id, call.FunctionName, call.FunctionArguments?.ToString()));
+        }
+        return new ChatResponse(new AiChatMessage(ChatRole.Assistant, contents))
         {
             ResponseId = completion.Id,
             ModelId = completion.Model,
@@ -67,12 +75,27 @@ public sealed class OpenAiChatClient : IChatClient
         IEnumerable<AiChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var updates = _client.CompleteChatStreamingAsync(ToOpenAi(messages), ToOpenAi(options), cancellationToken);
+        // A streamed tool call arrives in fragments keyed by its index: the id and name first, then pieces of the JSON
+        // arguments. It is yielded whole when the choice finishes (or the stream ends without saying so).
+        var calls = new SortedDictionary<int, PendingCall>();
         await foreach (var update in updates.WithCancellation(cancellationToken))
         {
             var contents = new List<AIContent>();
             foreach (var part in update.ContentUpdate)
             {
                 if (part.Kind == ChatMessageContentPartKind.Text) contents.Add(new TextContent(part.Text));
+            }
+            foreach (var fragment in update.ToolCallUpdates)
+            {
+                if (!calls.TryGetValue(fragment.Index, out var pending)) calls[fragment.Index] = pending = new PendingCall();
+                if (!string.IsNullOrEmpty(fragment.ToolCallId)) pending.Id = fragment.ToolCallId;
+                if (!string.IsNullOrEmpty(fragment.FunctionName)) pending.Name = fragment.FunctionName;
+                if (fragment.FunctionArgumentsUpdate is { } args && !args.IsEmpty) pending.Arguments.Append(args.ToString());
+            }
+            if (update.FinishReason is not null && calls.Count > 0)
+            {
+                contents.AddRange(calls.Values.Select(c => c.ToContent()));
+                calls.Clear();
             }
             if (ToAi(update.Usage) is { } usage) contents.Add(new UsageContent(usage));
             yield return new ChatResponseUpdate(update.Role is null ? null : ChatRole.Assistant, contents)
@@ -84,7 +107,25 @@ public sealed class OpenAiChatClient : IChatClient
                 RawRepresentation = update,
             };
         }
+        if (calls.Count > 0)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [.. calls.Values.Select(c => c.ToContent())]) { FinishReason = AiFinishReason.ToolCalls };
+        }
     }
+
+    private sealed class PendingCall
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public System.Text.StringBuilder Arguments { get; } = new();
+
+        public FunctionCallContent ToContent() => ToAi(Id ?? "", Name ?? "", Arguments.ToString());
+    }
+
+    /// <summary>A call whose arguments are not a JSON object keeps the parse error in <see cref="FunctionCallContent.Exception"/>; the caller answers it as a failed call.</summary>
+    private static FunctionCallContent ToAi(string id, string name, string? arguments) =>
+        FunctionCallContent.CreateFromParsedArguments(string.IsNullOrWhiteSpace(arguments) ? "{}" : arguments, id, name,
+            json => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
 
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -103,22 +144,41 @@ public sealed class OpenAiChatClient : IChatClient
     private static List<OpenAI.Chat.ChatMessage> ToOpenAi(IEnumerable<AiChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return messages.Select(m =>
+        var mapped = new List<OpenAI.Chat.ChatMessage>();
+        foreach (var m in messages)
         {
-            if (m.Contents.Any(c => c is not TextContent))
-                throw new NotSupportedException($"Only text content is supported; a {m.Role} message has {string.Join(", ", m.Contents.Where(c => c is not TextContent).Select(c => c.GetType().Name).Distinct())}.");
-            OpenAI.Chat.ChatMessage mapped = m.Role == ChatRole.System ? new SystemChatMessage(m.Text)
+            if (m.Role == ChatRole.Tool)
+            {
+                // One tool message of the abstraction may carry several results; the wire wants one message per call.
+                if (m.Contents.Count == 0 || m.Contents.Any(c => c is not FunctionResultContent))
+                    throw new NotSupportedException("A tool message carries function results only.");
+                mapped.AddRange(m.Contents.Cast<FunctionResultContent>().Select(r => new ToolChatMessage(r.CallId, ResultText(r.Result))));
+                continue;
+            }
+            var calls = m.Contents.OfType<FunctionCallContent>().ToList();
+            if (m.Contents.Any(c => c is not (TextContent or FunctionCallContent)) || (calls.Count > 0 && m.Role != ChatRole.Assistant))
+                throw new NotSupportedException($"Only text content (and function calls from the assistant) is supported; a {m.Role} message has {string.Join(", ", m.Contents.Where(c => c is not TextContent).Select(c => c.GetType().Name).Distinct())}.");
+            if (calls.Count > 0)
+            {
+                var assistant = new AssistantChatMessage(calls.Select(c => ChatToolCall.CreateFunctionToolCall(c.CallId, c.Name,
+                    BinaryData.FromString(System.Text.Json.JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>())))));
+                if (m.Text is { Length: > 0 } said) assistant.Content.Add(ChatMessageContentPart.CreateTextPart(said));
+                mapped.Add(assistant);
+                continue;
+            }
+            mapped.Add(m.Role == ChatRole.System ? new SystemChatMessage(m.Text)
                 : m.Role == ChatRole.User ? new UserChatMessage(m.Text)
                 : m.Role == ChatRole.Assistant ? new AssistantChatMessage(m.Text)
-                : throw new NotSupportedException($"The {m.Role} role is not supported; only system, user and assistant text messages are.");
-            return mapped;
-        }).ToList();
+                : throw new NotSupportedException($"The {m.Role} role is not supported; only system, user, assistant and tool messages are."));
+        }
+        return mapped;
     }
 
     private ChatCompletionOptions? ToOpenAi(ChatOptions? options)
     {
         if (options is null) return null;
-        if (options.Tools is { Count: > 0 }) throw new NotSupportedException("Tools are not supported by this client.");
+        if (options.Tools?.FirstOrDefault(t => t is not AIFunctionDeclaration) is { } unsupported)
+            throw new NotSupportedException($"Only function tools are supported; {unsupported.GetType().Name} is not.");
         if (options.ModelId is { } requested && !string.Equals(requested, Model, StringComparison.Ordinal))
             throw new NotSupportedException($"This client is bound to model '{Model}'; '{requested}' was requested.");
         var mapped = new ChatCompletionOptions
@@ -137,8 +197,31 @@ public sealed class OpenAiChatClient : IChatClient
             },
         };
         foreach (var stop in options.StopSequences ?? []) mapped.StopSequences.Add(stop);
+        foreach (var tool in options.Tools?.OfType<AIFunctionDeclaration>() ?? [])
+        {
+            mapped.Tools.Add(ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.JsonSchema.GetRawText())));
+        }
+        if (mapped.Tools.Count > 0)
+        {
+            mapped.ToolChoice = options.ToolMode switch
+            {
+                NoneChatToolMode => ChatToolChoice.CreateNoneChoice(),
+                RequiredChatToolMode { RequiredFunctionName: { } name } => ChatToolChoice.CreateFunctionChoice(name),
+                RequiredChatToolMode => ChatToolChoice.CreateRequiredChoice(),
+                _ => ChatToolChoice.CreateAutoChoice(),
+            };
+            mapped.AllowParallelToolCalls = options.AllowMultipleToolCalls;
+        }
         return mapped;
     }
+
+    private static string ResultText(object? result) => result switch
+    {
+        null => "",
+        string text => text,
+        System.Text.Json.JsonElement json => json.ValueKind == System.Text.Json.JsonValueKind.String ? json.GetString()! : json.GetRawText(),
+        _ => System.Text.Json.JsonSerializer.Serialize(result),
+    };
 
     private static AiFinishReason ToAi(OpenAiFinishReason reason) => reason switch
     {

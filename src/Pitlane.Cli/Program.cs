@@ -7,6 +7,7 @@ root.Subcommands.Add(Pitlane.Cli.ObdCommands.Create());
 root.Subcommands.Add(Pitlane.Cli.MigrateCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.ProvenanceCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.AgentCommand.Create());
+root.Subcommands.Add(Pitlane.Cli.WorkerCommand.Create());
 root.Subcommands.Add(Pitlane.Cli.Mcp.McpCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

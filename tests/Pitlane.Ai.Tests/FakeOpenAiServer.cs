@@ -23,6 +23,12 @@ public enum FakeMode
 
     /// <summary>HTTP 500 with an OpenAI error body.</summary>
     ServerError,
+
+    /// <summary>
+    /// Until the request carries a tool result, calls <see cref="FakeOpenAiServer.ToolName"/> with
+    /// <see cref="FakeOpenAiServer.ToolArguments"/> (streamed in fragments, as the real API does); then answers <see cref="FakeOpenAiServer.Content"/>.
+    /// </summary>
+    ToolCall,
 }
 
 /// <summary>
@@ -42,6 +48,10 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public string Content { get; set; } = "";
 
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(10);
+
+    public string ToolName { get; set; } = "";
+
+    public string ToolArguments { get; set; } = "{}";
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -88,6 +98,12 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 break;
         }
 
+        bool hasResult = body["messages"]!.AsArray().Any(m => m?["role"]?.GetValue<string>() == "tool");
+        if (Mode == FakeMode.ToolCall && !hasResult)
+        {
+            await StreamToolCallAsync(http, model);
+            return;
+        }
         if (body["stream"]?.GetValue<bool>() == true)
         {
             await StreamAsync(http, model);
@@ -129,6 +145,43 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             Chunk(new JsonObject { ["content"] = Content[half..] }, null),
             Chunk(new JsonObject(), "stop"),
             Chunk(new JsonObject(), null, Usage()),
+        ];
+        foreach (var chunk in chunks)
+            await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", http.RequestAborted);
+        await http.Response.WriteAsync("data: [DONE]\n\n", http.RequestAborted);
+    }
+
+    private async Task StreamToolCallAsync(HttpContext http, string model)
+    {
+        http.Response.ContentType = "text/event-stream";
+        var half = ToolArguments.Length / 2;
+        JsonObject Chunk(JsonObject delta, string? finish) => new()
+        {
+            ["id"] = "chatcmpl-fake2",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1_767_225_600,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+        };
+        JsonObject Call(JsonObject function, string? id = null)
+        {
+            var call = new JsonObject { ["index"] = 0, ["function"] = function };
+            if (id is not null)
+            {
+                call["id"] = id;
+                call["type"] = "function";
+            }
+            return new JsonObject { ["tool_calls"] = new JsonArray(call) };
+        }
+        var first = Call(new JsonObject { ["name"] = ToolName, ["arguments"] = "" }, "call_fake1");
+        first["role"] = "assistant";
+        first["content"] = null;
+        JsonObject[] chunks =
+        [
+            Chunk(first, null),
+            Chunk(Call(new JsonObject { ["arguments"] = ToolArguments[..half] }), null),
+            Chunk(Call(new JsonObject { ["arguments"] = ToolArguments[half..] }), null),
+            Chunk(new JsonObject(), "tool_calls"),
         ];
         foreach (var chunk in chunks)
             await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", http.RequestAborted);

@@ -99,4 +99,56 @@ public sealed class OpenAiChatClientTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(Messages, new ChatOptions { ModelId = "other" }, Ct));
         Assert.Empty(_server.Requests);
     }
+
+    [Fact]
+    public async Task Streamed_tool_call_is_assembled_and_its_result_goes_back_as_a_tool_message()
+    {
+        using var client = Client();
+        _server.Mode = FakeMode.ToolCall;
+        _server.ToolName = "explain_dtc";
+        _server.ToolArguments = "{\"code\":\"P0301\"}";
+        _server.Content = "Cylinder 1 misfire.";
+        var tool = AIFunctionFactory.CreateDeclaration("explain_dtc", "Explain a code.",
+            System.Text.Json.JsonDocument.Parse("{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"}},\"required\":[\"code\"]}").RootElement);
+        var options = new ChatOptions { Tools = [tool] };
+        List<ChatMessage> messages = [new(ChatRole.User, "What does P0301 mean?")];
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, Ct)) updates.Add(update);
+
+        var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("call_fake1", call.CallId);
+        Assert.Equal("explain_dtc", call.Name);
+        Assert.Equal("P0301", call.Arguments!["code"]!.ToString());
+        var sentTools = _server.LastBody["tools"]!.AsArray();
+        Assert.Equal("explain_dtc", sentTools[0]!["function"]!["name"]!.GetValue<string>());
+        Assert.Equal("auto", _server.LastBody["tool_choice"]!.GetValue<string>());
+
+        messages.Add(new ChatMessage(ChatRole.Assistant, [call]));
+        messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "P0301: Cylinder 1 misfire detected")]));
+        var text = string.Concat(await client.GetStreamingResponseAsync(messages, options, Ct).Select(u => u.Text).ToListAsync(Ct));
+
+        Assert.Equal("Cylinder 1 misfire.", text);
+        var sent = _server.LastBody["messages"]!.AsArray();
+        Assert.Equal("call_fake1", sent[1]!["tool_calls"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal("{\"code\":\"P0301\"}", sent[1]!["tool_calls"]![0]!["function"]!["arguments"]!.GetValue<string>());
+        Assert.Equal("tool", sent[2]!["role"]!.GetValue<string>());
+        Assert.Equal("call_fake1", sent[2]!["tool_call_id"]!.GetValue<string>());
+        Assert.Equal("P0301: Cylinder 1 misfire detected", sent[2]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Malformed_tool_arguments_come_back_as_a_call_with_its_parse_error()
+    {
+        using var client = Client();
+        _server.Mode = FakeMode.ToolCall;
+        _server.ToolName = "explain_dtc";
+        _server.ToolArguments = "{\"code\": [unclosed";
+        var tool = AIFunctionFactory.CreateDeclaration("explain_dtc", "Explain a code.", System.Text.Json.JsonDocument.Parse("{\"type\":\"object\"}").RootElement);
+
+        var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "P0301?")], new ChatOptions { Tools = [tool] }, Ct).ToChatResponseAsync(Ct);
+
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.NotNull(call.Exception);
+    }
 }

@@ -31,6 +31,8 @@ public sealed class FakePitlaneApi : IAsyncDisposable
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public int Logins;
+
+    public string? LastToolBody { get; private set; }
     public int Refreshes;
 
     public string BaseAddress { get; private set; } = "";
@@ -114,6 +116,23 @@ public sealed class FakePitlaneApi : IAsyncDisposable
             ];
             var hits = all.Where(v => q is null || v.ToString()!.Contains(q, StringComparison.OrdinalIgnoreCase)).Take(pageSize ?? 20).ToArray();
             return Results.Ok(new { items = hits, page = 1, pageSize = pageSize ?? 20, total = hits.Length });
+        });
+        // The server's assistant tool endpoint, which the forwarded MCP tools call: it answers the tool's text and the
+        // records it used, or isError for a vehicle that is not the caller's.
+        app.MapPost("/api/v1/assistant/tools/{name}", (HttpContext http, string name, Dictionary<string, string?> body) =>
+        {
+            if (Authenticate(http) is { } denied) return denied;
+            LastToolBody = System.Text.Json.JsonSerializer.Serialize(body);
+            if (name != "get_next_service") return Problem(404, "Not found", $"There is no tool called '{name}'.");
+            if (body.GetValueOrDefault("vehicleId") != Honda.ToString())
+                return Results.Ok(new { tool = name, text = $"There is no vehicle {body.GetValueOrDefault("vehicleId")} in your organisation.", isError = true, citations = Array.Empty<object>() });
+            return Results.Ok(new
+            {
+                tool = name,
+                text = "Maintenance of 2003 Honda Accord, most urgent first:\n- Engine oil and filter: overdue, due by 2026-10-01",
+                isError = false,
+                citations = new[] { new { kind = "vehicle", id = Honda, label = "2003 Honda Accord", url = $"/Vehicles/Details/{Honda}" } },
+            });
         });
         app.MapGet("/api/v1/vehicles/{id:guid}/scans", (HttpContext http, Guid id, int? pageSize) =>
         {

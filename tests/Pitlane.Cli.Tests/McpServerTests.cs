@@ -82,17 +82,22 @@ public sealed class McpServerTests
         JsonDocument.Parse(result.Content.OfType<TextContentBlock>().Last().Text).RootElement;
 
     [Fact]
-    public async Task Lists_the_four_tools_each_with_one_required_string_argument()
+    public async Task Lists_the_shared_catalog_tools_with_their_string_arguments()
     {
         await using var server = await StartAsync([]);
         var tools = await server.Client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        var expected = new Dictionary<string, string>
+        // The same tools, with the same required arguments, as the in-app assistant offers its model (Pitlane.Ai ToolCatalog).
+        var expected = new Dictionary<string, (string[] All, string[] Required)>
         {
-            ["decode_vin"] = "vin",
-            ["explain_dtc"] = "code",
-            ["lookup_vehicle"] = "query",
-            ["get_latest_scan"] = "vehicleId",
+            ["decode_vin"] = (["vin"], ["vin"]),
+            ["explain_dtc"] = (["code"], ["code"]),
+            ["lookup_vehicle"] = (["query"], ["query"]),
+            ["get_latest_scan"] = (["vehicleId"], ["vehicleId"]),
+            ["get_service_history"] = (["vehicleId"], ["vehicleId"]),
+            ["get_next_service"] = (["vehicleId"], ["vehicleId"]),
+            ["find_fitting_parts"] = (["vehicleId", "query"], ["vehicleId"]),
+            ["get_order_status"] = (["id"], []),
         };
         Assert.Equal(expected.Keys.Order(), tools.Select(t => t.Name).Order());
         foreach (var tool in tools)
@@ -100,11 +105,35 @@ public sealed class McpServerTests
             var schema = tool.JsonSchema;
             Assert.False(string.IsNullOrWhiteSpace(tool.Description));
             Assert.Equal("object", schema.GetProperty("type").GetString());
-            var argument = expected[tool.Name];
-            Assert.Equal([argument], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
-            Assert.Equal("string", schema.GetProperty("properties").GetProperty(argument).GetProperty("type").GetString());
-            Assert.Equal([argument], schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+            var (all, required) = expected[tool.Name];
+            Assert.Equal(all, schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+            foreach (var argument in all)
+                Assert.Contains("string", schema.GetProperty("properties").GetProperty(argument).GetProperty("type").ToString(), StringComparison.Ordinal);
+            var listed = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
+            Assert.Equal(required, listed);
         }
+    }
+
+    [Fact]
+    public async Task Forwarded_tool_runs_on_the_server_for_the_caller_and_lists_the_records_used()
+    {
+        await using var api = await FakePitlaneApi.StartAsync();
+        await using var server = await StartAsync(
+            ["--server", api.BaseAddress, "--organization", FakePitlaneApi.Organization.ToString()],
+            new() { ["PITLANE_TOKEN"] = FakePitlaneApi.StaticToken });
+
+        var result = await server.CallAsync("get_next_service", "vehicleId", FakePitlaneApi.Honda.ToString());
+
+        Assert.NotEqual(true, result.IsError);
+        var text = Text(result);
+        Assert.Contains("Engine oil and filter: overdue", text, StringComparison.Ordinal);
+        Assert.Contains($"- vehicle: 2003 Honda Accord (/Vehicles/Details/{FakePitlaneApi.Honda})", text, StringComparison.Ordinal);
+        Assert.Equal([$"POST /api/v1/assistant/tools/get_next_service | {FakePitlaneApi.Organization}"], api.Requests);
+        Assert.Equal($$"""{"vehicleId":"{{FakePitlaneApi.Honda}}"}""", api.LastToolBody);
+
+        var other = await server.CallAsync("get_next_service", "vehicleId", FakePitlaneApi.NoScans.ToString());
+        Assert.True(other.IsError);
+        Assert.Contains("no vehicle", Text(other), StringComparison.Ordinal);
     }
 
     [Fact]

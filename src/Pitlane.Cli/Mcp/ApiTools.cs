@@ -5,6 +5,7 @@ using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Pitlane.Ai.Tools;
 
 namespace Pitlane.Cli.Mcp;
 
@@ -16,10 +17,10 @@ internal sealed class ApiTools(PitlaneApiClient api)
 
     private static readonly JsonSerializerOptions Indented = new(McpCommand.ToolJson) { WriteIndented = true };
 
-    [McpServerTool(Name = "lookup_vehicle", ReadOnly = true, Idempotent = true, OpenWorld = true)]
-    [Description("Find vehicles on the Pitlane server by VIN, plate, make, model or nickname (up to 10). Answers one line per vehicle, then the API's JSON with ids for get_latest_scan.")]
+    [McpServerTool(Name = ToolText.LookupVehicle, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.LookupVehicleDescription)]
     public async Task<CallToolResult> LookupVehicle(
-        [Description("Search text: a full or partial VIN, a plate, a make or model, or a nickname.")] string query,
+        [Description(ToolText.LookupVehicleQuery)] string query,
         CancellationToken cancellationToken)
     {
         var text = (query ?? "").Trim();
@@ -46,10 +47,10 @@ internal sealed class ApiTools(PitlaneApiClient api)
         return Answer(summary.ToString(), page);
     }
 
-    [McpServerTool(Name = "get_latest_scan", ReadOnly = true, Idempotent = true, OpenWorld = true)]
-    [Description("The most recent diagnostic scan of a vehicle on the Pitlane server: status, trouble codes with descriptions, MIL, ECUs and readiness. Answers a short summary, then the scan's JSON.")]
+    [McpServerTool(Name = ToolText.GetLatestScan, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.GetLatestScanDescription)]
     public async Task<CallToolResult> GetLatestScan(
-        [Description("The vehicle id (a GUID) as lookup_vehicle returns it.")] string vehicleId,
+        [Description(ToolText.VehicleIdArgument)] string vehicleId,
         CancellationToken cancellationToken)
     {
         var text = (vehicleId ?? "").Trim();
@@ -81,6 +82,47 @@ internal sealed class ApiTools(PitlaneApiClient api)
         }
         if (Str(scan, "error") is { } error) summary.AppendLine($"Scan error: {error}");
         return Answer(summary.ToString(), scan);
+    }
+
+    [McpServerTool(Name = ToolText.GetServiceHistory, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.GetServiceHistoryDescription)]
+    public Task<CallToolResult> GetServiceHistory([Description(ToolText.VehicleIdArgument)] string vehicleId, CancellationToken cancellationToken) =>
+        ForwardAsync(ToolText.GetServiceHistory, new() { ["vehicleId"] = vehicleId }, cancellationToken);
+
+    [McpServerTool(Name = ToolText.GetNextService, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.GetNextServiceDescription)]
+    public Task<CallToolResult> GetNextService([Description(ToolText.VehicleIdArgument)] string vehicleId, CancellationToken cancellationToken) =>
+        ForwardAsync(ToolText.GetNextService, new() { ["vehicleId"] = vehicleId }, cancellationToken);
+
+    [McpServerTool(Name = ToolText.FindFittingParts, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.FindFittingPartsDescription)]
+    public Task<CallToolResult> FindFittingParts(
+        [Description(ToolText.VehicleIdArgument)] string vehicleId,
+        [Description(ToolText.FindFittingPartsQuery)] string? query = null,
+        CancellationToken cancellationToken = default) =>
+        ForwardAsync(ToolText.FindFittingParts, new() { ["vehicleId"] = vehicleId, ["query"] = query }, cancellationToken);
+
+    [McpServerTool(Name = ToolText.GetOrderStatus, ReadOnly = true, Idempotent = true, OpenWorld = true)]
+    [Description(ToolText.GetOrderStatusDescription)]
+    public Task<CallToolResult> GetOrderStatus([Description(ToolText.GetOrderStatusId)] string? id = null, CancellationToken cancellationToken = default) =>
+        ForwardAsync(ToolText.GetOrderStatus, new() { ["id"] = id }, cancellationToken);
+
+    /// <summary>
+    /// Runs a tool on the server (POST /api/v1/assistant/tools/{name}), which runs it for the signed-in user in their
+    /// organisation, as the in-app assistant does: the same code answers both. The answer's text, then its cited records.
+    /// </summary>
+    private async Task<CallToolResult> ForwardAsync(string tool, Dictionary<string, string?> arguments, CancellationToken ct)
+    {
+        foreach (var (name, value) in arguments)
+        {
+            if (value is { Length: > MaxQuery }) throw new McpException($"The argument '{name}' is {value.Length} characters; at most {MaxQuery} are taken.");
+        }
+        var answer = await api.PostAsync($"api/v1/assistant/tools/{tool}", arguments.Where(a => a.Value is not null).ToDictionary(), ct);
+        var text = Str(answer, "text") ?? "";
+        var sources = Array(answer, "citations").Select(c => $"- {Str(c, "kind")}: {Str(c, "label")} ({Str(c, "url")})").ToList();
+        var content = new List<ContentBlock> { new TextContentBlock { Text = text } };
+        if (sources.Count > 0) content.Add(new TextContentBlock { Text = "Records used:\n" + string.Join("\n", sources) });
+        return new CallToolResult { Content = content, IsError = Bool(answer, "isError") is true };
     }
 
     private static CallToolResult Answer(string summary, JsonElement json) => new()

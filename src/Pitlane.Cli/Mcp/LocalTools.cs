@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
+using Pitlane.Ai.Tools;
 using Pitlane.Obd.Dtc;
 using Pitlane.Vin;
 
@@ -39,10 +40,9 @@ internal static class LocalTools
     /// <summary>What explain_dtc answers.</summary>
     public sealed record DtcAnswer(string Code, string Description, string System, string Severity, bool ManufacturerSpecific, string Source);
 
-    [McpServerTool(Name = "decode_vin", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("Decode a 17-character vehicle identification number (ISO 3779 / 49 CFR 565): validity, faults with their 1-based positions, manufacturer, make, model year, country and the check digit. Works offline.")]
-    public static VinAnswer DecodeVin(
-        [Description("The VIN, e.g. 1HGCM82633A004352. Spaces around it are ignored; letters may be lower case.")] string vin)
+    [McpServerTool(Name = ToolText.DecodeVin, ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description(ToolText.DecodeVinDescription)]
+    public static VinAnswer DecodeVin([Description(ToolText.DecodeVinVin)] string vin)
     {
         var text = (vin ?? "").Trim();
         if (text.Length == 0) throw new McpException("The VIN is empty: give the 17 characters from the windscreen, door pillar or registration document.");
@@ -71,10 +71,9 @@ internal static class LocalTools
             result.SerialNumber);
     }
 
-    [McpServerTool(Name = "explain_dtc", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("Explain an OBD-II diagnostic trouble code (SAE J2012): description, affected system, severity and whether the code is manufacturer-specific. Works offline.")]
-    public static DtcAnswer ExplainDtc(
-        [Description("The trouble code: P, C, B or U, a digit 0-3 and three hex digits, e.g. P0300.")] string code)
+    [McpServerTool(Name = ToolText.ExplainDtc, ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description(ToolText.ExplainDtcDescription)]
+    public static DtcAnswer ExplainDtc([Description(ToolText.ExplainDtcCode)] string code)
     {
         var text = (code ?? "").Trim();
         if (!TroubleCode.TryParse(text, out var parsed))

@@ -29,7 +29,7 @@ internal static class McpCommand
         };
         var email = new Option<string?>("--email") { Description = "Log in as this user; the password is read from $PITLANE_PASSWORD." };
         var organization = new Option<Guid?>("--organization") { Description = "Organisation id to act in (sent as X-Organization-Id); default: your personal organisation." };
-        var command = new Command("mcp", "Serve decode_vin, explain_dtc, lookup_vehicle and get_latest_scan to an MCP client over stdio.") { server, email, organization };
+        var command = new Command("mcp", "Serve the Pitlane tools (decode_vin, explain_dtc, lookup_vehicle, get_latest_scan, get_service_history, get_next_service, find_fitting_parts, get_order_status) to an MCP client over stdio.") { server, email, organization };
         command.SetAction(async (parse, ct) =>
         {
             var serverUri = parse.GetValue(server) ?? FromEnvironment();
@@ -92,7 +92,7 @@ internal static class McpCommand
         builder.Services.AddMcpServer(mcp =>
             {
                 mcp.ServerInfo = new() { Name = "pitlane", Version = typeof(McpCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
-                mcp.ServerInstructions = "Pitlane vehicle tools: decode VINs and explain OBD-II trouble codes locally; look up vehicles and their latest diagnostic scan on a Pitlane server.";
+                mcp.ServerInstructions = "Pitlane vehicle tools: decode VINs and explain OBD-II trouble codes locally; look up vehicles, their latest diagnostic scan, service history and next service, parts that fit and order status on a Pitlane server.";
             })
             .WithStdioServerTransport()
             .WithTools([typeof(LocalTools), typeof(ApiTools)], ToolJson);

@@ -43,22 +43,28 @@ internal sealed class PitlaneApiClient(HttpClient http, PitlaneApiOptions option
     private sealed record Problem(string? Title, string? Detail, int? Status);
 
     /// <summary>GET a path under the server and return its JSON body.</summary>
-    public async Task<JsonElement> GetAsync(string pathAndQuery, CancellationToken ct)
+    public Task<JsonElement> GetAsync(string pathAndQuery, CancellationToken ct) => CallAsync(HttpMethod.Get, pathAndQuery, null, ct);
+
+    /// <summary>POST a JSON body to a path under the server and return its JSON body.</summary>
+    public Task<JsonElement> PostAsync(string path, object body, CancellationToken ct) => CallAsync(HttpMethod.Post, path, body, ct);
+
+    private async Task<JsonElement> CallAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken ct)
     {
         if (options.Server is null) throw new PitlaneApiException(NotConfigured);
 
         var token = await CurrentTokenAsync(ct);
-        using var first = await SendAsync(pathAndQuery, token, ct);
+        using var first = await SendAsync(method, pathAndQuery, body, token, ct);
         if (first.StatusCode != HttpStatusCode.Unauthorized) return await ReadAsync(first, ct);
 
         token = await RenewAsync(token, ct);
-        using var second = await SendAsync(pathAndQuery, token, ct);
+        using var second = await SendAsync(method, pathAndQuery, body, token, ct);
         return await ReadAsync(second, ct);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, string token, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, object? body, string token, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(method, pathAndQuery);
+        if (body is not null) request.Content = JsonContent.Create(body, options: JsonSerializerOptions.Web);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (options.OrganizationId is { } organization)
@@ -128,7 +134,7 @@ internal sealed class PitlaneApiClient(HttpClient http, PitlaneApiOptions option
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
-            throw await FailureAsync(response, $"GET {response.RequestMessage?.RequestUri?.PathAndQuery}", ct);
+            throw await FailureAsync(response, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}", ct);
         try
         {
             return await response.Content.ReadFromJsonAsync<JsonElement>(ct);

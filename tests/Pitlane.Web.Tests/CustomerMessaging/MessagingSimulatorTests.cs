@@ -66,6 +66,35 @@ public sealed class MessagingSimulatorTests(SimulatorMessagingApp app) : Messagi
             HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Given_job_declined_on_the_ro_Then_shops_event_schedules_one_declined_work_reminder_for_it_alone()
+    {
+        using var advisor = await AsAsync("advisor");
+        var (customer, _) = await CustomerAsync(advisor);
+        var vehicle = (await Json(await advisor.GetAsync("/api/v1/vehicles?q=PIT-005", Ct), HttpStatusCode.OK)).GetProperty("items")[0].GetProperty("id").GetGuid();
+        await Json(await advisor.PostAsJsonAsync($"/api/v1/shop/customers/{customer}/vehicles", new { vehicleId = vehicle }, Ct), HttpStatusCode.Created);
+        var ro = (await Json(await advisor.PostAsJsonAsync("/api/v1/shop/orders", new { customerId = customer, vehicleId = vehicle }, Ct), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        async Task<Guid> JobAsync(string title) => (await Json(await advisor.PostAsJsonAsync($"/api/v1/shop/orders/{ro}/jobs",
+            new { title, labor = new[] { new { description = title, hours = 1.0m } } }, Ct), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var wipers = await JobAsync("Replace wiper blades");
+        var flush = await JobAsync("Brake fluid flush");
+        Assert.Empty(await FollowUpsAsync(advisor, customer));
+
+        await Json(await advisor.PostAsJsonAsync($"/api/v1/shop/orders/{ro}/decline", new { jobIds = new[] { flush } }, Ct), HttpStatusCode.OK);
+        await Json(await advisor.PostAsJsonAsync($"/api/v1/shop/orders/{ro}/authorise", new { jobIds = new[] { wipers } }, Ct), HttpStatusCode.OK);
+
+        var followUps = await EventuallyAsync(() => FollowUpsAsync(advisor, customer), f => f.Length > 0);
+        var reminder = Assert.Single(followUps);
+        Assert.Equal(("declined", flush, ro, "scheduled"), (reminder.GetProperty("kind").GetString(), reminder.GetProperty("jobId").GetGuid(),
+            reminder.GetProperty("repairOrderId").GetGuid(), reminder.GetProperty("status").GetString()));
+        Assert.Contains("Brake fluid flush", reminder.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.True(reminder.GetProperty("dueAt").GetDateTime() > DateTime.UtcNow.AddDays(1), "sent days later, not now");
+        // Asking by hand as well (the old way) adds nothing for a job that already has its reminder.
+        await advisor.PostAsJsonAsync("/api/v1/messaging/follow-ups/declined", new { repairOrderId = ro }, Ct);
+        Assert.Single(await FollowUpsAsync(advisor, customer));
+    }
+
     private static async Task<JsonElement[]> FollowUpsAsync(HttpClient client, Guid customer) =>
         (await Json(await client.GetAsync($"/api/v1/messaging/follow-ups?customerId={customer}", Ct), HttpStatusCode.OK)).EnumerateArray().ToArray();
 }

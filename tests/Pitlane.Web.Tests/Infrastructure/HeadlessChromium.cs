@@ -14,8 +14,11 @@ public sealed class HeadlessChromium : IDisposable
     private readonly string _profile = Path.Combine(Path.GetTempPath(), $"pitlane-chromium-{Guid.NewGuid():N}");
     private ChromeDriver? _driver;
 
-    /// <summary>Starts the browser (once) at the given window size; with <paramref name="consoleLog"/> the console is readable.</summary>
-    public ChromeDriver Start(int width = 1280, int height = 900, bool consoleLog = false)
+    /// <summary>
+    /// Starts the browser (once) at the given window size; with <paramref name="consoleLog"/> the console is readable;
+    /// <paramref name="arguments"/> are added to Chromium's command line (e.g. a fake microphone).
+    /// </summary>
+    public ChromeDriver Start(int width = 1280, int height = 900, bool consoleLog = false, params string[] arguments)
     {
         if (_driver is not null)
         {
@@ -34,6 +37,7 @@ public sealed class HeadlessChromium : IDisposable
         // The closed network here: no background services, sync or component updates, or Chromium stalls on them.
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", $"--user-data-dir={_profile}", $"--window-size={width},{height}");
+        options.AddArguments(arguments);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath)!, Path.GetFileName(ChromeDriverPath));
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;

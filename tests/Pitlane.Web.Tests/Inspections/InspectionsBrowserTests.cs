@@ -130,6 +130,13 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         Assert.NotEmpty(browser.FindElements(By.CssSelector("#narration audio")));
         Assert.Equal(3, browser.FindElements(By.CssSelector("article.job")).Count);
         Shoot(browser, "approval-before");
+        // On a desktop the page stays one readable column (40rem), centred, not stretched across the screen.
+        browser.Manage().Window.Size = new System.Drawing.Size(1366, 900);
+        var column = (IReadOnlyDictionary<string, object>)browser.ExecuteScript(
+            "const r = document.getElementById('inspection').getBoundingClientRect(); return { width: r.width, left: r.left, right: window.innerWidth - r.right };")!;
+        Assert.InRange(Convert.ToDouble(column["width"], System.Globalization.CultureInfo.InvariantCulture), 500, 660);
+        Assert.InRange(Convert.ToDouble(column["left"], System.Globalization.CultureInfo.InvariantCulture)
+            - Convert.ToDouble(column["right"], System.Globalization.CultureInfo.InvariantCulture), -20, 20);
         browser.Manage().Window.Size = new System.Drawing.Size(390, 844);
 
         void Choose(string css)
@@ -175,6 +182,38 @@ public sealed class InspectionsBrowserTests(KestrelApp app) : IClassFixture<Kest
         Shoot(browser, "technician-checklist");
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Inspections");
         Shoot(browser, "inspections-list");
+
+        // The advisor drafts an estimate from the customer's concern (built-in rules here), drops one suggestion, edits
+        // the other's hours and adds it to the RO.
+        browser.Manage().Cookies.DeleteAllCookies();
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Account/Login");
+        browser.FindElement(By.Id("Email")).SendKeys("advisor@demo.pitlane.test");
+        browser.FindElement(By.Id("Password")).SendKeys("Pitlane-demo-1");
+        browser.FindElement(By.Id("sign-in")).Click();
+        Wait(browser).Until(d => d.FindElements(By.Id("logout")).Count > 0);
+        browser.Navigate().GoToUrl($"{app.BaseUrl}/Inspections/Estimate?repairOrderId={ro}");
+        browser.FindElement(By.Id("concern")).SendKeys("Grinding when braking and the A/C blows warm");
+        browser.FindElement(By.Id("codes")).SendKeys("P0301");
+        browser.FindElement(By.Id("suggest")).Click();
+        Wait(browser).Until(d => d.FindElements(By.CssSelector("#suggestions .suggestion")).Count == 3);
+        Assert.Equal(["scan P0301", "rules", "rules"], browser.FindElements(By.CssSelector("#suggestions .source")).Select(e => e.Text));
+        Shoot(browser, "estimate-suggestions");
+        browser.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        var cards = browser.FindElements(By.CssSelector("#suggestions .suggestion"));
+        browser.ExecuteScript("arguments[0].click();", cards[0].FindElement(By.CssSelector("input.keep")));
+        browser.ExecuteScript("arguments[0].click();", cards[2].FindElement(By.CssSelector("input.keep")));
+        var hours = cards[1].FindElement(By.CssSelector(".labor-line .line-hours"));
+        browser.ExecuteScript("arguments[0].value = '1.4';", hours);
+        browser.ExecuteScript("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", browser.FindElement(By.Id("accept")));
+        Wait(browser).Until(d => d.FindElement(By.Id("accept-status")).Text.Contains("added", StringComparison.Ordinal));
+        var after = (await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{ro}", Ct)).GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(4, after.Count);
+        var added = after.Single(j => !jobs.Contains(j.GetProperty("id").GetGuid()));
+        Assert.Equal("Inspect brakes; replace front pads and resurface rotors", added.GetProperty("title").GetString());
+        Assert.Contains(added.GetProperty("lines").EnumerateArray(), l => l.GetProperty("kind").GetString() == "labor" && l.GetProperty("quantity").GetDecimal() == 1.4m);
+        var audit = await advisor.GetStringAsync($"/api/v1/shop/orders/{ro}/audit", Ct);
+        Assert.Contains("(from estimate suggestion (rules, edited))", audit, StringComparison.Ordinal);
+        Shoot(browser, "estimate-added");
     }
 
     public void Dispose() => _chromium.Dispose();

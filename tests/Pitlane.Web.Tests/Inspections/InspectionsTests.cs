@@ -432,6 +432,59 @@ public abstract partial class InspectionsTests(PitlaneApp app)
         Assert.Equal("advisor", own.GetProperty("narration").GetProperty("source").GetString());
         await Problem(await advisor.PostAsJsonAsync($"/api/v1/inspections/{inspection}/narration", new { text = new string('a', 4001) }, Ct), HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Given_share_with_send_Then_messaging_texts_the_customer_the_link_and_the_link_opens_the_inspection()
+    {
+        using var advisor = await AsAsync("advisor");
+        using var tech = await AsAsync("tech");
+        var ro = await RepairOrderAsync(advisor);
+        var customer = (await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{ro}", Ct)).GetProperty("customerId").GetGuid();
+        var (inspection, _, _) = await InspectionWithThreeJobsAsync(tech, ro);
+        // Without consent to texts nothing is sent and the advisor is told why.
+        var refused = await Post(advisor, $"/api/v1/inspections/{inspection}/share", new { send = true, channel = "sms" });
+        Assert.False(refused.GetProperty("messageSent").GetBoolean());
+        Assert.False(string.IsNullOrWhiteSpace(refused.GetProperty("messageRefused").GetString()));
+
+        await Post(advisor, $"/api/v1/shop/customers/{customer}/consents", new { channel = "sms", given = true, source = "signed form at the counter" });
+        var shared = await Post(advisor, $"/api/v1/inspections/{inspection}/share", new { send = true, channel = "sms" });
+        Assert.True(shared.GetProperty("messageSent").GetBoolean(), shared.ToString());
+        Assert.Equal("sms", shared.GetProperty("messageChannel").GetString());
+        var url = shared.GetProperty("url").GetString()!;
+        var thread = await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/messaging/customers/{customer}/thread", Ct);
+        var text = Assert.Single(thread.GetProperty("messages").EnumerateArray(),
+            m => m.GetProperty("template").GetString() == "approval" && m.GetProperty("body").GetString()!.Contains(url, StringComparison.Ordinal));
+        Assert.Equal("sms", text.GetProperty("channel").GetString());
+
+        using var phone = app.CreateClient();
+        var page = await phone.GetAsync(new Uri(url).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Front brake pads", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // The link from the refused attempt was replaced by the sent one.
+        Assert.Equal(HttpStatusCode.NotFound, (await phone.GetAsync(new Uri(refused.GetProperty("url").GetString()!).PathAndQuery, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_no_ai_gateway_Then_the_built_in_rules_suggest_jobs_and_an_accepted_one_reaches_the_ro()
+    {
+        using var advisor = await AsAsync("advisor");
+        var ro = await RepairOrderAsync(advisor);
+        var draft = await Post(advisor, "/api/v1/inspections/estimates/suggest", new { repairOrderId = ro, concern = "Car won't start in the morning, P0128 stored" });
+        Assert.Equal(("rules", JsonValueKind.Null), (draft.GetProperty("source").GetString(), draft.GetProperty("fallbackReason").ValueKind));
+        var suggestions = draft.GetProperty("suggestions").EnumerateArray().ToList();
+        Assert.Equal(["scan P0128", "rules"], suggestions.Select(s => s.GetProperty("source").GetString()));
+        var battery = suggestions[1];
+        Assert.Equal("Test battery and charging system; replace battery", battery.GetProperty("title").GetString());
+        var accepted = await Post(advisor, "/api/v1/inspections/estimates/accept", new
+        {
+            repairOrderId = ro,
+            jobs = new[] { JsonSerializer.Deserialize<Dictionary<string, object?>>(battery.GetRawText())!.Append(new("edited", false)).ToDictionary() },
+        });
+        var job = (await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/shop/orders/{ro}", Ct)).GetProperty("jobs").EnumerateArray().Single();
+        Assert.Equal(accepted.GetProperty("jobIds")[0].GetGuid(), Id(job));
+        Assert.Equal(3, job.GetProperty("lines").GetArrayLength());
+        Assert.Contains(job.GetProperty("lines").EnumerateArray(), l => l.GetProperty("laborCategory").GetString() == "diagnostic");
+    }
 }
 
 public sealed class InspectionsTestsOnSqlite(InspectionsSqliteApp app) : InspectionsTests(app), IClassFixture<InspectionsSqliteApp>;

@@ -107,6 +107,45 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_spot_photos_Then_stored_in_media_shown_in_search_wrong_org_404_non_image_415()
+    {
+        var (host, _) = await HostAsync();
+        var draft = await Json(await host.PostAsJsonAsync("/api/v1/parking/listings", Spot(lat: 47.37, lon: 8.54), Ct), HttpStatusCode.Created);
+        var png = Media.MediaTests.Png();
+        var added = await host.PostAsync($"/api/v1/parking/listings/{Id(draft)}/photos?name=drive.png", new ByteArrayContent(png), Ct);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var photoPath = added.Headers.Location!.OriginalString;
+        var withPhoto = await added.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var photoId = withPhoto.GetProperty("photos")[0].GetGuid();
+        Assert.EndsWith($"/photos/{photoId}", photoPath, StringComparison.Ordinal);
+        await ProblemAsync(await host.PostAsync($"/api/v1/parking/listings/{Id(draft)}/photos", new StringContent("just some text, not a picture"), Ct), HttpStatusCode.UnsupportedMediaType);
+
+        var (driver, _) = await App.NewUserAsync("PhotoViewer");
+        await ProblemAsync(await driver.PostAsync($"/api/v1/parking/listings/{Id(draft)}/photos", new ByteArrayContent(png), Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await driver.DeleteAsync($"/api/v1/parking/listings/{Id(draft)}/photos/{photoId}", Ct), HttpStatusCode.NotFound);
+        // Not published yet: only the host sees it.
+        await ProblemAsync(await driver.GetAsync(photoPath, Ct), HttpStatusCode.NotFound);
+        Assert.Equal(png, await host.GetByteArrayAsync(photoPath, Ct));
+        // The media id of another organisation's file through this spot is not found either.
+        await ProblemAsync(await host.GetAsync($"/api/v1/parking/spots/{Id(draft)}/photos/{Guid.NewGuid()}", Ct), HttpStatusCode.NotFound);
+
+        await PostAsync(host, $"/api/v1/parking/listings/{Id(draft)}/publish", null);
+        var window = $"from={Uri.EscapeDataString(Hour(50).ToString("O"))}&to={Uri.EscapeDataString(Hour(52).ToString("O"))}";
+        var found = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/search?lat=47.37&lon=8.54&radius=200&{window}", Ct);
+        var hit = found.GetProperty("items").EnumerateArray().Single(i => Id(i) == Id(draft));
+        Assert.Equal(photoPath, hit.GetProperty("photoUrl").GetString());
+        var response = await driver.GetAsync(photoPath, Ct);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(png, await response.Content.ReadAsByteArrayAsync(Ct));
+
+        var removed = await Json(await host.DeleteAsync($"/api/v1/parking/listings/{Id(draft)}/photos/{photoId}", Ct), HttpStatusCode.OK);
+        Assert.Equal(0, removed.GetProperty("photos").GetArrayLength());
+        await ProblemAsync(await driver.GetAsync(photoPath, Ct), HttpStatusCode.NotFound);
+        var after = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/search?lat=47.37&lon=8.54&radius=200&{window}", Ct);
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("items").EnumerateArray().Single(i => Id(i) == Id(draft)).GetProperty("photoUrl").ValueKind);
+    }
+
+    [Fact]
     public async Task Given_malformed_search_Then_400_problem_and_out_of_hours_booking_409()
     {
         var (host, _) = await HostAsync();
@@ -285,6 +324,62 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
         var extended = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(again)}/extend", new { endsAt = Hour(9), paymentMethod = "pm_card_visa" });
         Assert.Equal(Hour(9).UtcDateTime, extended.GetProperty("endsAt").GetDateTime().ToUniversalTime());
         Assert.True(extended.GetProperty("total").GetInt64() > again.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Given_concurrent_cancel_check_in_and_complete_of_one_booking_Then_only_200_or_409_and_the_payment_matches_the_status()
+    {
+        var (host, _) = await HostAsync();
+        var (driver, _) = await App.NewUserAsync("Racer");
+        var outcomes = new List<string>();
+        for (var round = 0; round < 3; round++)
+        {
+            // A spot per round, each starting in a few minutes, so check-in is open.
+            var listing = await PublishedSpotAsync(host, Spot(lat: 52.45 + round * 0.01, lon: 13.3));
+            var start = Soon();
+            var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), start, start.AddHours(3)), Ct), HttpStatusCode.Created);
+            var url = $"/api/v1/parking/bookings/{Id(booking)}";
+            if (round > 0)
+            {
+                // Later rounds start arrived, so cancel (refused once arrived) races complete directly.
+                await PostAsync(driver, $"{url}/arrive", null);
+            }
+            // Two cancels (a double click), check-in and two completes, all at once.
+            string[] actions = ["cancel", "cancel", "arrive", "complete", "complete"];
+            var responses = await Task.WhenAll(actions.Select(a => driver.PostAsJsonAsync($"{url}/{a}", new { }, Ct)));
+            Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{r.RequestMessage!.RequestUri}: {(int)r.StatusCode}"));
+            foreach (var conflict in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+            {
+                Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+            }
+            var final = await driver.GetFromJsonAsync<JsonElement>(url, Ct);
+            var intent = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{booking.GetProperty("paymentIntentId").GetGuid()}", Ct);
+            var status = final.GetProperty("status").GetString()!;
+            outcomes.Add(status);
+            var bodies = await Task.WhenAll(responses.Select(async r => $"{r.RequestMessage!.RequestUri!.AbsolutePath.Split('/')[^1]} {(int)r.StatusCode} {await r.Content.ReadAsStringAsync(Ct)}"));
+            var story = $"round {round}: {status}, captured {final.GetProperty("captured").GetInt64()}, intent {Status(intent)} {intent.GetProperty("amountReceived").GetInt64()}\n{string.Join("\n", bodies)}";
+            // Whatever won, the money agrees with it: exactly what the booking says was captured, nothing settled twice.
+            Assert.True(final.GetProperty("captured").GetInt64() == intent.GetProperty("amountReceived").GetInt64(), story);
+            switch (status)
+            {
+                case "cancelled":
+                    Assert.True(final.GetProperty("captured").GetInt64() + final.GetProperty("refunded").GetInt64() == booking.GetProperty("total").GetInt64());
+                    break;
+                case "completed":
+                    Assert.Equal(booking.GetProperty("total").GetInt64(), intent.GetProperty("amountReceived").GetInt64());
+                    break;
+                case "arrived":
+                    Assert.Equal("requires_capture", Status(intent));
+                    break;
+                default:
+                    Assert.Fail($"Unexpected status {status} after the race.");
+                    break;
+            }
+            Assert.Equal(responses.Count(r => r.StatusCode == HttpStatusCode.OK && r.RequestMessage!.RequestUri!.AbsolutePath.EndsWith("/cancel", StringComparison.Ordinal)),
+                status == "cancelled" ? 1 : 0);
+        }
+        Assert.Contains(outcomes.Skip(1), o => o == "completed");
+        await AssertLedgerSumsToZeroAsync();
     }
 
     [Fact]

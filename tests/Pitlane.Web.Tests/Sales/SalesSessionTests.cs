@@ -119,6 +119,36 @@ public abstract class SalesSessionTests(PitlaneApp app) : SalesTestBase(app)
     }
 
     [Fact]
+    public async Task Given_recording_in_a_form_Then_the_file_part_is_analysed_and_a_form_without_it_is_400()
+    {
+        var d = await DealershipAsync();
+        var id = Id(await StartAsync(d.Seller));
+
+        using (var noFile = new MultipartFormDataContent())
+        {
+            noFile.Add(new StringContent("hello"), "note");
+            noFile.Add(new ByteArrayContent(Wav(Voice(2, -18))), "recording", "take.wav");
+            var problem = await ProblemAsync(await d.Seller.PostAsync($"/api/v1/sales/sessions/{id}/recording", noFile, Ct), HttpStatusCode.BadRequest);
+            Assert.Contains("\"file\"", problem.GetProperty("detail").GetString());
+        }
+        var broken = new ByteArrayContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nRIFF"u8.ToArray());
+        broken.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data");
+        await ProblemAsync(await d.Seller.PostAsync($"/api/v1/sales/sessions/{id}/recording", broken, Ct), HttpStatusCode.BadRequest);
+        var unfinished = new ByteArrayContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nRIFF"u8.ToArray());
+        unfinished.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
+        await ProblemAsync(await d.Seller.PostAsync($"/api/v1/sales/sessions/{id}/recording", unfinished, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await d.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sales/sessions/{id}", Ct)).GetProperty("audioSeconds").GetDouble());
+
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent("first take"), "note");
+        var file = new ByteArrayContent(Wav(Voice(3, -18)));
+        file.Headers.ContentType = new("audio/wav");
+        form.Add(file, "file", "take.wav");
+        await Json(await d.Seller.PostAsync($"/api/v1/sales/sessions/{id}/recording", form, Ct), HttpStatusCode.OK);
+        Assert.InRange((await d.Seller.GetFromJsonAsync<JsonElement>($"/api/v1/sales/sessions/{id}", Ct)).GetProperty("audioSeconds").GetDouble(), 2.9, 3.1);
+    }
+
+    [Fact]
     public async Task Given_compressed_upload_Then_decoded_by_ffmpeg()
     {
         RequireFfmpeg();

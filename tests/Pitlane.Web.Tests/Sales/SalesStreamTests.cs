@@ -11,13 +11,6 @@ namespace Pitlane.Web.Tests.Sales;
 /// <summary>The capture WebSocket end to end: audio in real time through ffmpeg, feedback back within a second.</summary>
 public abstract class SalesStreamTests(PitlaneApp app) : SalesTestBase(app)
 {
-    private async Task<WebSocket> ConnectAsync(HttpClient client, string url)
-    {
-        var ws = App.Server.CreateWebSocketClient();
-        ws.ConfigureRequest = r => r.Headers.Authorization = client.DefaultRequestHeaders.Authorization!.ToString();
-        return await ws.ConnectAsync(new Uri(App.Server.BaseAddress, url), Ct);
-    }
-
     [Fact]
     public async Task Given_quiet_speech_streamed_in_real_time_Then_too_quiet_arrives_within_1_second_and_audio_is_kept()
     {
@@ -31,22 +24,7 @@ public abstract class SalesStreamTests(PitlaneApp app) : SalesTestBase(app)
         var clock = Stopwatch.StartNew();
         var sentSeconds = new List<(double AudioSeconds, double Wall)>();
         var messages = new List<(JsonElement Message, double Wall)>();
-        var receiving = Task.Run(async () =>
-        {
-            var buffer = new byte[64 * 1024];
-            while (socket.State == WebSocketState.Open)
-            {
-                var result = await socket.ReceiveAsync(buffer, Ct);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                lock (messages)
-                {
-                    messages.Add((JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone(), clock.Elapsed.TotalSeconds));
-                }
-            }
-        }, Ct);
+        var receiving = ReceiveAllAsync(socket, messages, clock);
 
         // The 44-byte header, then 200 ms of audio every 200 ms, as a microphone would deliver it.
         const int chunk = 6400;

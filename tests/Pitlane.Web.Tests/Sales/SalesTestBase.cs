@@ -53,6 +53,31 @@ public abstract class SalesTestBase(PitlaneApp app)
         return new Dealership(org, owner, people[0].Client, people[1].Client, people[2].Client, people[3].Client, people[1].Email);
     }
 
+    protected async Task<System.Net.WebSockets.WebSocket> ConnectAsync(HttpClient client, string url)
+    {
+        var ws = App.Server.CreateWebSocketClient();
+        ws.ConfigureRequest = r => r.Headers.Authorization = client.DefaultRequestHeaders.Authorization!.ToString();
+        return await ws.ConnectAsync(new Uri(App.Server.BaseAddress, url), Ct);
+    }
+
+    /// <summary>Collects the socket's JSON messages, each with the <paramref name="clock"/>'s time, until it closes.</summary>
+    protected static Task ReceiveAllAsync(System.Net.WebSockets.WebSocket socket, List<(JsonElement Message, double Wall)> messages, System.Diagnostics.Stopwatch clock) => Task.Run(async () =>
+    {
+        var buffer = new byte[64 * 1024];
+        while (socket.State == System.Net.WebSockets.WebSocketState.Open)
+        {
+            var result = await socket.ReceiveAsync(buffer, Ct);
+            if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                break;
+            }
+            lock (messages)
+            {
+                messages.Add((JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone(), clock.Elapsed.TotalSeconds));
+            }
+        }
+    }, Ct);
+
     protected static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync(Ct);

@@ -33,10 +33,12 @@ public sealed class DiagnosticsModule : IPitlaneModule
         services.AddHostedService(provider => provider.GetRequiredService<BuiltInVehicleSimulator>());
         services.AddSingleton<IWelcomeNote, SimulatorNote>();
         services.AddScoped<HealthService>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IVehicleDiagnostics, VehicleDiagnosticsContract>();
         services.AddScoped<DiagnosticsQueries>();
         services.AddScoped<KioskCommands>();
         services.AddScoped<KioskSessions>();
         services.AddScoped<InterpretationService>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IScanFindings, ScanFindingsDirectory>();
         services.AddSingleton<IDiagnosisInterpreter, AiDiagnosisInterpreter>();
         services.AddJobHandler<ScanJob, ScanJobHandler>("diagnostics.scan", maxAttempts: 2, permission: DiagnosticsPermissions.Scan);
         services.AddJobHandler<ClearCodesJob, ClearCodesJobHandler>("diagnostics.clear-codes", maxAttempts: 1, permission: DiagnosticsPermissions.ClearCodes);

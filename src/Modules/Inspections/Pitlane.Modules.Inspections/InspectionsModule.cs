@@ -43,14 +43,16 @@ public sealed class InspectionsModule : IPitlaneModule
                 services.AddScoped<ISpeechSynthesizer, EspeakSpeech>();
                 break;
         }
-        services.AddSingleton(_ => new NarrationWriter(
-            options.AiBaseUrl is { Length: > 0 } ai ? new Pitlane.Ai.OpenAiChatClient(new Uri(ai), options.AiModel, options.AiApiKey, TimeSpan.FromSeconds(options.AiTimeoutSeconds)) : null,
-            TimeSpan.FromSeconds(options.AiTimeoutSeconds)));
+        Pitlane.Ai.OpenAiChatClient? chat = options.AiBaseUrl is { Length: > 0 } ai
+            ? new Pitlane.Ai.OpenAiChatClient(new Uri(ai), options.AiModel, options.AiApiKey, TimeSpan.FromSeconds(options.AiTimeoutSeconds))
+            : null;
+        services.AddSingleton(_ => new NarrationWriter(chat, TimeSpan.FromSeconds(options.AiTimeoutSeconds)));
+        services.AddSingleton(_ => new Estimate.EstimateSuggester(chat, chat?.Model, TimeSpan.FromSeconds(options.AiTimeoutSeconds)));
         services.AddPerClientRateLimit(InspectionEndpoints.PublicRateLimitPolicy, options.PublicRequestsPerMinute, "inspection approval link");
         services.AddScoped<IDemoSeed, DemoInspectionTemplate>();
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapInspectionEndpoints();
+    public void MapEndpoints(IEndpointRouteBuilder routes) => Estimate.EstimateEndpoints.MapEstimateEndpoints(routes.MapInspectionEndpoints());
 
     public IEnumerable<NavEntry> Navigation => [new("Inspections", "/Inspections", 33, InspectionsPermissions.View, Group: "Shop")];
 

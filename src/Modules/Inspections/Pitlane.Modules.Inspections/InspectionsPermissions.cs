@@ -16,4 +16,7 @@ public static class InspectionsPermissions
 
     public static readonly Permission ManageTemplates = new("inspections.templates.manage", "change inspection templates",
         OrganizationRole.Owner, OrganizationRole.Manager);
+
+    public static readonly Permission Estimate = new("inspections.estimate", "draft estimates from the customer's concern (AI or rules) and add them to repair orders",
+        OrganizationRole.Owner, OrganizationRole.Manager, OrganizationRole.ServiceAdvisor);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pitlane.Modules.Marketplace.Cart;
 using Pitlane.Modules.Marketplace.Listings;
 using Pitlane.Modules.Marketplace.Orders;
 using Pitlane.Modules.Marketplace.Provenance;
@@ -22,6 +23,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
     public DbSet<LogTile> LogTiles => Set<LogTile>();
     public DbSet<LogCheckpoint> LogCheckpoints => Set<LogCheckpoint>();
     public DbSet<LogKey> LogKeys => Set<LogKey>();
+    public DbSet<CartItem> CartItems => Set<CartItem>();
+
+    /// <summary>Rows of the provider's full-text query (<see cref="ListingSearch"/>): no table of their own.</summary>
+    public DbSet<SearchHit> SearchHits => Set<SearchHit>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -38,6 +43,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
             listing.Property(l => l.Currency).HasMaxLength(3).IsRequired();
             listing.Property(l => l.SearchText).HasMaxLength(4500).IsRequired();
             listing.Property(l => l.Version).IsConcurrencyToken();
+            listing.Property(l => l.PhotoIds).HasMaxLength(400).IsRequired();
+            listing.Ignore(l => l.Photos);
             listing.HasIndex(l => new { l.Active, l.CreatedAt });
             listing.HasIndex(l => l.SellerOrganizationId);
             listing.HasMany(l => l.Fitments).WithOne().HasForeignKey(f => f.ListingId).OnDelete(DeleteBehavior.Cascade);
@@ -72,6 +79,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
             order.Property(o => o.Tracking).HasMaxLength(120);
             order.Property(o => o.DisputeReason).HasMaxLength(2000);
             order.Property(o => o.Version).IsConcurrencyToken();
+            order.Property(o => o.EvidencePhotoIds).HasMaxLength(400).IsRequired();
+            order.Property(o => o.RatingComment).HasMaxLength(1000);
+            order.Ignore(o => o.EvidencePhotos);
+            order.HasIndex(o => new { o.SellerOrganizationId, o.RatedAt });
             order.HasIndex(o => new { o.BuyerOrganizationId, o.CreatedAt });
             order.HasIndex(o => new { o.SellerOrganizationId, o.CreatedAt });
             order.HasIndex(o => new { o.Status, o.ReleaseDueAt });
@@ -104,6 +115,18 @@ public abstract class MarketplaceDbContext(DbContextOptions options) : DbContext
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).ValueGeneratedNever();
             key.Property(k => k.PrivateKey).HasMaxLength(400).IsRequired();
+        });
+        builder.Entity<CartItem>(item =>
+        {
+            item.ToTable("market_cart_items");
+            item.HasKey(i => i.Id);
+            item.Property(i => i.ShippingOption).HasMaxLength(80).IsRequired();
+            item.HasIndex(i => new { i.OrganizationId, i.UserId, i.ListingId }).IsUnique();
+        });
+        builder.Entity<SearchHit>(hit =>
+        {
+            hit.HasNoKey();
+            hit.ToView(null);
         });
         builder.MapPlatformTables();
     }

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Pitlane.Modules.Marketplace.Cart;
 using Pitlane.Modules.Marketplace.Listings;
 using Pitlane.Modules.Marketplace.Orders;
 using Pitlane.Modules.Marketplace.Provenance;
+using Pitlane.Modules.Marketplace.Sellers;
 using Pitlane.Platform;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
@@ -25,6 +27,10 @@ public sealed class MarketplaceModule : IPitlaneModule
         services.AddSingleton<LogKeyHolder>();
         services.AddScoped<ProvenanceLog>();
         services.AddScoped<OrderService>();
+        services.AddScoped<Pitlane.Modules.Marketplace.Contracts.IMarketplaceBrowser, MarketplaceBrowser>();
+        services.AddScoped<ListingService>();
+        services.AddScoped<CartService>();
+        services.AddScoped<SellerPlans>();
         services.AddSingleton<EscrowReleaseWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<EscrowReleaseWorker>());
         services.AddPerClientRateLimit(ProvenanceEndpoints.RateLimitPolicy, 600, "provenance log");
@@ -35,7 +41,15 @@ public sealed class MarketplaceModule : IPitlaneModule
         routes.MapProvenanceEndpoints();
         routes.MapListingEndpoints();
         routes.MapOrderEndpoints();
+        routes.MapCartEndpoints();
+        routes.MapSellerEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [];
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Find parts", "/Marketplace", 70, MarketplacePermissions.Browse, "nav-marketplace", Group: "Marketplace"),
+        new("Cart", "/Marketplace/Cart", 71, MarketplacePermissions.Buy, "nav-marketplace-cart", Group: "Marketplace"),
+        new("My orders", "/Marketplace/Orders", 72, MarketplacePermissions.ViewOrders, "nav-marketplace-orders", Group: "Marketplace"),
+        new("Sales & payouts", "/Marketplace/Sales", 74, MarketplacePermissions.Sell, "nav-marketplace-sales", Group: "Marketplace"),
+    ];
 }

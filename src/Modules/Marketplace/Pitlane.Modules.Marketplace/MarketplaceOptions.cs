@@ -19,6 +19,15 @@ public sealed class MarketplaceOptions : IModuleOptions
     /// <summary>The platform's fee on each order, in basis points of the order total (500 = 5 %).</summary>
     public int PlatformFeeBasisPoints { get; set; } = 500;
 
+    /// <summary>Active listings a seller may have without a plan.</summary>
+    public int FreeListingLimit { get; set; } = 25;
+
+    /// <summary>
+    /// The organisation whose subscription plans (Payments) are the marketplace's seller plans; empty: no plans, every
+    /// seller has the free allowance and the full fee.
+    /// </summary>
+    public Guid? PlanProviderOrganizationId { get; set; }
+
     /// <summary>Days after shipping after which held money is released to the seller when the buyer has not confirmed delivery.</summary>
     public int AutoReleaseDays { get; set; } = 14;
 
@@ -46,6 +55,10 @@ public sealed class MarketplaceOptions : IModuleOptions
         if (PlatformFeeBasisPoints is < 0 or > 5_000)
         {
             faults.Add("Pitlane:Marketplace:PlatformFeeBasisPoints must be between 0 and 5000.");
+        }
+        if (FreeListingLimit is < 0 or > 1_000_000)
+        {
+            faults.Add("Pitlane:Marketplace:FreeListingLimit must be between 0 and 1000000.");
         }
         if (AutoReleaseDays is < 1 or > 90)
         {

@@ -52,34 +52,11 @@ public static class MediaEndpoints
     {
         try
         {
-            MediaItem item;
-            if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            var (found, item) = await UploadedFile.ReadAsync(request, "file", store.MaxBytes,
+                (body, fileName) => store.PutAsync(new MediaUpload(scope.OrganizationId, body, fileName ?? name, Kinds, UploadedBy: scope.UserId), ct), ct);
+            if (!found || item is null)
             {
-                var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-                if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
-                {
-                    return Problems.BadRequest("The multipart body has no valid boundary.");
-                }
-                var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = store.MaxBytes };
-                MediaItem? stored = null;
-                while (await reader.ReadNextSectionAsync(ct) is { } section)
-                {
-                    if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                        && disposition.Name.Value == "file" && stored is null)
-                    {
-                        stored = await store.PutAsync(new MediaUpload(scope.OrganizationId, section.Body,
-                            disposition.FileNameStar.Value ?? disposition.FileName.Value ?? name, Kinds, UploadedBy: scope.UserId), ct);
-                    }
-                }
-                if (stored is null)
-                {
-                    return Problems.BadRequest("The multipart body has no part named \"file\".");
-                }
-                item = stored;
-            }
-            else
-            {
-                item = await store.PutAsync(new MediaUpload(scope.OrganizationId, request.Body, name, Kinds, UploadedBy: scope.UserId), ct);
+                return Problems.BadRequest("The multipart body has no part named \"file\".");
             }
             return TypedResults.Created($"/api/v1/media/{item.Id}", MediaResponse.From(item));
         }

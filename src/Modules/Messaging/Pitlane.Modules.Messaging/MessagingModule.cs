@@ -8,6 +8,7 @@ using Pitlane.Modules.Messaging.Sms;
 using Pitlane.Modules.Messaging.Threads;
 using Pitlane.Platform;
 using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 using Twilio.Clients;
@@ -37,6 +38,8 @@ public sealed class MessagingModule : IPitlaneModule
         services.AddJobHandler<SendMessageJob, SendMessageJobHandler>("messaging.send", maxAttempts: 10);
         services.AddJobHandler<SimulatedDeliveryJob, SimulatedDeliveryJobHandler>("messaging.simulated-delivery", maxAttempts: 3);
         services.AddJobHandler<FollowUpJob, FollowUpJobHandler>("messaging.follow-up", maxAttempts: 5);
+        services.AddIntegrationEventHandler<Pitlane.Modules.Shop.Contracts.RepairOrderJobDeclined, DeclinedJobHandler, MessagingDbContext>(
+            EventDelivery.Work, "messaging.declined-job");
         services.AddPerClientRateLimit(CustomerMessagingOptions.WebhookRateLimitPolicy, options.WebhookRequestsPerMinute, "text-message webhooks");
         if (options.SmsProvider == "twilio")
         {

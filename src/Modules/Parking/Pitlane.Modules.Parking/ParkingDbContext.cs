@@ -20,6 +20,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Listing> Listings => Set<Listing>();
     public DbSet<AvailabilityRule> Rules => Set<AvailabilityRule>();
     public DbSet<AvailabilityException> Exceptions => Set<AvailabilityException>();
+    public DbSet<ListingPhoto> Photos => Set<ListingPhoto>();
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<LocationSample> Locations => Set<LocationSample>();
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
@@ -44,6 +45,14 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             listing.HasMany(l => l.Exceptions).WithOne().HasForeignKey(e => e.ListingId).OnDelete(DeleteBehavior.Cascade);
             listing.Navigation(l => l.Rules).UsePropertyAccessMode(PropertyAccessMode.Field);
             listing.Navigation(l => l.Exceptions).UsePropertyAccessMode(PropertyAccessMode.Field);
+            listing.HasMany(l => l.Photos).WithOne().HasForeignKey(p => p.ListingId).OnDelete(DeleteBehavior.Cascade);
+            listing.Navigation(l => l.Photos).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+        builder.Entity<ListingPhoto>(photo =>
+        {
+            photo.ToTable("parking_listing_photos");
+            photo.HasKey(p => p.Id);
+            photo.HasIndex(p => new { p.ListingId, p.MediaId }).IsUnique();
         });
         builder.Entity<AvailabilityRule>(rule =>
         {
@@ -63,6 +72,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             booking.ToTable("parking_bookings");
             booking.HasKey(b => b.Id);
             booking.Property(b => b.Status).HasMaxLength(20).IsConcurrencyToken();
+            booking.Property(b => b.SettlingToken).IsConcurrencyToken();
             booking.Property(b => b.Currency).HasMaxLength(3);
             booking.Property(b => b.CancellationPolicy).HasMaxLength(20);
             booking.Property(b => b.VehiclePlate).HasMaxLength(20);

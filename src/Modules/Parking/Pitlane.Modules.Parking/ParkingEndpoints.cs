@@ -19,7 +19,7 @@ namespace Pitlane.Modules.Parking;
 public sealed record SpotView(
     Guid Id, string Title, string Address, double Latitude, double Longitude, int MaxLengthCm, int MaxHeightCm, bool Covered, bool EvCharger, bool Gated,
     string? HouseRules, long HourlyRate, long? DailyCap, long? MonthlyRate, int MinimumMinutes, string Currency, string CancellationPolicy,
-    double DistanceMeters, Quote Quote);
+    double DistanceMeters, Quote Quote, string? PhotoUrl);
 
 /// <summary>/api/v1/parking: hosts' listings, drivers' search and bookings, and a person's own data.</summary>
 public static class ParkingEndpoints
@@ -58,11 +58,21 @@ public static class ParkingEndpoints
             (await service.PublishAsync(scope.OrganizationId, id, false, ct)).Result(l => ListingView.From(l, true), NoSuchListing))
             .RequirePermission(ParkingPermissions.Host);
         listings.MapGet("/{id:guid}/calendar.ics", Calendar).RequirePermission(ParkingPermissions.Host);
+        // A photo is the raw request body (image/jpeg, image/png, image/webp...: judged from its bytes); ?name= keeps the file name.
+        listings.MapPost("/{id:guid}/photos", AddPhoto).RequirePermission(ParkingPermissions.Host).AcceptsBodyUpTo(ListingService.MaxPhotoBytes);
+        listings.MapDelete("/{id:guid}/photos/{mediaId:guid}", async (Guid id, Guid mediaId, OrganizationScope scope, ListingService service, CancellationToken ct) =>
+            (await service.RemovePhotoAsync(scope.OrganizationId, id, mediaId, ct)).Result(l => ListingView.From(l, true), "No such photo."))
+            .RequirePermission(ParkingPermissions.Host);
 
         var spots = routes.MapTenantApi("/api/v1/parking", "Parking");
         spots.MapGet("/search", Search).RequirePermission(ParkingPermissions.Search);
         spots.MapGet("/spots/{id:guid}", async (Guid id, ListingService service, CancellationToken ct) =>
             await service.FindPublishedAsync(id, ct) is { } l ? TypedResults.Ok(ListingView.From(l, false)) : (IResult)Problems.NotFound(NoSuchListing))
+            .RequirePermission(ParkingPermissions.Search);
+
+        spots.MapGet("/spots/{id:guid}/photos/{mediaId:guid}", async (Guid id, Guid mediaId, OrganizationScope scope, ListingService service, CancellationToken ct) =>
+            await service.OpenPhotoAsync(id, mediaId, scope.OrganizationId, ct) is var (content, type)
+                ? TypedResults.Stream(content, type) : (IResult)Problems.NotFound("No such photo."))
             .RequirePermission(ParkingPermissions.Search);
 
         var bookings = routes.MapTenantApi("/api/v1/parking/bookings", "Parking");
@@ -135,7 +145,16 @@ public static class ParkingEndpoints
         {
             return Problems.Forbidden("Managing a host's bookings needs the host permission.");
         }
-        var outcome = await action(booking, listing, isHost && !isDriver);
+        Outcome<BookingView> outcome;
+        try
+        {
+            outcome = await action(booking, listing, isHost && !isDriver);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Two changes of one booking at once (extend and cancel, say): the later one is told, nothing half-done stays.
+            return Problems.Conflict("This booking was changed by another request at the same time; reload it and try again.");
+        }
         return outcome.Result(v => v with { AccessInstructions = isDriver ? v.AccessInstructions : null }, NoSuchBooking);
     }
 
@@ -164,7 +183,34 @@ public static class ParkingEndpoints
         var found = await search.SearchAsync(query, paging, ct);
         return TypedResults.Ok(found.Map(h => new SpotView(h.Listing.Id, h.Listing.Title, h.Listing.Address, h.Listing.Latitude, h.Listing.Longitude,
             h.Listing.MaxLengthCm, h.Listing.MaxHeightCm, h.Listing.Covered, h.Listing.EvCharger, h.Listing.Gated, h.Listing.HouseRules, h.Listing.HourlyRate,
-            h.Listing.DailyCap, h.Listing.MonthlyRate, h.Listing.MinimumMinutes, h.Listing.Currency, h.Listing.CancellationPolicy, Math.Round(h.DistanceMeters, 1), h.Quote)));
+            h.Listing.DailyCap, h.Listing.MonthlyRate, h.Listing.MinimumMinutes, h.Listing.Currency, h.Listing.CancellationPolicy, Math.Round(h.DistanceMeters, 1), h.Quote,
+            h.Listing.PhotoId is { } photo ? ListingView.PhotoPath(h.Listing.Id, photo) : null)));
+    }
+
+    private static async Task<IResult> AddPhoto(Guid id, HttpContext http, OrganizationScope scope, ListingService service, CancellationToken ct, string? name = null)
+    {
+        if (http.Request.ContentLength > ListingService.MaxPhotoBytes)
+        {
+            return Problems.TooLarge($"A photo is at most {ListingService.MaxPhotoBytes / (1024 * 1024)} MB.");
+        }
+        if (name is { Length: > 200 })
+        {
+            return Problems.BadRequest("name is at most 200 characters.");
+        }
+        try
+        {
+            return (await service.AddPhotoAsync(scope.OrganizationId, id, http.Request.Body, name, scope.UserId, ct))
+                .Result(l => ListingView.From(l, true), NoSuchListing, l => ListingView.PhotoPath(l.Id, l.Photos.OrderBy(p => p.Position).Last().MediaId));
+        }
+        catch (Media.Contracts.MediaRejectedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode, title: e.StatusCode switch
+            {
+                413 => "Payload too large",
+                415 => "Unsupported media type",
+                _ => "Bad request",
+            });
+        }
     }
 
     /// <summary>RFC 5545 feed of a listing's bookings and blocked times from a week ago to a year ahead (Ical.Net).</summary>

@@ -35,6 +35,9 @@ public sealed class SalesModule : IPitlaneModule
             http.BaseAddress = new Uri(options.OpenAiBaseUrl.TrimEnd('/') + "/");
             http.Timeout = TimeSpan.FromSeconds(options.TranscriptionTimeoutSeconds);
         });
+        services.AddSingleton(_ => new Reports.CoachingWriter(
+            options.AiBaseUrl is { Length: > 0 } ai ? new Pitlane.Ai.OpenAiChatClient(new Uri(ai), options.AiModel, options.AiApiKey, TimeSpan.FromSeconds(options.AiTimeoutSeconds)) : null,
+            options.AiModel, TimeSpan.FromSeconds(options.AiTimeoutSeconds)));
         services.AddJobHandler<TranscribeSession, TranscribeSessionJob>(maxAttempts: 2, permission: SalesPermissions.Practice);
     }
 

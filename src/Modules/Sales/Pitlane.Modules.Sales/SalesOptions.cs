@@ -30,6 +30,22 @@ public sealed class SalesOptions : IModuleOptions
 
     public int TranscriptionTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>An OpenAI-compatible chat server (e.g. https://api.openai.com/v1) that writes the report's coaching notes; unset: the rules write them.</summary>
+    public string? AiBaseUrl { get; set; }
+
+    public string AiModel { get; set; } = "gpt-4o-mini";
+
+    public string? AiApiKey { get; set; }
+
+    public int AiTimeoutSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// While a session streams, its audio is transcribed in windows of this many seconds to catch filler streaks
+    /// ("um", "uh", "like") live; 0 turns it off. The filler feedback then lags the speech by about a window plus the
+    /// transcriber's time.
+    /// </summary>
+    public double LiveTranscriptSeconds { get; set; } = 4;
+
     public void Validate(List<string> faults, PitlaneOptions platform)
     {
         if (Transcription is not ("auto" or "openai" or "pocketsphinx" or "none"))
@@ -43,6 +59,18 @@ public sealed class SalesOptions : IModuleOptions
         if (!Uri.TryCreate(OpenAiBaseUrl, UriKind.Absolute, out _))
         {
             faults.Add($"Pitlane:Sales:OpenAiBaseUrl must be an absolute URL, not '{OpenAiBaseUrl}'.");
+        }
+        if (LiveTranscriptSeconds != 0 && LiveTranscriptSeconds is < 1 or > 60)
+        {
+            faults.Add("Pitlane:Sales:LiveTranscriptSeconds must be 0 (off) or between 1 and 60.");
+        }
+        if (AiBaseUrl is { Length: > 0 } ai && (!Uri.TryCreate(ai, UriKind.Absolute, out var aiUri) || aiUri.Scheme is not ("http" or "https")))
+        {
+            faults.Add($"Pitlane:Sales:AiBaseUrl must be an absolute http(s) URL such as https://api.openai.com/v1, not '{ai}'.");
+        }
+        if (AiTimeoutSeconds is < 1 or > 300)
+        {
+            faults.Add("Pitlane:Sales:AiTimeoutSeconds must be between 1 and 300.");
         }
         if (MaxSessionSeconds is < 10 or > 4 * 3600)
         {

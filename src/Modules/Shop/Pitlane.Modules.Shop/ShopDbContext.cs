@@ -6,6 +6,7 @@ using Pitlane.Modules.Shop.Bays;
 using Pitlane.Modules.Shop.Customers;
 using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
 
 namespace Pitlane.Modules.Shop;
@@ -274,6 +275,44 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
         .HasMaxLength(4000);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) => UtcTimestamps.Apply(configurationBuilder);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AnnounceDeclinedJobs();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AnnounceDeclinedJobs();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// One <see cref="Contracts.RepairOrderJobDeclined"/> per job that became declined in this save, in its transaction
+    /// (every path that declines a job, the advisor's or the customer's, saves its RO through here).
+    /// </summary>
+    private void AnnounceDeclinedJobs()
+    {
+        foreach (var entry in ChangeTracker.Entries<RepairOrderJob>().ToList())
+        {
+            if (entry.State != EntityState.Modified || entry.Entity.Status != JobStatus.Declined
+                || entry.Property(j => j.Status).OriginalValue == JobStatus.Declined)
+            {
+                continue;
+            }
+            var job = entry.Entity;
+            var order = ChangeTracker.Entries<RepairOrder>().Select(o => o.Entity).FirstOrDefault(o => o.Id == job.RepairOrderId);
+            if (order is null)
+            {
+                continue;
+            }
+            this.AddOutboxEvent(new Contracts.RepairOrderJobDeclined(order.OrganizationId, order.Id, job.Id, order.CustomerId, job.Title)
+            {
+                OccurredAt = new DateTimeOffset(DateTime.SpecifyKind(order.UpdatedAt, DateTimeKind.Utc), TimeSpan.Zero),
+            });
+        }
+    }
 }
 
 public sealed class SqliteShopDbContext(DbContextOptions<SqliteShopDbContext> options) : ShopDbContext(options);

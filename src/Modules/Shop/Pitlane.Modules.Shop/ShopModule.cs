@@ -37,6 +37,7 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<InvoiceDocuments>();
         services.AddScoped<IShopCustomerDirectory, ShopCustomerDirectory>();
         services.AddScoped<IShopRepairOrders, ShopRepairOrderDirectory>();
+        services.AddScoped<IShopServiceHistory, ShopServiceHistory>();
         services.AddScoped<IRepairOrderIntake, RepairOrderIntake>();
         services.AddScoped<Bookings>();
         services.AddScoped<Loaners>();
@@ -47,6 +48,11 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<Imports.Csv.CsvImport>();
         services.AddHttpClient<Imports.Tekmetric.TekmetricClient>(http => http.Timeout = TimeSpan.FromSeconds(settings.Get<ShopOptions>().Tekmetric.TimeoutSeconds));
         services.AddJobHandler<Imports.Tekmetric.TekmetricImportJob, Imports.Tekmetric.TekmetricImporter>("shop.tekmetric-import", maxAttempts: 3, permission: ShopPermissions.Import);
+        services.AddScoped<RepairOrders.ScanIntake>();
+        services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IScanActionProvider, RepairOrders.ShopScanActions>();
+        services.AddScoped<CustomerVehicleLinks>();
+        services.AddScoped<ShopPageQueries>();
+        services.AddScoped<CheckInPhotos>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
@@ -59,9 +65,11 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapPorterEndpoints();
         routes.MapKpiEndpoints();
         Imports.ImportEndpoints.MapImportEndpoints(routes);
+        routes.MapScanIntakeEndpoints();
+        routes.MapCheckInPhotoEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
+    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>

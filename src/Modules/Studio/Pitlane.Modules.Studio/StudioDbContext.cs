@@ -5,7 +5,7 @@ namespace Pitlane.Modules.Studio;
 
 /// <summary>
 /// The studio's store: listing photos (studio_photos: the original, cut-out and mask live in the media store, by id)
-/// and content projects (studio_projects, studio_pieces). Vehicles are kept by id only (Vehicles module).
+/// content projects (studio_projects, studio_pieces) and remote workers (studio_workers). Vehicles are kept by id only (Vehicles module).
 /// </summary>
 public abstract class StudioDbContext(DbContextOptions options) : DbContext(options)
 {
@@ -14,6 +14,7 @@ public abstract class StudioDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<StudioPhoto> Photos => Set<StudioPhoto>();
     public DbSet<ContentProject> Projects => Set<ContentProject>();
     public DbSet<ContentPiece> Pieces => Set<ContentPiece>();
+    public DbSet<StudioWorker> Workers => Set<StudioWorker>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -29,6 +30,10 @@ public abstract class StudioDbContext(DbContextOptions options) : DbContext(opti
             photo.Property(p => p.BackdropTop).HasMaxLength(7);
             photo.Property(p => p.BackdropBottom).HasMaxLength(7);
             photo.Property(p => p.Timings).HasMaxLength(200);
+            photo.Property(p => p.WorkerInstance).HasMaxLength(64);
+            photo.Property(p => p.Stage).HasMaxLength(60);
+            photo.Property(p => p.WorkerError).HasMaxLength(500);
+            photo.HasIndex(p => new { p.OrganizationId, p.OfferedAt });
         });
         builder.Entity<ContentProject>(project =>
         {
@@ -52,6 +57,15 @@ public abstract class StudioDbContext(DbContextOptions options) : DbContext(opti
             piece.HasIndex(p => new { p.ProjectId, p.Platform }).IsUnique();
             piece.Property(p => p.Platform).HasMaxLength(20);
             piece.Property(p => p.Text).HasMaxLength(8000);
+        });
+        builder.Entity<StudioWorker>(worker =>
+        {
+            worker.ToTable("studio_workers");
+            worker.HasKey(w => w.Id);
+            worker.HasIndex(w => w.KeyHash).IsUnique();
+            worker.HasIndex(w => w.OrganizationId);
+            worker.Property(w => w.Name).HasMaxLength(80);
+            worker.Property(w => w.KeyHash).HasMaxLength(32);
         });
         builder.MapPlatformTables();
     }

@@ -27,7 +27,24 @@ public sealed class StudioModule : IPitlaneModule
         services.AddSingleton<StudioEngine>();
         services.AddScoped<StudioPhotos>();
         services.AddScoped<StudioContent>();
-        services.AddSingleton<IContentWriter, TemplateWriter>();
+        services.AddScoped<StudioWorkers>();
+        services.AddScoped<CurrentWorker>();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, WorkerAuthenticationHandler>(
+            WorkerAuthenticationHandler.SchemeName, "Listing studio worker key (X-Worker-Key)", null);
+        services.AddPerClientRateLimit(WorkerEndpoints.RateLimitPolicy, 600, "listing studio worker");
+        var options = settings.Get<StudioOptions>();
+        if (options.AiBaseUrl is { Length: > 0 } ai)
+        {
+            services.AddSingleton<IContentWriter>(sp => new AiContentWriter(
+                new Pitlane.Ai.OpenAiChatClient(new Uri(ai), options.AiModel, options.AiApiKey, TimeSpan.FromSeconds(options.AiTimeoutSeconds)),
+                options.AiModel, TimeSpan.FromSeconds(options.AiTimeoutSeconds),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AiContentWriter>>()));
+        }
+        else
+        {
+            services.AddSingleton<IContentWriter, TemplateWriter>();
+        }
+
         services.AddJobHandler<RemoveBackground, RemoveBackgroundHandler>("studio.remove-background", maxAttempts: 2, permission: StudioPermissions.Edit);
     }
 
@@ -35,6 +52,7 @@ public sealed class StudioModule : IPitlaneModule
     {
         routes.MapPhotoEndpoints();
         routes.MapProjectEndpoints();
+        routes.MapWorkerEndpoints();
     }
 
     public IEnumerable<NavEntry> Navigation => [new("Listing studio", "/Studio", 51, StudioPermissions.View, Group: "Sales")];

@@ -12,6 +12,10 @@ public static class StudioPermissions
     public static readonly Permission Edit = new("studio.edit", "upload listing photos and write listing content",
         OrganizationRole.Owner, OrganizationRole.Manager, OrganizationRole.Salesperson);
 
+    /// <summary>Registering and revoking remote background-removal workers: each holds a key that reads the organisation's photos.</summary>
+    public static readonly Permission ManageWorkers = new("studio.workers", "register and revoke background-removal workers",
+        OrganizationRole.Owner, OrganizationRole.Manager);
+
     /// <summary>The approver: publishing is an advertising decision with legal weight (Regulation Z / M), not the writer's.</summary>
     public static readonly Permission Approve = new("studio.approve", "approve and publish listing content",
         OrganizationRole.Owner, OrganizationRole.Manager);

@@ -44,6 +44,7 @@ public sealed class VehiclesModule : IPitlaneModule
         services.AddScoped<ILiveGroupOwner>(provider => provider.GetRequiredService<VehicleQueries>());
         services.AddScoped<IVehicleRegistrar>(provider => provider.GetRequiredService<VehicleRegistration>());
         services.AddScoped<IVinLookup, VinLookup>();
+        services.AddScoped<IVehicleSearch, VehicleSearch>();
         services.AddScoped<IDemoSeed, DemoVehicles>();
         services.AddSingleton<VpicCircuit>();
         services.AddHttpClient<VpicClient>(http =>

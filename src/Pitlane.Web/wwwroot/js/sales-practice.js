@@ -54,7 +54,7 @@
     setState('Listening…', 'Recording');
     $('record').textContent = '■ Stop';
     $('pause').hidden = false;
-    $('finish').disabled = true;
+    $('finish').disabled = false; // Finish saves this take first.
   }
 
   async function stopRecording() {

@@ -57,17 +57,86 @@
     }
   });
 
+  // Check-in photos: each file goes as the raw body to the check's photo endpoint (the Media module judges its type).
+  async function uploadPhotos(checkId, files) {
+    for (const file of files) {
+      let response;
+      try {
+        response = await fetch(`/api/v1/shop/vehicle-checks/${checkId}/photos?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST', body: file, credentials: 'same-origin',
+          headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Organization-Id': P.organizationId, RequestVerificationToken: P.csrf, Accept: 'application/json' },
+        });
+      } catch {
+        throw new Error('The photo did not reach the server. Check the network and try again.');
+      }
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        throw new Error(`${file.name}: ${problem.detail || problem.title || `the server answered ${response.status}`}`);
+      }
+    }
+  }
+
+  document.addEventListener('change', async event => {
+    const input = event.target.closest('[data-check-photo]');
+    if (!input || input.files.length === 0) return;
+    try {
+      await uploadPhotos(input.dataset.checkPhoto, [...input.files]);
+      location.reload();
+    } catch (e) { showError(e.message); }
+  });
+
+  // Forms that post to the API as JSON (the loaner page): numbers as numbers, empty fields as null, a datetime-local
+  // value in the shop's time zone (the page's data-zone-offset), and the form's data-customer-id when it has one.
+  const offset = document.querySelector('[data-zone-offset]')?.dataset.zoneOffset || 'Z';
+  document.addEventListener('submit', async event => {
+    const form = event.target.closest('form[data-api-form]');
+    if (!form) return;
+    event.preventDefault();
+    const body = {};
+    for (const field of form.elements) {
+      if (!field.name) continue;
+      const text = field.value.trim();
+      if (text === '') body[field.name] = null;
+      else if (field.type === 'number' || field.hasAttribute('data-number')) body[field.name] = Number(text);
+      else if (field.type === 'datetime-local') body[field.name] = `${text.length === 16 ? `${text}:00` : text}${offset}`;
+      else body[field.name] = text;
+    }
+    if (form.dataset.customerId) body.customerId = form.dataset.customerId;
+    await act(form.querySelector('[type=submit]') || form, form.dataset.apiForm, body);
+  });
+
+  const checkForm = document.getElementById('check-form');
+  checkForm?.addEventListener('submit', async event => {
+    event.preventDefault();
+    const button = document.getElementById('check-save');
+    button.disabled = true;
+    const value = name => checkForm.elements[name].value.trim();
+    try {
+      const check = await P.api('POST', '/api/v1/shop/vehicle-checks', {
+        vehicleId: checkForm.dataset.vehicleId, repairOrderId: checkForm.dataset.orderId, direction: value('direction'),
+        odometerKm: Number(value('odometerKm')), fuelEighths: Number(value('fuelEighths')),
+        keyTag: value('keyTag') || null, notes: value('notes') || null,
+      });
+      await uploadPhotos(check.id, [...document.getElementById('check-photos').files]);
+      location.reload();
+    } catch (e) {
+      showError(e.message);
+      button.disabled = false;
+    }
+  });
+
   // Live: the board and the floor reload their content when the shop's orders or bookings change.
   const live = document.getElementById('shop-board-page') || document.getElementById('shop-floor');
   if (!live) return;
   const status = document.getElementById('live-status');
-  const region = document.getElementById('shop-board') || document.getElementById('shop-floor');
+  const regionId = (document.getElementById('shop-board') || document.getElementById('shop-floor')).id;
   let pending = null;
   async function refresh() {
     pending = null;
     const html = await (await fetch(location.href, { credentials: 'same-origin' })).text();
-    const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(region.id);
-    if (fresh) region.replaceWith(fresh);
+    const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(regionId);
+    // Looked up each time: the element replaced by the previous refresh is no longer in the page.
+    if (fresh) document.getElementById(regionId)?.replaceWith(fresh);
   }
   const schedule = () => { pending ??= setTimeout(() => refresh().catch(() => {}), 250); };
   P.join('JoinOrganization', live.dataset.organizationId).then(ok => {

@@ -33,6 +33,8 @@ public sealed class Listing
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>Photo ids in the Media store (the seller organisation's), comma-separated, in display order.</summary>
+    public string PhotoIds { get; private set; } = "";
     public List<Fitment> Fitments { get; private set; } = [];
     public List<ShippingOption> ShippingOptions { get; private set; } = [];
 
@@ -51,12 +53,63 @@ public sealed class Listing
         Currency = currency,
         Quantity = quantity,
         Active = true,
-        SearchText = string.Join(' ', new[] { title, partNumber, brand, description }.Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant(),
+        SearchText = Searchable(title, partNumber, brand, description),
         CreatedAt = now,
         UpdatedAt = now,
         Fitments = [.. fitments],
         ShippingOptions = [.. shipping],
     };
+
+    public const int MaxPhotos = 8;
+
+    private static string Searchable(string title, string partNumber, string brand, string? description) =>
+        string.Join(' ', new[] { title, partNumber, brand, description }.Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant();
+
+    public IReadOnlyList<Guid> Photos => PhotoIds.Length == 0 ? [] : [.. PhotoIds.Split(',').Select(Guid.Parse)];
+
+    /// <summary>The seller's edit: everything but the serial number (a listed part stays the part it was).</summary>
+    public void Update(string title, string partNumber, string brand, string condition, string? description, long price, string currency, int quantity,
+        IEnumerable<Fitment> fitments, IEnumerable<ShippingOption> shipping, bool active, DateTime now)
+    {
+        Title = title;
+        PartNumber = partNumber;
+        Brand = brand;
+        Condition = condition;
+        Description = description;
+        Price = price;
+        Currency = currency;
+        Quantity = quantity;
+        Active = active;
+        SearchText = Searchable(title, partNumber, brand, description);
+        Fitments.Clear();
+        Fitments.AddRange(fitments);
+        ShippingOptions.Clear();
+        ShippingOptions.AddRange(shipping);
+        Version++;
+        UpdatedAt = now;
+    }
+
+    public string? CannotAddPhoto() => Photos.Count >= MaxPhotos ? $"A listing has at most {MaxPhotos} photos; remove one first." : null;
+
+    public void AddPhoto(Guid mediaId, DateTime now)
+    {
+        PhotoIds = string.Join(',', Photos.Append(mediaId));
+        Version++;
+        UpdatedAt = now;
+    }
+
+    public bool RemovePhoto(Guid mediaId, DateTime now)
+    {
+        var photos = Photos.ToList();
+        if (!photos.Remove(mediaId))
+        {
+            return false;
+        }
+        PhotoIds = string.Join(',', photos);
+        Version++;
+        UpdatedAt = now;
+        return true;
+    }
 
     /// <summary>Takes <paramref name="quantity"/> off the stock for an order; null when it is not available.</summary>
     public string? Reserve(int quantity, DateTime now)

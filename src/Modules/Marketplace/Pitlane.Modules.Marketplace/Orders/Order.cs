@@ -42,10 +42,24 @@ public sealed class Order
     public DateTime? ReleaseDueAt { get; private set; }
     public DateTime? CompletedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>The fee rate used for this order (the seller's plan at order time), in basis points of the total.</summary>
+    public int FeeBasisPoints { get; private set; }
+    /// <summary>The cart checkout that placed this order with others (one escrow intent per order), if any.</summary>
+    public Guid? CheckoutId { get; private set; }
+    /// <summary>The buyer's photos for a dispute: Media ids of the buyer organisation, comma-separated.</summary>
+    public string EvidencePhotoIds { get; private set; } = "";
+    public int? Rating { get; private set; }
+    public string? RatingComment { get; private set; }
+    public DateTime? RatedAt { get; private set; }
+
+    public IReadOnlyList<Guid> EvidencePhotos => EvidencePhotoIds.Length == 0 ? [] : [.. EvidencePhotoIds.Split(',').Select(Guid.Parse)];
 
     public static Order PlaceInEscrow(Guid id, Guid buyerOrganization, Guid buyerUser, Guid sellerOrganization, Guid listingId, string title, string? serial,
-        int quantity, long itemsAmount, long shippingAmount, long fee, string currency, string shippingOption, Guid paymentIntentId, DateTime now) => new()
+        int quantity, long itemsAmount, long shippingAmount, long fee, string currency, string shippingOption, Guid paymentIntentId, DateTime now,
+        int feeBasisPoints = 0, Guid? checkoutId = null) => new()
     {
+        FeeBasisPoints = feeBasisPoints,
+        CheckoutId = checkoutId,
         Id = id,
         BuyerOrganizationId = buyerOrganization,
         BuyerUserId = buyerUser,
@@ -94,10 +108,22 @@ public sealed class Order
 
     public bool Captured => Status == OrderStatus.Completed;
 
-    public void Refund(string reason, DateTime now)
+    public void Refund(string reason, IReadOnlyCollection<Guid> evidence, DateTime now)
     {
         Status = OrderStatus.Refunded;
         DisputeReason = reason;
+        EvidencePhotoIds = string.Join(',', evidence);
+        Touch(now);
+    }
+
+    public string? CannotRate() => Status != OrderStatus.Completed ? "An order can be rated once its delivery is confirmed."
+        : Rating is not null ? "This order is already rated." : null;
+
+    public void Rate(int stars, string? comment, DateTime now)
+    {
+        Rating = stars;
+        RatingComment = comment;
+        RatedAt = now;
         Touch(now);
     }
 

@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Pitlane.Modules.Marketplace.Listings;
 using Pitlane.Modules.Marketplace.Provenance;
+using Pitlane.Modules.Marketplace.Sellers;
+using Pitlane.Modules.Media.Contracts;
 using Pitlane.Modules.Payments.Contracts;
 using Pitlane.Platform;
 using Pitlane.Platform.Live;
@@ -13,18 +16,20 @@ namespace Pitlane.Modules.Marketplace.Orders;
 
 public sealed record CreateOrderRequest(Guid? ListingId, int? Quantity, string? ShippingOption, string? PaymentMethod);
 public sealed record ShipOrderRequest(string? Tracking);
-public sealed record DisputeOrderRequest(string? Reason);
+public sealed record DisputeOrderRequest(string? Reason, List<Guid>? EvidencePhotoIds = null);
+public sealed record RateOrderRequest(int? Stars, string? Comment);
+public sealed record SellerRating(double Average, int Count);
 
 public sealed record OrderView(
     Guid Id, Guid BuyerOrganizationId, Guid SellerOrganizationId, Guid ListingId, string Title, string? SerialNumber, int Quantity,
     long ItemsAmount, long ShippingAmount, long Total, long PlatformFee, long SellerReceives, string Currency, string ShippingOption, string Status,
     Guid PaymentIntentId, string? Tracking, string? DisputeReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ShippedAt, DateTime? ReleaseDueAt,
-    DateTime? CompletedAt)
+    DateTime? CompletedAt, int FeeBasisPoints, Guid? CheckoutId, IReadOnlyList<Guid> EvidencePhotoIds, int? Rating, string? RatingComment)
 {
     public static OrderView From(Order o) => new(
         o.Id, o.BuyerOrganizationId, o.SellerOrganizationId, o.ListingId, o.Title, o.SerialNumber, o.Quantity, o.ItemsAmount, o.ShippingAmount, o.Total,
         o.PlatformFee, o.Total - o.PlatformFee, o.Currency, o.ShippingOption, o.Status, o.PaymentIntentId, o.Tracking, o.DisputeReason, o.CreatedAt,
-        o.UpdatedAt, o.ShippedAt, o.ReleaseDueAt, o.CompletedAt);
+        o.UpdatedAt, o.ShippedAt, o.ReleaseDueAt, o.CompletedAt, o.FeeBasisPoints, o.CheckoutId, o.EvidencePhotos, o.Rating, o.RatingComment);
 }
 
 /// <summary>
@@ -32,13 +37,23 @@ public sealed record OrderView(
 /// fee, the seller organisation as transfer destination); delivery confirmation, or the end of the escrow period,
 /// captures it; a dispute releases the hold or refunds what was captured. Every change is pushed to both organisations.
 /// </summary>
-public sealed class OrderService(MarketplaceDbContext db, IPayments payments, ProvenanceLog log, ILiveChannel live, MarketplaceOptions options, TimeProvider time)
+public sealed class OrderService(
+    MarketplaceDbContext db, IPayments processorPayments, ProvenanceLog log, ILiveChannel live, MarketplaceOptions options, SellerPlans plans, IMediaStore media,
+    ILogger<OrderService> logger, TimeProvider time)
 {
+    private readonly GuardedPayments payments = new(processorPayments, logger);
+
     public const string LiveMethod = "marketplaceOrder";
+    public const int MaxEvidencePhotos = 6;
+    public const long MaxEvidenceBytes = 10 * 1024 * 1024;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    public async Task<IResult> PlaceAsync(OrganizationScope scope, CreateOrderRequest request, CancellationToken ct)
+    public Task<IResult> PlaceAsync(OrganizationScope scope, CreateOrderRequest request, CancellationToken ct) =>
+        PlaceAsync(scope.OrganizationId, scope.UserId, request, null, ct);
+
+    /// <summary>One listing into escrow: its own manual-capture intent, the fee rate of the seller's plan recorded on the order.</summary>
+    public async Task<IResult> PlaceAsync(Guid buyerOrganization, Guid buyerUser, CreateOrderRequest request, Guid? checkoutId, CancellationToken ct)
     {
         var quantity = request.Quantity ?? 1;
         var check = new Validation()
@@ -54,7 +69,7 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         {
             return Problems.NotFound("No such listing.");
         }
-        if (listing.SellerOrganizationId == scope.OrganizationId)
+        if (listing.SellerOrganizationId == buyerOrganization)
         {
             return Problems.Conflict("An organisation cannot buy its own listing.");
         }
@@ -72,11 +87,13 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
 
         var items = listing.Price * quantity;
         var total = items + shipping.Price;
-        var fee = Order.Fee(total, options.PlatformFeeBasisPoints);
+        var feeRate = (await plans.TermsAsync(listing.SellerOrganizationId, ct)).FeeBasisPoints;
+        var fee = Order.Fee(total, feeRate);
         var orderId = Guid.CreateVersion7();
-        var result = await payments.CreateIntentAsync(scope.OrganizationId, new NewPaymentIntent(
+        var result = await payments.CreateIntentAsync(buyerOrganization, new NewPaymentIntent(
             total, listing.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: fee,
-            TransferDestination: listing.SellerOrganizationId, CustomerId: scope.UserId, Description: $"Marketplace order {orderId:N}: {listing.Title}"), ct);
+            TransferDestination: listing.SellerOrganizationId, CustomerId: buyerUser, Description: $"Marketplace order {orderId:N}: {listing.Title}",
+            Reference: $"marketplace.order:{orderId}"), ct);
         if (Failure(result) is { } failure)
         {
             return failure;
@@ -87,7 +104,7 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
             // Declined, or a step the buyer must take that this API cannot (3-D Secure): nothing is held, nothing ordered.
             if (intent.Status is not ("requires_payment_method" or "canceled"))
             {
-                await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+                await payments.CancelAsync(buyerOrganization, intent.Id, ct);
             }
             return TypedResults.Problem(intent.LastPaymentError ?? $"The payment could not be authorised ({intent.Status}).",
                 statusCode: StatusCodes.Status402PaymentRequired, title: "Payment declined");
@@ -96,11 +113,11 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         var now = Now;
         if (listing.Reserve(quantity, now) is { } unavailable)
         {
-            await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+            await payments.CancelAsync(buyerOrganization, intent.Id, ct);
             return Problems.Conflict(unavailable);
         }
-        var order = Order.PlaceInEscrow(orderId, scope.OrganizationId, scope.UserId, listing.SellerOrganizationId, listing.Id, listing.Title, listing.SerialNumber,
-            quantity, items, shipping.Price, fee, listing.Currency, shipping.Name, intent.Id, now);
+        var order = Order.PlaceInEscrow(orderId, buyerOrganization, buyerUser, listing.SellerOrganizationId, listing.Id, listing.Title, listing.SerialNumber,
+            quantity, items, shipping.Price, fee, listing.Currency, shipping.Name, intent.Id, now, feeRate, checkoutId);
         db.Orders.Add(order);
         try
         {
@@ -109,7 +126,7 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         catch (DbUpdateConcurrencyException)
         {
             // Another order took the stock between reading and saving: release this buyer's hold.
-            await payments.CancelAsync(scope.OrganizationId, intent.Id, ct);
+            await payments.CancelAsync(buyerOrganization, intent.Id, ct);
             return Problems.Conflict("The listing changed while ordering (sold out?); nothing was charged.");
         }
         await PublishAsync(order, ct);
@@ -150,11 +167,23 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         return TypedResults.Ok(OrderView.From(order));
     }
 
-    public async Task<IResult> DisputeAsync(Order order, string? reason, CancellationToken ct)
+    public async Task<IResult> DisputeAsync(Order order, string? reason, IReadOnlyCollection<Guid>? evidence, CancellationToken ct)
     {
+        evidence ??= [];
         if (reason is not { Length: >= 5 and <= 2000 })
         {
             return Problems.Invalid("reason", "Describe the problem (5 to 2000 characters): what arrived, what is wrong.");
+        }
+        if (evidence.Count > MaxEvidencePhotos)
+        {
+            return Problems.Invalid("evidencePhotoIds", $"At most {MaxEvidencePhotos} photos.");
+        }
+        foreach (var photo in evidence)
+        {
+            if (await media.FindAsync(order.BuyerOrganizationId, photo, ct) is not { Kind: MediaKind.Image })
+            {
+                return Problems.Invalid("evidencePhotoIds", $"{photo} is not a photo uploaded by this organisation.");
+            }
         }
         if (order.CannotDispute() is { } conflict)
         {
@@ -168,7 +197,7 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         {
             return failure;
         }
-        order.Refund(reason.Trim(), Now);
+        order.Refund(reason.Trim(), [.. evidence.Distinct()], Now);
         if (!wasShipped && await db.Listings.FirstOrDefaultAsync(l => l.Id == order.ListingId, ct) is { } listing)
         {
             listing.Release(order.Quantity, Now);
@@ -177,6 +206,77 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
         await PublishAsync(order, ct);
         return TypedResults.Ok(OrderView.From(order));
     }
+
+    /// <summary>Stores one evidence photo for the buyer organisation; its id is then given with the dispute.</summary>
+    public async Task<IResult> UploadEvidenceAsync(Guid buyerOrganization, Guid userId, Stream content, string? fileName, CancellationToken ct)
+    {
+        try
+        {
+            var item = await media.PutAsync(new MediaUpload(buyerOrganization, content, fileName, [MediaKind.Image], MaxEvidenceBytes, userId), ct);
+            return TypedResults.Created($"/api/v1/media/{item.Id}", new { id = item.Id });
+        }
+        catch (MediaRejectedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
+        }
+    }
+
+    /// <summary>Links to an order's evidence photos for either party (the seller is not a member of the buyer), valid an hour.</summary>
+    public async Task<IReadOnlyList<string>> EvidenceLinksAsync(OrderView order, CancellationToken ct)
+    {
+        var links = new List<string>();
+        foreach (var id in order.EvidencePhotoIds)
+        {
+            if (await media.FindAsync(order.BuyerOrganizationId, id, ct) is { } item)
+            {
+                links.Add(media.SignedPath(item, Now.AddHours(1)));
+            }
+        }
+        return links;
+    }
+
+    public async Task<IResult> RateAsync(Order order, RateOrderRequest request, CancellationToken ct)
+    {
+        var check = new Validation()
+            .Require(request.Stars is >= 1 and <= 5, "stars", "stars is 1 to 5.")
+            .Require(request.Comment is null || request.Comment.Length <= 1000, "comment", "comment is at most 1000 characters.");
+        if (!check.IsValid)
+        {
+            return Problems.Invalid(check.Errors);
+        }
+        if (order.CannotRate() is { } reason)
+        {
+            return Problems.Conflict(reason);
+        }
+        order.Rate(request.Stars!.Value, string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(), Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(order, ct);
+        return TypedResults.Ok(OrderView.From(order));
+    }
+
+    public async Task<SellerRating> RatingOfAsync(Guid seller, CancellationToken ct)
+    {
+        var stars = await db.Orders.AsNoTracking().Where(o => o.SellerOrganizationId == seller && o.Rating != null).Select(o => o.Rating!.Value).ToListAsync(ct);
+        return new SellerRating(stars.Count == 0 ? 0 : Math.Round(stars.Average(), 1), stars.Count);
+    }
+
+    public Task<Order?> BoughtAsync(Guid buyerOrganization, Guid id, CancellationToken ct) =>
+        db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == buyerOrganization, ct);
+
+    public Task<Order?> SoldAsync(Guid sellerOrganization, Guid id, CancellationToken ct) =>
+        db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.SellerOrganizationId == sellerOrganization, ct);
+
+    /// <summary>An organisation's orders as buyer, as seller, or both (role null), newest first.</summary>
+    public async Task<ListPage<OrderView>> ListAsync(Guid organization, string? role, PageRequest paging, CancellationToken ct)
+    {
+        var query = db.Orders.AsNoTracking().Where(o =>
+            (role != "seller" && o.BuyerOrganizationId == organization) || (role != "buyer" && o.SellerOrganizationId == organization));
+        return (await paging.ApplyAsync(query.OrderByDescending(o => o.CreatedAt), ct)).Map(OrderView.From);
+    }
+
+    public async Task<OrderView?> FindAsync(Guid organization, Guid id, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && (o.BuyerOrganizationId == organization || o.SellerOrganizationId == organization), ct) is { } order
+            ? OrderView.From(order) : null;
 
     /// <summary>Releases to the seller every shipped order whose escrow period ended; returns how many.</summary>
     public async Task<int> ReleaseDueAsync(CancellationToken ct)
@@ -206,6 +306,8 @@ public sealed class OrderService(MarketplaceDbContext db, IPayments payments, Pr
 
     private static IResult? Failure(PaymentResult result) => result switch
     {
+        _ when ReferenceEquals(result.Conflict, GuardedPayments.UnavailableText) =>
+            TypedResults.Problem(GuardedPayments.UnavailableText, statusCode: StatusCodes.Status502BadGateway, title: "Payment processor unavailable"),
         { Errors: { } errors } => Problems.Invalid(errors),
         { Conflict: { } conflict } => Problems.Conflict(conflict),
         { NotFound: true } => Problems.NotFound("The order's payment was not found."),
@@ -223,37 +325,44 @@ public static class OrderEndpoints
             .RequirePermission(MarketplacePermissions.Buy).WithIdempotency();
         orders.MapGet("", List).RequirePermission(MarketplacePermissions.ViewOrders);
         orders.MapGet("/{id:guid}", Get).RequirePermission(MarketplacePermissions.ViewOrders);
-        orders.MapPost("/{id:guid}/ship", async (Guid id, ShipOrderRequest? request, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
-            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.SellerOrganizationId == scope.OrganizationId, ct) is { } order
+        orders.MapPost("/{id:guid}/ship", async (Guid id, ShipOrderRequest? request, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+            await service.SoldAsync(scope.OrganizationId, id, ct) is { } order
                 ? await service.ShipAsync(order, request?.Tracking, ct) : Problems.NotFound("No such order sold by this organisation."))
             .RequirePermission(MarketplacePermissions.Sell);
-        orders.MapPost("/{id:guid}/confirm-delivery", async (Guid id, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
-            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == scope.OrganizationId, ct) is { } order
+        orders.MapPost("/{id:guid}/confirm-delivery", async (Guid id, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+            await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order
                 ? await service.CompleteAsync(order, ct) : Problems.NotFound("No such order bought by this organisation."))
             .RequirePermission(MarketplacePermissions.Buy);
-        orders.MapPost("/{id:guid}/dispute", async (Guid id, DisputeOrderRequest? request, OrganizationScope scope, MarketplaceDbContext db, OrderService service, CancellationToken ct) =>
-            await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == scope.OrganizationId, ct) is { } order
-                ? await service.DisputeAsync(order, request?.Reason, ct) : Problems.NotFound("No such order bought by this organisation."))
+        orders.MapPost("/{id:guid}/dispute", async (Guid id, DisputeOrderRequest? request, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+            await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order
+                ? await service.DisputeAsync(order, request?.Reason, request?.EvidencePhotoIds, ct) : Problems.NotFound("No such order bought by this organisation."))
             .RequirePermission(MarketplacePermissions.Buy);
+        orders.MapPost("/{id:guid}/rating", async (Guid id, RateOrderRequest request, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+            await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order
+                ? await service.RateAsync(order, request, ct) : Problems.NotFound("No such order bought by this organisation."))
+            .RequirePermission(MarketplacePermissions.Buy);
+        orders.MapPost("/evidence", UploadEvidence).RequirePermission(MarketplacePermissions.Buy).AcceptsBodyUpTo(OrderService.MaxEvidenceBytes + 64 * 1024);
         return routes;
     }
 
-    private static async Task<IResult> List(OrganizationScope scope, MarketplaceDbContext db, CancellationToken ct, int? page = null, int? pageSize = null, string? role = null)
+    /// <summary>multipart/form-data with one file field "photo"; answers the media id to give with the dispute.</summary>
+    private static async Task<IResult> UploadEvidence(HttpRequest request, OrganizationScope scope, OrderService service, CancellationToken ct)
+    {
+        if (!request.HasFormContentType || (await request.ReadFormAsync(ct)).Files.GetFile("photo") is not { Length: > 0 } file)
+        {
+            return Problems.Invalid("photo", "Send the photo as multipart/form-data in the field 'photo'.");
+        }
+        await using var stream = file.OpenReadStream();
+        return await service.UploadEvidenceAsync(scope.OrganizationId, scope.UserId, stream, file.FileName, ct);
+    }
+
+    private static async Task<IResult> List(OrganizationScope scope, OrderService service, CancellationToken ct, int? page = null, int? pageSize = null, string? role = null)
     {
         var check = new Validation().Require(role is null or "buyer" or "seller", "role", "role is buyer or seller.");
         var paging = PageRequest.From(page, pageSize, check);
-        if (!check.IsValid)
-        {
-            return Problems.Invalid(check.Errors);
-        }
-        var org = scope.OrganizationId;
-        var query = db.Orders.AsNoTracking().Where(o =>
-            (role != "seller" && o.BuyerOrganizationId == org) || (role != "buyer" && o.SellerOrganizationId == org));
-        var result = await paging.ApplyAsync(query.OrderByDescending(o => o.CreatedAt), ct);
-        return TypedResults.Ok(result.Map(OrderView.From));
+        return check.IsValid ? TypedResults.Ok(await service.ListAsync(scope.OrganizationId, role, paging, ct)) : Problems.Invalid(check.Errors);
     }
 
-    private static async Task<IResult> Get(Guid id, OrganizationScope scope, MarketplaceDbContext db, CancellationToken ct) =>
-        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && (o.BuyerOrganizationId == scope.OrganizationId || o.SellerOrganizationId == scope.OrganizationId), ct) is { } order
-            ? TypedResults.Ok(OrderView.From(order)) : Problems.NotFound("No such order.");
+    private static async Task<IResult> Get(Guid id, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+        await service.FindAsync(scope.OrganizationId, id, ct) is { } order ? TypedResults.Ok(order) : Problems.NotFound("No such order.");
 }

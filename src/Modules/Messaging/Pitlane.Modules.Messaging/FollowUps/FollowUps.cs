@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pitlane.Modules.Messaging.Contracts;
 using Pitlane.Modules.Shop.Contracts;
 using Pitlane.Platform.Jobs;
+using Pitlane.Platform.Messaging;
 
 namespace Pitlane.Modules.Messaging.FollowUps;
 
@@ -66,7 +67,19 @@ public sealed class FollowUpService(MessagingDbContext db, IShopRepairOrders ord
     }
 }
 
-internal sealed class FollowUpJobHandler(MessagingDbContext db, ICustomerMessenger messenger, MessagingSettingsStore settings) : IJobHandler<FollowUpJob>
+/// <summary>
+/// Shop declined a job (the advisor for the customer, or the customer on an approval link): the declined-work reminder
+/// is scheduled at once, nobody has to ask for it. The RO is read again, so a job approved meanwhile gets none; the
+/// inbox makes a redelivered event schedule nothing twice, and a job that already had a reminder never gets another.
+/// </summary>
+internal sealed class DeclinedJobHandler(FollowUpService followUps) : IIntegrationEventHandler<RepairOrderJobDeclined>
+{
+    public async Task HandleAsync(RepairOrderJobDeclined integrationEvent, CancellationToken ct) =>
+        await followUps.FromDeclinedWorkAsync(integrationEvent.OrganizationId, integrationEvent.RepairOrderId, ct);
+}
+
+internal sealed class FollowUpJobHandler(MessagingDbContext db, ICustomerMessenger messenger, MessagingSettingsStore settings, IShopRepairOrders orders)
+    : IJobHandler<FollowUpJob>
 {
     public async Task<object?> RunAsync(JobContext<FollowUpJob> job, CancellationToken ct)
     {
@@ -78,6 +91,13 @@ internal sealed class FollowUpJobHandler(MessagingDbContext db, ICustomerMesseng
         if (!(await settings.GetAsync(job.OrganizationId, ct)).RemindersEnabled)
         {
             followUp.Cancel("The shop turned reminders off.");
+            await db.SaveChangesAsync(ct);
+            return new { cancelled = true };
+        }
+        if (followUp is { Kind: "declined", RepairOrderId: { } ro, JobId: { } declinedJob }
+            && (await orders.FindAsync(job.OrganizationId, ro, ct))?.Jobs.FirstOrDefault(j => j.Id == declinedJob) is not { Status: "declined" })
+        {
+            followUp.Cancel("The job is no longer declined.");
             await db.SaveChangesAsync(ct);
             return new { cancelled = true };
         }

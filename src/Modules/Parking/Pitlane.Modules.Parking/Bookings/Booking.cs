@@ -64,6 +64,15 @@ public sealed class Booking
     public DateTime? NextPollAt { get; private set; }
     public int PollFailures { get; private set; }
 
+    /// <summary>
+    /// Set while one request settles the payment of a status change (cancel, complete, no-show): a concurrency token,
+    /// so a second change of the booking meanwhile fails its update and answers 409 instead of settling twice.
+    /// </summary>
+    public Guid? SettlingToken { get; private set; }
+
+    /// <summary>When the claim was taken: a claim older than a few minutes (a crashed request) no longer blocks.</summary>
+    public DateTime? SettlingSince { get; private set; }
+
     /// <summary>The driver's Tesla follows this booking: its location is polled for the geofence.</summary>
     public void FollowTesla(string vin, DateTime now)
     {

@@ -209,6 +209,10 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         var percent = byHost ? 100 : CancellationPolicy.RefundPercent(booking.CancellationPolicy, booking.StartsAt - Now);
         var refund = booking.Total * percent / 100;
         var keep = booking.Total - refund;
+        if (await ClaimAsync(booking, ct) is not { } claim)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
         if (booking.PaymentIntentId is { } intent)
         {
             var result = keep == 0
@@ -216,13 +220,12 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
                 : await payments.CaptureAsync(booking.DriverOrganizationId, intent, keep, ct);
             if (result.Intent is null)
             {
+                await ReleaseAsync(booking, claim, ct);
                 return new(null, result.Errors, result.Conflict ?? "The payment could not be settled.");
             }
         }
         booking.Cancel(keep, refund, Now);
-        await db.SaveChangesAsync(ct);
-        await PublishAsync(booking, listing, ct);
-        return new(BookingView.From(booking, listing));
+        return await SaveSettledAsync(booking, listing, ct);
     }
 
     public async Task<Outcome<BookingView>> ArriveAsync(Booking booking, Listing listing, string source, CancellationToken ct)
@@ -231,10 +234,13 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(reason);
         }
+        // A claim like cancel's: otherwise a check-in read after a cancel's claim would carry that claim and overwrite it.
+        if (await ClaimAsync(booking, ct) is null)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
         booking.Arrive(source, Now);
-        await db.SaveChangesAsync(ct);
-        await PublishAsync(booking, listing, ct);
-        return new(BookingView.From(booking, listing));
+        return await SaveSettledAsync(booking, listing, ct);
     }
 
     /// <summary>The driver left (checked out, or the geofence saw them leave after the end): capture the hold, the host is paid.</summary>
@@ -244,15 +250,18 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(reason);
         }
+        if (await ClaimAsync(booking, ct) is not { } claim)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
         var captured = await CaptureAllAsync(booking, ct);
         if (captured.Conflict is not null)
         {
+            await ReleaseAsync(booking, claim, ct);
             return new(null, null, captured.Conflict);
         }
         booking.Complete(captured.Amount, Now);
-        await db.SaveChangesAsync(ct);
-        await PublishAsync(booking, listing, ct);
-        return new(BookingView.From(booking, listing));
+        return await SaveSettledAsync(booking, listing, ct);
     }
 
     public async Task<Outcome<BookingView>> NoShowAsync(Booking booking, Listing listing, CancellationToken ct)
@@ -261,13 +270,69 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(reason);
         }
+        if (await ClaimAsync(booking, ct) is not { } claim)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
         var captured = await CaptureAllAsync(booking, ct);
         if (captured.Conflict is not null)
         {
+            await ReleaseAsync(booking, claim, ct);
             return new(null, null, captured.Conflict);
         }
         booking.MarkNoShow(captured.Amount, Now);
-        await db.SaveChangesAsync(ct);
+        return await SaveSettledAsync(booking, listing, ct);
+    }
+
+    private const string Busy = "This booking was changed by another request at the same time; reload it and try again.";
+
+    /// <summary>
+    /// Takes the booking for one status change before any money moves: a conditional update on the status it was read
+    /// with and no live claim. Null when another request changed or holds it. The tracked booking then expects the claim,
+    /// so its save releases it, and fails (409) if anything else touched the row.
+    /// </summary>
+    private async Task<Guid?> ClaimAsync(Booking booking, CancellationToken ct)
+    {
+        var token = Guid.NewGuid();
+        var now = Now;
+        var stale = now.AddMinutes(-5);
+        var status = booking.Status;
+        var taken = await db.Bookings.Where(b => b.Id == booking.Id && b.Status == status && (b.SettlingToken == null || b.SettlingSince < stale))
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.SettlingToken, token).SetProperty(b => b.SettlingSince, now), ct);
+        if (taken == 0)
+        {
+            return null;
+        }
+        var entry = db.Entry(booking);
+        entry.Property(b => b.SettlingToken).OriginalValue = token;
+        entry.Property(b => b.SettlingToken).CurrentValue = null;
+        entry.Property(b => b.SettlingToken).IsModified = true;
+        entry.Property(b => b.SettlingSince).OriginalValue = now;
+        entry.Property(b => b.SettlingSince).CurrentValue = null;
+        entry.Property(b => b.SettlingSince).IsModified = true;
+        return token;
+    }
+
+    /// <summary>The payment step failed: the booking is free for the next request again, unchanged.</summary>
+    private async Task ReleaseAsync(Booking booking, Guid claim, CancellationToken ct)
+    {
+        db.Entry(booking).State = EntityState.Detached;
+        await db.Bookings.Where(b => b.Id == booking.Id && b.SettlingToken == claim)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.SettlingToken, (Guid?)null).SetProperty(b => b.SettlingSince, (DateTime?)null), CancellationToken.None);
+    }
+
+    /// <summary>Saves a status change; another request's change of the same booking meanwhile is a 409, not a 500.</summary>
+    private async Task<Outcome<BookingView>> SaveSettledAsync(Booking booking, Listing listing, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome<BookingView>.Refused(Busy);
+        }
         await PublishAsync(booking, listing, ct);
         return new(BookingView.From(booking, listing));
     }
@@ -294,6 +359,10 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         if (!check.IsValid)
         {
             return new(null, check.Errors);
+        }
+        if (booking.SettlingToken is not null && booking.SettlingSince > Now.AddMinutes(-5))
+        {
+            return Outcome<BookingView>.Refused(Busy);
         }
         var newEnd = request.EndsAt!.Value.UtcDateTime;
         if (booking.CannotExtend(newEnd) is { } reason)
@@ -422,6 +491,14 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         var precise = request.AccuracyMeters is null || request.AccuracyMeters <= Math.Max(listing.GeofenceMeters, 25);
         if (precise && distance <= listing.GeofenceMeters && booking.CannotArrive(now) is null)
         {
+            if (await ClaimAsync(booking, ct) is null)
+            {
+                // Another request (a cancel, the car's fix) is changing the booking: keep the sample, report it as it is now.
+                db.ChangeTracker.Clear();
+                db.Locations.Add(new LocationSample(booking.Id, request.Latitude.Value, request.Longitude.Value, request.AccuracyMeters, source, now));
+                await db.SaveChangesAsync(ct);
+                return new(BookingView.From(await db.Bookings.AsNoTracking().FirstAsync(b => b.Id == booking.Id, ct), listing));
+            }
             booking.Arrive(source, now);
             try
             {

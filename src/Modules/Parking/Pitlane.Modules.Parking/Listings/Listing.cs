@@ -67,6 +67,26 @@ public sealed class AvailabilityException
     public string? Reason { get; private set; }
 }
 
+/// <summary>A photo of a spot: a file in the Media module's store (the host's organisation), shown in this order.</summary>
+public sealed class ListingPhoto
+{
+    private ListingPhoto()
+    {
+    }
+
+    public ListingPhoto(Guid mediaId, int position)
+    {
+        Id = Guid.CreateVersion7();
+        MediaId = mediaId;
+        Position = position;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ListingId { get; private set; }
+    public Guid MediaId { get; private set; }
+    public int Position { get; private set; }
+}
+
 /// <summary>Prices of a spot in minor units: per started hour, at most <see cref="DailyCap"/> a 24 h day, or <see cref="Monthly"/> per 30 days.</summary>
 public sealed record SpotPrices(long Hourly, long? DailyCap, long? Monthly, int MinimumMinutes);
 
@@ -75,6 +95,7 @@ public sealed class Listing
 {
     private readonly List<AvailabilityRule> _rules = [];
     private readonly List<AvailabilityException> _exceptions = [];
+    private readonly List<ListingPhoto> _photos = [];
 
     private Listing()
     {
@@ -106,11 +127,36 @@ public sealed class Listing
     public string CancellationPolicy { get; private set; } = Listings.CancellationPolicy.Moderate;
     public int GeofenceMeters { get; private set; }
     public bool Published { get; private set; }
+
+    /// <summary>The first photo (media id), kept on the listing so search reads it without a join.</summary>
+    public Guid? CoverPhotoId { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
     public IReadOnlyList<AvailabilityRule> Rules => _rules;
     public IReadOnlyList<AvailabilityException> Exceptions => _exceptions;
+    public IReadOnlyList<ListingPhoto> Photos => _photos;
+
+    public const int MaxPhotos = 8;
+
+    public string? CannotAddPhoto() => _photos.Count >= MaxPhotos ? $"A spot has at most {MaxPhotos} photos; remove one first." : null;
+
+    public ListingPhoto AddPhoto(Guid mediaId, DateTime now)
+    {
+        var photo = new ListingPhoto(mediaId, _photos.Count == 0 ? 0 : _photos.Max(p => p.Position) + 1);
+        _photos.Add(photo);
+        CoverPhotoId = _photos.OrderBy(p => p.Position).First().MediaId;
+        UpdatedAt = now;
+        return photo;
+    }
+
+    public bool RemovePhoto(Guid mediaId, DateTime now)
+    {
+        var removed = _photos.RemoveAll(p => p.MediaId == mediaId) > 0;
+        CoverPhotoId = _photos.OrderBy(p => p.Position).FirstOrDefault()?.MediaId;
+        UpdatedAt = now;
+        return removed;
+    }
 
     public SpotPrices Prices => new(HourlyRate, DailyCap, MonthlyRate, MinimumMinutes);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Pitlane.Modules.Media.Contracts;
 using Pitlane.Platform;
 
 namespace Pitlane.Modules.Parking.Listings;
@@ -22,7 +23,7 @@ public sealed record ListingView(
     Guid Id, Guid HostOrganizationId, string Title, string Address, double Latitude, double Longitude, string TimeZone, int MaxLengthCm, int MaxHeightCm,
     bool Covered, bool EvCharger, bool Gated, string? AccessInstructions, string? HouseRules, long HourlyRate, long? DailyCap, long? MonthlyRate,
     int MinimumMinutes, string Currency, string CancellationPolicy, int GeofenceMeters, bool Published, IReadOnlyList<RuleView> Availability,
-    IReadOnlyList<ExceptionView> Exceptions, DateTime CreatedAt, DateTime UpdatedAt)
+    IReadOnlyList<ExceptionView> Exceptions, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<Guid> Photos)
 {
     public static ListingView From(Listing l, bool withAccess) => new(
         l.Id, l.HostOrganizationId, l.Title, l.Address, l.Latitude, l.Longitude, l.TimeZone, l.MaxLengthCm, l.MaxHeightCm, l.Covered, l.EvCharger, l.Gated,
@@ -30,7 +31,10 @@ public sealed record ListingView(
         l.GeofenceMeters, l.Published,
         [.. l.Rules.OrderBy(r => (((int)r.Day + 6) % 7, r.StartMinute)).Select(r => new RuleView(r.Day.ToString().ToLowerInvariant(), Clock(r.StartMinute), Clock(r.EndMinute)))],
         [.. l.Exceptions.OrderBy(e => e.StartsAt).Select(e => new ExceptionView(e.Id, e.StartsAt, e.EndsAt, e.Reason))],
-        l.CreatedAt, l.UpdatedAt);
+        l.CreatedAt, l.UpdatedAt, [.. l.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)]);
+
+    /// <summary>Where a photo of a published spot is read: any signed-in member may open it.</summary>
+    public static string PhotoPath(Guid listingId, Guid mediaId) => $"/api/v1/parking/spots/{listingId}/photos/{mediaId}";
 
     public static string Clock(int minute) => $"{minute / 60:00}:{minute % 60:00}";
 }
@@ -56,19 +60,22 @@ public sealed record Outcome<T>(T? Value, Dictionary<string, string[]>? Errors =
 }
 
 /// <summary>A host's listings: create, change, open hours, block times, publish.</summary>
-public sealed class ListingService(ParkingDbContext db, TimeProvider time)
+public sealed class ListingService(ParkingDbContext db, TimeProvider time, IMediaStore media)
 {
     public const int MaxRules = 50;
+
+    /// <summary>A spot photo is at most 10 MB.</summary>
+    public const long MaxPhotoBytes = 10 * 1024 * 1024;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public Task<Listing?> FindOwnAsync(Guid host, Guid id, CancellationToken ct) =>
-        db.Listings.Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == id && l.HostOrganizationId == host, ct);
+        db.Listings.Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == id && l.HostOrganizationId == host, ct);
 
     public Task<Listing?> FindPublishedAsync(Guid id, CancellationToken ct) =>
-        db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == id && l.Published, ct);
+        db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == id && l.Published, ct);
 
     public async Task<ListPage<Listing>> ListOwnAsync(Guid host, PageRequest page, CancellationToken ct) =>
-        await page.ApplyAsync(db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery()
+        await page.ApplyAsync(db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery()
             .Where(l => l.HostOrganizationId == host).OrderByDescending(l => l.CreatedAt), ct);
 
     public async Task<Outcome<Listing>> CreateAsync(Guid host, ListingRequest request, CancellationToken ct)
@@ -105,6 +112,7 @@ public sealed class ListingService(ParkingDbContext db, TimeProvider time)
         {
             db.Rules.RemoveRange(listing.Rules);
             listing.ReplaceRules(rules, Now);
+            db.Rules.AddRange(listing.Rules);
         }
         await db.SaveChangesAsync(ct);
         return new(listing);
@@ -125,7 +133,9 @@ public sealed class ListingService(ParkingDbContext db, TimeProvider time)
         {
             return new(null, check.Errors);
         }
-        listing.AddException(new AvailabilityException(request.StartsAt!.Value.UtcDateTime, request.EndsAt!.Value.UtcDateTime, request.Reason?.Trim()), Now);
+        var exception = new AvailabilityException(request.StartsAt!.Value.UtcDateTime, request.EndsAt!.Value.UtcDateTime, request.Reason?.Trim());
+        listing.AddException(exception, Now);
+        db.Exceptions.Add(exception);
         await db.SaveChangesAsync(ct);
         return new(listing);
     }
@@ -155,6 +165,50 @@ public sealed class ListingService(ParkingDbContext db, TimeProvider time)
         listing.Publish(publish, Now);
         await db.SaveChangesAsync(ct);
         return new(listing);
+    }
+
+    /// <summary>Stores a photo in the Media module (an image, judged from its bytes; 413/415 as <see cref="MediaRejectedException"/>) and adds it.</summary>
+    public async Task<Outcome<Listing>> AddPhotoAsync(Guid host, Guid id, Stream content, string? fileName, Guid? user, CancellationToken ct)
+    {
+        if (await FindOwnAsync(host, id, ct) is not { } listing)
+        {
+            return Outcome<Listing>.Missing;
+        }
+        if (listing.CannotAddPhoto() is { } reason)
+        {
+            return Outcome<Listing>.Refused(reason);
+        }
+        var item = await media.PutAsync(new MediaUpload(host, content, fileName, [MediaKind.Image], MaxPhotoBytes, user), ct);
+        // A new child with its key already set would be taken for an existing row (an UPDATE of nothing): add it explicitly.
+        db.Photos.Add(listing.AddPhoto(item.Id, Now));
+        await db.SaveChangesAsync(ct);
+        return new(listing);
+    }
+
+    public async Task<Outcome<Listing>> RemovePhotoAsync(Guid host, Guid id, Guid mediaId, CancellationToken ct)
+    {
+        if (await FindOwnAsync(host, id, ct) is not { } listing || listing.Photos.All(p => p.MediaId != mediaId))
+        {
+            return Outcome<Listing>.Missing;
+        }
+        db.Photos.Remove(listing.Photos.First(p => p.MediaId == mediaId));
+        listing.RemovePhoto(mediaId, Now);
+        await db.SaveChangesAsync(ct);
+        await media.DeleteAsync(host, mediaId, ct);
+        return new(listing);
+    }
+
+    /// <summary>A photo's bytes: of a published spot for anyone, of an unpublished one only for its host (<paramref name="viewer"/>).</summary>
+    public async Task<(Stream Content, string ContentType)?> OpenPhotoAsync(Guid id, Guid mediaId, Guid viewer, CancellationToken ct)
+    {
+        var listing = await db.Listings.AsNoTracking().Where(l => l.Id == id && (l.Published || l.HostOrganizationId == viewer)
+            && db.Photos.Any(p => p.ListingId == l.Id && p.MediaId == mediaId)).Select(l => new { l.HostOrganizationId }).FirstOrDefaultAsync(ct);
+        if (listing is null || await media.FindAsync(listing.HostOrganizationId, mediaId, ct) is not { } item
+            || await media.OpenReadAsync(listing.HostOrganizationId, mediaId, ct) is not { } stream)
+        {
+            return null;
+        }
+        return (stream, item.ContentType);
     }
 
     internal static ListingDetails? Validate(ListingRequest r, Validation check)

@@ -52,16 +52,31 @@ public static class Geo
     }
 }
 
-public sealed record SpotHit(Listing Listing, double DistanceMeters, Quote Quote);
+/// <summary>What search shows of a spot: the public fields, no access instructions.</summary>
+public sealed record SpotSummary(
+    Guid Id, string Title, string Address, double Latitude, double Longitude, int MaxLengthCm, int MaxHeightCm, bool Covered, bool EvCharger, bool Gated,
+    string? HouseRules, long HourlyRate, long? DailyCap, long? MonthlyRate, int MinimumMinutes, string Currency, string CancellationPolicy, Guid? PhotoId)
+{
+    public SpotPrices Prices => new(HourlyRate, DailyCap, MonthlyRate, MinimumMinutes);
+
+    public static SpotSummary From(Listing l) => new(l.Id, l.Title, l.Address, l.Latitude, l.Longitude, l.MaxLengthCm, l.MaxHeightCm, l.Covered, l.EvCharger,
+        l.Gated, l.HouseRules, l.HourlyRate, l.DailyCap, l.MonthlyRate, l.MinimumMinutes, l.Currency, l.CancellationPolicy, l.CoverPhotoId);
+}
+
+public sealed record SpotHit(SpotSummary Listing, double DistanceMeters, Quote Quote);
 
 /// <summary>
-/// Finds spots free for a whole window. The database narrows by the spatial index (PostGIS GiST on PostgreSQL, R*Tree
-/// on SQLite), vehicle size, publication, and the absence of an overlapping holding booking or blocked time; the exact
-/// circle and the weekly openings (local times in each spot's zone) are checked here on those candidates.
+/// Finds spots free for a whole window in ONE SQL query: the spatial index (PostGIS GiST on PostgreSQL, R*Tree on
+/// SQLite) narrows to the query's box; publication, vehicle size, minimum duration, an overlapping holding booking
+/// (on PostgreSQL the same tstzrange expression as the exclusion constraint) and blocked times are filtered in SQL;
+/// each candidate comes back as one small row with its weekly openings packed into a string. Only the exact circle
+/// (haversine) and the weekly openings (local times in each spot's zone, across DST) are checked here, on those rows.
 /// </summary>
 public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
 {
     public const double MaxRadiusMeters = 50_000;
+
+    private static readonly string[] Holding = BookingStatus.Holding;
 
     public async Task<ListPage<SpotHit>> SearchAsync(SpotQuery query, PageRequest page, CancellationToken ct)
     {
@@ -72,8 +87,19 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
     /// <summary>Every matching spot in the query's order.</summary>
     public async Task<List<SpotHit>> MatchesAsync(SpotQuery query, CancellationToken ct)
     {
-        var candidates = await Candidates(query).AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).AsSplitQuery().ToListAsync(ct);
-        return Order(candidates.Select(l => Match(l, query)).OfType<SpotHit>(), query.Sort);
+        var rows = await Candidates(query).ToListAsync(ct);
+        var hits = new List<SpotHit>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!query.Contains(row.Latitude, row.Longitude, out var distance) || !Availability.Covers(ParseRules(row.Rules), [], Zone(row.TimeZone), query.From, query.To))
+            {
+                continue;
+            }
+            var spot = new SpotSummary(row.Id, row.Title, row.Address, row.Latitude, row.Longitude, row.MaxLengthCm, row.MaxHeightCm, row.Covered, row.EvCharger,
+                row.Gated, row.HouseRules, row.HourlyRate, row.DailyCap, row.MonthlyRate, row.MinimumMinutes, row.Currency, row.CancellationPolicy, row.CoverPhotoId);
+            hits.Add(new SpotHit(spot, distance, Pricing.For(spot.Prices, spot.Currency, query.From, query.To, options.ServiceFeeBasisPoints, options.TaxBasisPoints)));
+        }
+        return Order(hits, query.Sort);
     }
 
     /// <summary>The same answer by reading every listing and every holding booking: the reference the index is tested and benchmarked against.</summary>
@@ -85,21 +111,60 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
         return Order(listings.Where(l => !busy[l.Id].Any(b => b.StartsAt < query.To && b.EndsAt > query.From)).Select(l => Match(l, query)).OfType<SpotHit>(), query.Sort);
     }
 
-    private IQueryable<Listing> Candidates(SpotQuery query)
+    /// <summary>One row per candidate in the box; parameters only, never concatenated input.</summary>
+    private IQueryable<SpotRow> Candidates(SpotQuery query)
     {
         var box = query.Box;
-        var boxed = db.Database.IsNpgsql()
-            ? db.Listings.FromSqlInterpolated($"""SELECT * FROM parking_listings WHERE "Geom" && ST_MakeEnvelope({box.MinLongitude}, {box.MinLatitude}, {box.MaxLongitude}, {box.MaxLatitude}, 4326)""")
-            : db.Listings.FromSqlInterpolated($"""SELECT * FROM parking_listings WHERE "SpatialKey" IN (SELECT id FROM parking_listings_rtree WHERE min_lat <= {box.MaxLatitude} AND max_lat >= {box.MinLatitude} AND min_lon <= {box.MaxLongitude} AND max_lon >= {box.MinLongitude})""");
-        var from = query.From;
-        var to = query.To;
-        var holding = BookingStatus.Holding;
-        return boxed.Where(l => l.Published
-            && (query.LengthCm == null || l.MaxLengthCm >= query.LengthCm)
-            && (query.HeightCm == null || l.MaxHeightCm >= query.HeightCm)
-            && !db.Bookings.Any(b => b.ListingId == l.Id && holding.Contains(b.Status) && b.StartsAt < to && b.EndsAt > from)
-            && !db.Exceptions.Any(e => e.ListingId == l.Id && e.StartsAt < to && e.EndsAt > from));
+        var (from, to) = (query.From, query.To);
+        var minutes = (int)Math.Min(int.MaxValue, Math.Floor((to - from).TotalMinutes));
+        var length = query.LengthCm ?? 0;
+        var height = query.HeightCm ?? 0;
+        var (h0, h1, h2) = (Holding[0], Holding[1], Holding[2]);
+        return db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<SpotRow>($"""
+                SELECT l."Id", l."Title", l."Address", l."Latitude", l."Longitude", l."TimeZone", l."MaxLengthCm", l."MaxHeightCm", l."Covered", l."EvCharger",
+                       l."Gated", l."HouseRules", l."HourlyRate", l."DailyCap", l."MonthlyRate", l."MinimumMinutes", l."Currency", l."CancellationPolicy", l."CoverPhotoId",
+                       (SELECT string_agg(concat(r."Day", ':', r."StartMinute", ':', r."EndMinute"), ',') FROM parking_availability_rules r WHERE r."ListingId" = l."Id") AS "Rules"
+                FROM parking_listings l
+                WHERE l."Geom" && ST_MakeEnvelope({box.MinLongitude}, {box.MinLatitude}, {box.MaxLongitude}, {box.MaxLatitude}, 4326)
+                  AND l."Published" AND l."MaxLengthCm" >= {length} AND l."MaxHeightCm" >= {height} AND l."MinimumMinutes" <= {minutes}
+                  AND NOT EXISTS (SELECT 1 FROM parking_bookings b WHERE b."ListingId" = l."Id" AND b."Status" IN ({h0}, {h1}, {h2})
+                                  AND tstzrange(b."StartsAt", b."EndsAt", '[)') && tstzrange({from}, {to}, '[)'))
+                  AND NOT EXISTS (SELECT 1 FROM parking_availability_exceptions e WHERE e."ListingId" = l."Id" AND e."StartsAt" < {to} AND e."EndsAt" > {from})
+                """)
+            : db.Database.SqlQuery<SpotRow>($"""
+                SELECT l."Id", l."Title", l."Address", l."Latitude", l."Longitude", l."TimeZone", l."MaxLengthCm", l."MaxHeightCm", l."Covered", l."EvCharger",
+                       l."Gated", l."HouseRules", l."HourlyRate", l."DailyCap", l."MonthlyRate", l."MinimumMinutes", l."Currency", l."CancellationPolicy", l."CoverPhotoId",
+                       (SELECT group_concat(r."Day" || ':' || r."StartMinute" || ':' || r."EndMinute", ',') FROM parking_availability_rules r WHERE r."ListingId" = l."Id") AS "Rules"
+                FROM parking_listings_rtree t JOIN parking_listings l ON l."SpatialKey" = t.id
+                WHERE t.min_lat <= {box.MaxLatitude} AND t.max_lat >= {box.MinLatitude} AND t.min_lon <= {box.MaxLongitude} AND t.max_lon >= {box.MinLongitude}
+                  AND l."Published" AND l."MaxLengthCm" >= {length} AND l."MaxHeightCm" >= {height} AND l."MinimumMinutes" <= {minutes}
+                  AND NOT EXISTS (SELECT 1 FROM parking_bookings b WHERE b."ListingId" = l."Id" AND b."Status" IN ({h0}, {h1}, {h2})
+                                  AND b."StartsAt" < {to} AND b."EndsAt" > {from})
+                  AND NOT EXISTS (SELECT 1 FROM parking_availability_exceptions e WHERE e."ListingId" = l."Id" AND e."StartsAt" < {to} AND e."EndsAt" > {from})
+                """);
     }
+
+    /// <summary>"day:start:end,..." as the query packs a spot's weekly openings.</summary>
+    private static List<AvailabilityRule> ParseRules(string? packed)
+    {
+        var rules = new List<AvailabilityRule>();
+        if (string.IsNullOrEmpty(packed))
+        {
+            return rules;
+        }
+        foreach (var part in packed.Split(','))
+        {
+            var fields = part.Split(':');
+            rules.Add(new AvailabilityRule((DayOfWeek)int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return rules;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
+
+    private static TimeZoneInfo Zone(string id) => Zones.GetOrAdd(id, TimeZoneInfo.FindSystemTimeZoneById);
 
     private SpotHit? Match(Listing l, SpotQuery query)
     {
@@ -108,10 +173,35 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
         {
             return null;
         }
-        return new SpotHit(l, distance, Pricing.For(l.Prices, l.Currency, query.From, query.To, options.ServiceFeeBasisPoints, options.TaxBasisPoints));
+        return new SpotHit(SpotSummary.From(l), distance, Pricing.For(l.Prices, l.Currency, query.From, query.To, options.ServiceFeeBasisPoints, options.TaxBasisPoints));
     }
 
     private static List<SpotHit> Order(IEnumerable<SpotHit> hits, string sort) => sort == "price"
         ? [.. hits.OrderBy(h => h.Quote.Total).ThenBy(h => h.DistanceMeters).ThenBy(h => h.Listing.Id)]
         : [.. hits.OrderBy(h => h.DistanceMeters).ThenBy(h => h.Listing.Id)];
+}
+
+/// <summary>A candidate row of the search query (unmapped: EF reads it by column name).</summary>
+public sealed class SpotRow
+{
+    public Guid Id { get; set; }
+    public string Title { get; set; } = "";
+    public string Address { get; set; } = "";
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
+    public string TimeZone { get; set; } = "UTC";
+    public int MaxLengthCm { get; set; }
+    public int MaxHeightCm { get; set; }
+    public bool Covered { get; set; }
+    public bool EvCharger { get; set; }
+    public bool Gated { get; set; }
+    public string? HouseRules { get; set; }
+    public long HourlyRate { get; set; }
+    public long? DailyCap { get; set; }
+    public long? MonthlyRate { get; set; }
+    public int MinimumMinutes { get; set; }
+    public string Currency { get; set; } = "usd";
+    public string CancellationPolicy { get; set; } = "";
+    public Guid? CoverPhotoId { get; set; }
+    public string? Rules { get; set; }
 }

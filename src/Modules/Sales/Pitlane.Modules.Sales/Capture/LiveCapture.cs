@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pitlane.Modules.Sales.Sessions;
+using Pitlane.Modules.Sales.Transcripts;
 using Pitlane.Platform.Tenancy;
 using Pitlane.Speech;
 
@@ -118,10 +119,40 @@ public static class LiveCapture
             }
         }
 
-        // ffmpeg's PCM → spool + analyser → feedback; runs until ffmpeg closes its output.
+        // The analyser is fed by the decoder (audio) and by the live transcript (words); one at a time, and one
+        // writer to the session's store.
+        var analyzer = new LiveSpeechAnalyzer();
+        var gate = new SemaphoreSlim(1, 1);
+
+        async Task AnalyseAsync(Func<IReadOnlyList<LiveFeedback>> feed)
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var events = feed();
+                if (events.Count > 0)
+                {
+                    foreach (var f in await sessions.RecordFeedbackAsync(session, events, offset, ct))
+                    {
+                        await SendAsync(new { type = "feedback", feedback = FeedbackResponse.From(f) });
+                    }
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        await using var transcript = options.LiveTranscriptSeconds > 0 && services.GetRequiredService<TranscriberChoice>().Current is { } transcriber
+            ? new LiveTranscript(transcriber, options.LiveTranscriptSeconds, 0,
+                words => AnalyseAsync(() => analyzer.AddWords(words.Select(w => (w.Word, w.StartSeconds)))),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<LiveTranscript>())
+            : null;
+
+        // ffmpeg's PCM → spool + analyser (+ live transcript) → feedback; runs until ffmpeg closes its output.
         var decoding = Task.Run(async () =>
         {
-            var analyzer = new LiveSpeechAnalyzer();
             await using var spool = audio.OpenAppend(sessionId);
             var buffer = new byte[3200]; // 100 ms
             var carry = 0;
@@ -136,19 +167,12 @@ public static class LiveCapture
                 }
                 pcmBytes += even;
                 await spool.WriteAsync(buffer.AsMemory(0, even), ct);
-                var events = analyzer.FeedS16Le(buffer.AsSpan(0, even));
+                await AnalyseAsync(() => analyzer.FeedS16Le(buffer.AsSpan(0, even)));
+                transcript?.Append(buffer.AsSpan(0, even));
                 carry = length - even;
                 if (carry > 0)
                 {
                     buffer[0] = buffer[even];
-                }
-                if (events.Count > 0)
-                {
-                    var stored = await sessions.RecordFeedbackAsync(session, events, offset, ct);
-                    foreach (var f in stored)
-                    {
-                        await SendAsync(new { type = "feedback", feedback = FeedbackResponse.From(f) });
-                    }
                 }
                 await SendAsync(new { type = "progress", seconds = Math.Round(offset + pcmBytes / (double)AudioStore.BytesPerSecond, 2) });
             }
@@ -194,7 +218,13 @@ public static class LiveCapture
         {
             ffmpeg.Kill(entireProcessTree: true);
         }
+        if (transcript is not null)
+        {
+            await transcript.FinishAsync(TimeSpan.FromSeconds(2));
+        }
+        await gate.WaitAsync(ct);
         await sessions.AddStreamedAudioAsync(sessionId, pcmBytes / (double)AudioStore.BytesPerSecond, CancellationToken.None);
+        gate.Release();
         await SendAsync(new { type = "stopped", seconds = Math.Round(offset + pcmBytes / (double)AudioStore.BytesPerSecond, 2) });
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {

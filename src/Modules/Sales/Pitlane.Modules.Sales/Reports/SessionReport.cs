@@ -21,6 +21,9 @@ public sealed record SessionReport(
     TranscriptReport Transcript,
     IReadOnlyList<string> CoachingNotes)
 {
+    /// <summary>"rules", or "ai: model" when the AI gateway wrote the notes (<see cref="CoachingWriter"/>).</summary>
+    public string CoachingSource { get; init; } = "rules";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

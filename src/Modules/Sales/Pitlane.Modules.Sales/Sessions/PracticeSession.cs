@@ -44,6 +44,25 @@ public sealed class PracticeSession
     public string? TranscriptSource { get; private set; }
     public string? Transcript { get; private set; }
 
+    /// <summary>The scenario in words, for the coach: kind, vehicle, persona and objection.</summary>
+    public string Scenario()
+    {
+        var parts = new List<string> { Kind.ToString().ToLowerInvariant() };
+        if (VehicleTitle is { Length: > 0 })
+        {
+            parts.Add("vehicle: " + VehicleTitle);
+        }
+        if (Persona is { Length: > 0 })
+        {
+            parts.Add("customer: " + Persona);
+        }
+        if (ObjectionScript is { Length: > 0 })
+        {
+            parts.Add("objection: " + ObjectionScript);
+        }
+        return string.Join("; ", parts);
+    }
+
     public static PracticeSession Start(Guid organizationId, Guid salespersonId, string salespersonName, PracticeKind kind, Guid? vehicleId,
         string? vehicleTitle, string? persona, string? script, DateTime now) => new()
     {

@@ -34,7 +34,7 @@ public static class SessionEndpoints
         sessions.MapPost("/{id:guid}/complete", Complete).RequirePermission(SalesPermissions.Practice);
         sessions.MapPost("/{id:guid}/recording", Upload).RequirePermission(SalesPermissions.Practice)
             .AcceptsBodyUpTo(routes.ServiceProvider.GetRequiredService<IOptions<SalesOptions>>().Value.MaxUploadBytes)
-            .Accepts<byte[]>("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg", "application/octet-stream")
+            .Accepts<byte[]>("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg", "application/octet-stream", "multipart/form-data")
             .WithSummary("Add a recorded file (WAV, WebM/Opus, Ogg, MP3) to an active session; it is analysed like live audio.");
         sessions.MapPost("/{id:guid}/stream-ticket", Ticket).RequirePermission(SalesPermissions.Practice)
             .WithSummary("A one-use ticket (60 s) to open the capture WebSocket " + LiveCapture.Path + "?ticket=…");
@@ -174,26 +174,48 @@ public static class SessionEndpoints
         {
             return Problems.TooLarge($"A recording is at most {max / (1024 * 1024)} MB.");
         }
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+        byte[]? bytes;
+        try
         {
-            if (body.Length + read > max)
+            var (found, read) = await UploadedFile.ReadAsync(http.Request, "file", max + 64 * 1024, async (stream, _) =>
             {
-                return Problems.TooLarge($"A recording is at most {max / (1024 * 1024)} MB.");
+                using var body = new MemoryStream();
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await stream.ReadAsync(buffer, ct)) > 0)
+                {
+                    if (body.Length + n > max)
+                    {
+                        return null;
+                    }
+                    body.Write(buffer, 0, n);
+                }
+                return body.ToArray();
+            }, ct);
+            if (!found)
+            {
+                return Problems.BadRequest("The form has no part named \"file\": send the recording in a part named \"file\".");
             }
-            body.Write(buffer, 0, read);
+            bytes = read;
         }
-        if (body.Length == 0)
+        catch (Exception e) when (e is InvalidDataException or IOException && !ct.IsCancellationRequested)
         {
-            return Problems.BadRequest("Send the recording as the request body (WAV, WebM, Ogg or MP3).");
+            return e is BadHttpRequestException { StatusCode: 413 }
+                ? Problems.TooLarge($"A recording is at most {max / (1024 * 1024)} MB.")
+                : Problems.BadRequest("The upload could not be read: " + e.Message);
+        }
+        if (bytes is null)
+        {
+            return Problems.TooLarge($"A recording is at most {max / (1024 * 1024)} MB.");
+        }
+        if (bytes.Length == 0)
+        {
+            return Problems.BadRequest("Send the recording as the request body or as a form part named \"file\" (WAV, WebM, Ogg or MP3).");
         }
         if (s.CanAcceptAudio(0, options.Value.MaxSessionSeconds) is { } refusal)
         {
             return Problems.Conflict(refusal);
         }
-        var bytes = body.ToArray();
         byte[] pcm;
         if (bytes.AsSpan().StartsWith("RIFF"u8))
         {

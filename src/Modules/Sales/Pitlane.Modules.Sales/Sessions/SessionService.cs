@@ -21,6 +21,7 @@ public sealed class SessionService(
     ILiveChannel live,
     JobQueue jobs,
     TranscriberChoice transcribers,
+    Reports.CoachingWriter coach,
     IOptions<SalesOptions> options,
     TimeProvider time)
 {
@@ -160,6 +161,11 @@ public sealed class SessionService(
             ? "No speech-to-text is configured or installed here, so this report is built from the audio alone (fillers and hedges are not counted)."
             : $"The transcript is being prepared ({transcriber.Source}).";
         var report = SessionReport.Build(samples, null, status.ToString(), note);
+        if (transcriber is null)
+        {
+            // The final report now; with a transcriber the transcript job writes the notes once it has the words.
+            report = await coach.WriteAsync(report, session.Scenario(), ct);
+        }
         var refusal = session.Complete(report.ToJson(), report.Score, status, Now);
         if (refusal is not null)
         {

@@ -13,7 +13,7 @@ public sealed record TranscribeSession(Guid SessionId);
 /// Runs the configured speech-to-text on the session's audio, then rebuilds the report with the transcript. A failing
 /// service leaves the audio-only report and marks the transcript unavailable, saying why; the audio is then deleted.
 /// </summary>
-public sealed class TranscribeSessionJob(SalesDbContext db, AudioStore audio, TranscriberChoice choice, TimeProvider time)
+public sealed class TranscribeSessionJob(SalesDbContext db, AudioStore audio, TranscriberChoice choice, CoachingWriter coach, TimeProvider time)
     : IJobHandler<TranscribeSession>, IJobEndHandler<TranscribeSession>
 {
     public async Task<object?> RunAsync(JobContext<TranscribeSession> job, CancellationToken ct)
@@ -48,7 +48,11 @@ public sealed class TranscribeSessionJob(SalesDbContext db, AudioStore audio, Tr
             }
         }
         var status = result is null ? TranscriptStatus.Unavailable : TranscriptStatus.Done;
-        var report = SessionReport.Build(samples, result, status.ToString(), note);
+        if (coach.Enabled)
+        {
+            await job.ReportAsync(80, "Writing coaching notes", ct);
+        }
+        var report = await coach.WriteAsync(SessionReport.Build(samples, result, status.ToString(), note), session.Scenario(), ct);
         session.SetTranscript(status, result?.Source, result?.Text, report.ToJson(), report.Score, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         audio.Delete(session.Id);

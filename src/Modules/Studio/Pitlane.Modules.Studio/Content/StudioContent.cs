@@ -78,14 +78,12 @@ public sealed class StudioContent(StudioDbContext db, IVehicleDirectory vehicles
 
         var facts = new ListingFacts(vehicle.Title, vehicle.Trim, vehicle.Engine, vehicle.FuelType, vehicle.OdometerKm, vehicle.Vin,
             request.PriceMinor!.Value, currency, highlights, tone, request.Audience, request.DealerName, request.Disclosure);
-        var pieces = new List<(string, string)>();
-        foreach (var platform in Platforms.All)
-        {
-            pieces.Add((platform.Key, await writer.WriteAsync(platform, facts, ct)));
-        }
-
+        var written = await writer.WriteAsync(Platforms.All, facts, ct);
+        var pieces = written.Select(w => (w.Platform, w.Text)).ToList();
+        var sources = written.Select(w => w.Source).Distinct(StringComparer.Ordinal).OrderBy(s => s == "templates").ToList();
+        var generator = string.Join('+', sources);
         var project = ContentProject.Create(organizationId, vehicle.Id, vehicle.Title, facts.PriceMinor, currency, tone, request.Audience,
-            string.Join('\n', highlights), request.Disclosure, writer.Name, pieces, time.GetUtcNow().UtcDateTime);
+            string.Join('\n', highlights), request.Disclosure, generator.Length > 40 ? generator[..40] : generator, pieces, time.GetUtcNow().UtcDateTime);
         db.Projects.Add(project);
         await db.SaveChangesAsync(ct);
         return (new ProjectOutcome(project), null);

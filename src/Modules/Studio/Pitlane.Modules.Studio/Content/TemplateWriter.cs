@@ -3,13 +3,16 @@ using System.Text.RegularExpressions;
 
 namespace Pitlane.Modules.Studio;
 
-/// <summary>Writes one platform's text from the listing facts.</summary>
+/// <summary>One platform's text and who wrote it: "templates", or "ai:MODEL" when the AI gateway's answer passed every check.</summary>
+public sealed record WrittenPiece(string Platform, string Text, string Source);
+
+/// <summary>Writes each platform's text from the listing facts.</summary>
 public interface IContentWriter
 {
-    /// <summary>"templates" or the AI model's name: stored with the project.</summary>
+    /// <summary>"templates" or "ai:MODEL": stored with the project (with "+templates" when some pieces fell back).</summary>
     string Name { get; }
 
-    Task<string> WriteAsync(PlatformSpec platform, ListingFacts facts, CancellationToken ct);
+    Task<IReadOnlyList<WrittenPiece>> WriteAsync(IReadOnlyList<PlatformSpec> platforms, ListingFacts facts, CancellationToken ct);
 }
 
 /// <summary>
@@ -20,7 +23,8 @@ public sealed partial class TemplateWriter : IContentWriter
 {
     public string Name => "templates";
 
-    public Task<string> WriteAsync(PlatformSpec platform, ListingFacts facts, CancellationToken ct) => Task.FromResult(Write(platform, facts));
+    public Task<IReadOnlyList<WrittenPiece>> WriteAsync(IReadOnlyList<PlatformSpec> platforms, ListingFacts facts, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<WrittenPiece>>(platforms.Select(p => new WrittenPiece(p.Key, Write(p, facts), Name)).ToList());
 
     public static string Write(PlatformSpec platform, ListingFacts f)
     {

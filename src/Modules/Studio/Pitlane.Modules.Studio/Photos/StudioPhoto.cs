@@ -36,6 +36,25 @@ public sealed class StudioPhoto
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
+    /// <summary>Times the photo was handed to a runner (a remote worker or this server); a lost lease on the second fails it.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>Set while the photo waits for a remote worker to take it (the job saw a worker alive).</summary>
+    public DateTime? OfferedAt { get; private set; }
+
+    /// <summary>The remote worker holding the lease, its process (X-Worker-Instance), when it took it and last reported.</summary>
+    public Guid? WorkerId { get; private set; }
+    public string? WorkerInstance { get; private set; }
+    public DateTime? LeasedAt { get; private set; }
+    public DateTime? HeardAt { get; private set; }
+
+    /// <summary>The worker's last reported stage and percent, forwarded to the job by the waiting handler.</summary>
+    public string? Stage { get; private set; }
+    public int Progress { get; private set; }
+
+    /// <summary>Why the remote worker could not segment the photo, as it reported it.</summary>
+    public string? WorkerError { get; private set; }
+
     public static StudioPhoto Upload(Guid organizationId, Guid vehicleId, Guid originalMediaId, string? fileName, DateTime now) => new()
     {
         Id = Guid.CreateVersion7(),
@@ -56,12 +75,35 @@ public sealed class StudioPhoto
         JobId = jobId;
         Status = PhotoStatus.Queued;
         Error = null;
+        Attempts = 0;
+        OfferedAt = null;
+        WorkerId = null;
+        WorkerInstance = null;
+        LeasedAt = null;
+        HeardAt = null;
+        Stage = null;
+        Progress = 0;
+        WorkerError = null;
         UpdatedAt = now;
     }
 
     public void Start(DateTime now)
     {
         Status = PhotoStatus.Running;
+        UpdatedAt = now;
+    }
+
+    /// <summary>This server runs the segmentation itself: one more attempt, no worker lease.</summary>
+    public void RunHere(DateTime now)
+    {
+        Status = PhotoStatus.Running;
+        Attempts++;
+        OfferedAt = null;
+        WorkerId = null;
+        WorkerInstance = null;
+        LeasedAt = null;
+        HeardAt = null;
+        Stage = "On this server";
         UpdatedAt = now;
     }
 

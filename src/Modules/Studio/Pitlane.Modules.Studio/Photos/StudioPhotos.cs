@@ -9,11 +9,12 @@ namespace Pitlane.Modules.Studio;
 
 public sealed record PhotoResponse(
     Guid Id, Guid VehicleId, string? FileName, string Status, Guid? JobId, string? Error, int? Width, int? Height, string? Timings,
-    BackdropResponse Backdrop, DateTime CreatedAt, DateTime UpdatedAt)
+    BackdropResponse Backdrop, DateTime CreatedAt, DateTime UpdatedAt, int Attempts, Guid? WorkerId, string? Stage)
 {
+    /// <param name="p">WorkerId: the remote worker holding (or that finished) it; Attempts: times handed to a worker or run here.</param>
     public static PhotoResponse From(StudioPhoto p) => new(
         p.Id, p.VehicleId, p.FileName, p.Status.ToString().ToLowerInvariant(), p.JobId, p.Error, p.Width, p.Height, p.Timings,
-        new BackdropResponse(p.BackdropKind.ToString(), p.BackdropTop, p.BackdropBottom), p.CreatedAt, p.UpdatedAt);
+        new BackdropResponse(p.BackdropKind.ToString(), p.BackdropTop, p.BackdropBottom), p.CreatedAt, p.UpdatedAt, p.Attempts, p.WorkerId, p.Stage);
 }
 
 public sealed record BackdropResponse(string Kind, string Top, string Bottom);

@@ -9,6 +9,7 @@ public sealed class InspectionsIndexModel(PageOrganization organizations, Inspec
 {
     public bool Allowed { get; private set; }
     public bool CanInspect { get; private set; }
+    public bool CanEstimate { get; private set; }
     public IReadOnlyList<Inspection> Recent { get; private set; } = [];
     public Guid? RepairOrderId { get; private set; }
     public string? Error { get; private set; }
@@ -21,6 +22,7 @@ public sealed class InspectionsIndexModel(PageOrganization organizations, Inspec
         }
         Allowed = InspectionsPermissions.View.Allows(org.Role);
         CanInspect = InspectionsPermissions.Inspect.Allows(org.Role);
+        CanEstimate = InspectionsPermissions.Estimate.Allows(org.Role);
         RepairOrderId = repairOrderId;
         if (Allowed)
         {

@@ -22,6 +22,40 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Cart.CartItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ListingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ShippingOption")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "UserId", "ListingId")
+                        .IsUnique();
+
+                    b.ToTable("market_cart_items", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.Fitment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -106,6 +140,11 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<string>("PhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<long>("Price")
                         .HasColumnType("bigint");
 
@@ -143,6 +182,19 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                     b.HasIndex("Active", "CreatedAt");
 
                     b.ToTable("market_listings", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.SearchHit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Rank")
+                        .HasColumnType("double precision");
+
+                    b.ToTable((string)null);
+
+                    b.ToView(null, (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.ShippingOption", b =>
@@ -184,6 +236,9 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                     b.Property<Guid>("BuyerUserId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -199,6 +254,14 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("EvidencePhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("FeeBasisPoints")
+                        .HasColumnType("integer");
+
                     b.Property<long>("ItemsAmount")
                         .HasColumnType("bigint");
 
@@ -213,6 +276,16 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("RatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RatingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<DateTime?>("ReleaseDueAt")
                         .HasColumnType("timestamp with time zone");
@@ -264,6 +337,8 @@ namespace Pitlane.Modules.Marketplace.Migrations.Postgres
                     b.HasIndex("BuyerOrganizationId", "CreatedAt");
 
                     b.HasIndex("SellerOrganizationId", "CreatedAt");
+
+                    b.HasIndex("SellerOrganizationId", "RatedAt");
 
                     b.HasIndex("Status", "ReleaseDueAt");
 

@@ -17,6 +17,40 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Cart.CartItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ListingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShippingOption")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "UserId", "ListingId")
+                        .IsUnique();
+
+                    b.ToTable("market_cart_items", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.Fitment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -101,6 +135,11 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Price")
                         .HasColumnType("INTEGER");
 
@@ -138,6 +177,19 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                     b.HasIndex("Active", "CreatedAt");
 
                     b.ToTable("market_listings", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.SearchHit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Rank")
+                        .HasColumnType("REAL");
+
+                    b.ToTable((string)null);
+
+                    b.ToView(null, (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Modules.Marketplace.Listings.ShippingOption", b =>
@@ -179,6 +231,9 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                     b.Property<Guid>("BuyerUserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CheckoutId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
@@ -194,6 +249,14 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidencePhotoIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FeeBasisPoints")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ItemsAmount")
                         .HasColumnType("INTEGER");
 
@@ -208,6 +271,16 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
 
                     b.Property<int>("Quantity")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Rating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RatingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ReleaseDueAt")
                         .HasColumnType("TEXT");
@@ -259,6 +332,8 @@ namespace Pitlane.Modules.Marketplace.Migrations.Sqlite
                     b.HasIndex("BuyerOrganizationId", "CreatedAt");
 
                     b.HasIndex("SellerOrganizationId", "CreatedAt");
+
+                    b.HasIndex("SellerOrganizationId", "RatedAt");
 
                     b.HasIndex("Status", "ReleaseDueAt");
 

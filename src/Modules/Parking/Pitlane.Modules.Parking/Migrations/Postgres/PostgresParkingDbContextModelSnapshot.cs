@@ -94,6 +94,13 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.Property<long>("ServiceFee")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("SettlingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SettlingToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -319,6 +326,9 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("CoverPhotoId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("Covered")
                         .HasColumnType("boolean");
 
@@ -397,6 +407,29 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("parking_listings", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Parking.Listings.ListingPhoto", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ListingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MediaId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListingId", "MediaId")
+                        .IsUnique();
+
+                    b.ToTable("parking_listing_photos", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Platform.Jobs.Job", b =>
@@ -580,9 +613,20 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Parking.Listings.ListingPhoto", b =>
+                {
+                    b.HasOne("Pitlane.Modules.Parking.Listings.Listing", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Parking.Listings.Listing", b =>
                 {
                     b.Navigation("Exceptions");
+
+                    b.Navigation("Photos");
 
                     b.Navigation("Rules");
                 });

@@ -89,6 +89,13 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.Property<long>("ServiceFee")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("SettlingSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SettlingToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("TEXT");
 
@@ -314,6 +321,9 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CoverPhotoId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Covered")
                         .HasColumnType("INTEGER");
 
@@ -392,6 +402,29 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("parking_listings", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Parking.Listings.ListingPhoto", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ListingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListingId", "MediaId")
+                        .IsUnique();
+
+                    b.ToTable("parking_listing_photos", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Platform.Jobs.Job", b =>
@@ -573,9 +606,20 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Parking.Listings.ListingPhoto", b =>
+                {
+                    b.HasOne("Pitlane.Modules.Parking.Listings.Listing", null)
+                        .WithMany("Photos")
+                        .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Parking.Listings.Listing", b =>
                 {
                     b.Navigation("Exceptions");
+
+                    b.Navigation("Photos");
 
                     b.Navigation("Rules");
                 });

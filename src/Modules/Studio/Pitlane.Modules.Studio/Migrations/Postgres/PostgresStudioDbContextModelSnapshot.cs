@@ -132,6 +132,9 @@ namespace Pitlane.Modules.Studio.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("BackdropBottom")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -161,20 +164,36 @@ namespace Pitlane.Modules.Studio.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTime?>("HeardAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("Height")
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("JobId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("LeasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("MaskMediaId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("OfferedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("OriginalMediaId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -194,11 +213,65 @@ namespace Pitlane.Modules.Studio.Migrations.Postgres
                     b.Property<int?>("Width")
                         .HasColumnType("integer");
 
+                    b.Property<string>("WorkerError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("WorkerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("WorkerInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "OfferedAt");
 
                     b.HasIndex("OrganizationId", "VehicleId");
 
                     b.ToTable("studio_photos", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Studio.StudioWorker", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("studio_workers", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Platform.Jobs.Job", b =>

@@ -127,6 +127,9 @@ namespace Pitlane.Modules.Studio.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BackdropBottom")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -156,19 +159,35 @@ namespace Pitlane.Modules.Studio.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HeardAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeasedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("MaskMediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OfferedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OriginalMediaId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -189,11 +208,65 @@ namespace Pitlane.Modules.Studio.Migrations.Sqlite
                     b.Property<int?>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("WorkerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkerInstance")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "OfferedAt");
 
                     b.HasIndex("OrganizationId", "VehicleId");
 
                     b.ToTable("studio_photos", (string)null);
+                });
+
+            modelBuilder.Entity("Pitlane.Modules.Studio.StudioWorker", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId");
+
+                    b.ToTable("studio_workers", (string)null);
                 });
 
             modelBuilder.Entity("Pitlane.Platform.Jobs.Job", b =>
