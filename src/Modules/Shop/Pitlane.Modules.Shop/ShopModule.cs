@@ -9,6 +9,7 @@ using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
@@ -78,8 +79,6 @@ internal sealed class DemoShopSeed(
     ILogger<DemoShopSeed> logger) : IDemoSeed
 {
     public int Order => 50;
-
-    public void ReadSettings(ModuleSettings settings) => settings.Bind<ShopOptions>("Pitlane:Shop");
 
     public async Task SeedAsync(DemoSeedContext context, CancellationToken ct)
     {
