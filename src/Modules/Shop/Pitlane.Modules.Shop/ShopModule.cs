@@ -70,7 +70,7 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapCheckInPhotoEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
+    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop"), new("Import customers", "/Shop/Imports", 38, ShopPermissions.Import, Group: "Shop")];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>

@@ -59,11 +59,11 @@ public sealed class TekmetricImporter(
             await CustomersAsync(job, session, shopId, run.StartedBy, summary, ct);
             await VehiclesAsync(job, session, shopId, run.StartedBy, summary, ct);
             await RepairOrdersAsync(job, session, shopId, run.StartedBy, summary, ct);
+            await job.ReportAsync(100, "Done", ct);
             db.ChangeTracker.Clear();
             run = await db.ImportRuns.FirstAsync(r => r.Id == run.Id, ct);
             run.Finish(ImportRunStatus.Succeeded, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web), null, Now);
             await db.SaveChangesAsync(ct);
-            await job.ReportAsync(100, "Done", ct);
             return summary;
         }
         catch (TekmetricException e) when (e.Status is null or System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized
