@@ -255,7 +255,7 @@ public abstract class ShopImportTests(ShopImportAppBase app)
         // The runs are listed for the shop and invisible from another organisation.
         var runs = await manager.GetFromJsonAsync<JsonElement>($"{Imports}/runs", Ct);
         Assert.True(runs.GetProperty("total").GetInt32() >= 3);
-        var (other, _) = await app.NewUserAsync("Other shop");
+        var (other, _) = await app.NewUserAsync("Othershop");
         using (other)
         {
             var personal = (await other.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct)).GetProperty("organizations")[0].GetProperty("id").GetGuid();
