@@ -41,6 +41,7 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Imports.ImportConnection> ImportConnections => Set<Imports.ImportConnection>();
     public DbSet<Imports.ImportRun> ImportRuns => Set<Imports.ImportRun>();
     public DbSet<Imports.ExternalRef> ExternalRefs => Set<Imports.ExternalRef>();
+    public DbSet<ScanIntakeClaim> ScanIntakeClaims => Set<ScanIntakeClaim>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -263,6 +264,12 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             // One Pitlane row per outside record: a re-import finds it instead of creating a duplicate.
             e.HasIndex(x => new { x.OrganizationId, x.Source, x.EntityType, x.ExternalId }).IsUnique();
             e.HasIndex(x => new { x.OrganizationId, x.EntityType, x.LocalId });
+        });
+        builder.Entity<ScanIntakeClaim>(c =>
+        {
+            c.ToTable("shop_scan_intakes");
+            // One claim per scan: of concurrent "create repair order" clicks on one scan, one inserts it and adds the jobs.
+            c.HasKey(x => new { x.OrganizationId, x.ScanId });
         });
         builder.MapPlatformTables();
     }

@@ -819,6 +819,28 @@ namespace Pitlane.Modules.Shop.Migrations.Postgres
                     b.ToTable("shop_ro_payments", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.ScanIntakeClaim", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ScanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("OrganizationId", "ScanId");
+
+                    b.ToTable("shop_scan_intakes", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.ShopAuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -814,6 +814,28 @@ namespace Pitlane.Modules.Shop.Migrations.Sqlite
                     b.ToTable("shop_ro_payments", (string)null);
                 });
 
+            modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.ScanIntakeClaim", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RepairOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId", "ScanId");
+
+                    b.ToTable("shop_scan_intakes", (string)null);
+                });
+
             modelBuilder.Entity("Pitlane.Modules.Shop.RepairOrders.ShopAuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
