@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-// Usage: Pitlane.BayLoad <base-url> [seconds=60] [concurrency=32] [bays=4] [slots-per-bay=48]
+// Usage: Pitlane.BayLoad <base-url> [seconds=60] [concurrency=32] [bays=4] [slots-per-bay=47]
 // Signs up a fresh owner with a new shop organisation, adds bays open around the clock, then for <seconds> (at most
 // 110) runs <concurrency> clients in a loop. Each client books a random bay for one hour starting at a random half
 // hour among <slots-per-bay> half-hour starts (so most bookings conflict with an earlier one or with each other:
@@ -15,7 +15,7 @@ var baseUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5300");
 var seconds = Math.Min(110, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60);
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
 var bayCount = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
-var slots = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 48;
+var slots = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 47;
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
 var email = $"bays-{Guid.NewGuid():N}@example.test";
@@ -41,6 +41,8 @@ var booking = new List<double>();
 var reference = new List<double>();
 int won = 0, refused = 0, failed = 0, referenceFailed = 0;
 var wins = new System.Collections.Concurrent.ConcurrentBag<(Guid Bay, DateTimeOffset Start)>();
+var others = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+string? firstOther = null;
 
 async Task Worker(int n, DateTime until, bool measure)
 {
@@ -61,7 +63,8 @@ async Task Worker(int n, DateTime until, bool measure)
             continue;
         }
         var bay = bays[random.Next(bays.Count)];
-        var start = origin.AddMinutes(30 * random.Next(slots));
+        // At most 47 starts a day: a booking from 23:30 would run past the bay's closing at 24:00 (a 400, not a conflict).
+        var start = origin.AddMinutes(30 * random.Next(Math.Min(slots, 47)));
         using var response = await http.PostAsJsonAsync($"/api/v1/shop/bays/{bay}/bookings", new { startsAt = start, endsAt = start.AddHours(1), title = $"load {n}" });
         mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!measure)
@@ -72,7 +75,14 @@ async Task Worker(int n, DateTime until, bool measure)
         {
             case HttpStatusCode.Created: Interlocked.Increment(ref won); wins.Add((bay, start)); break;
             case HttpStatusCode.Conflict: Interlocked.Increment(ref refused); break;
-            default: Interlocked.Increment(ref failed); break;
+            default:
+                Interlocked.Increment(ref failed);
+                others.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
+                if (firstOther is null)
+                {
+                    Interlocked.CompareExchange(ref firstOther, await response.Content.ReadAsStringAsync(), null);
+                }
+                break;
         }
     }
     if (measure)
@@ -126,4 +136,8 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"reference_get,{reference.Count},{reference.Count / elapsed:F1},{Pct(reference, 0.50):F1},{Pct(reference, 0.99):F1},,,{referenceFailed}"));
 Console.WriteLine($"# {concurrency} clients, {bayCount} bays x {slots} half-hour starts, {elapsed:F1} s; bookings listed afterwards {listed} (201s: {won}); double bookings {doubles}");
+if (!others.IsEmpty)
+{
+    Console.WriteLine($"# other booking answers: {string.Join(", ", others.OrderBy(o => o.Key).Select(o => $"{o.Key} x{o.Value}"))}; first: {firstOther?[..Math.Min(300, firstOther.Length)]}");
+}
 return doubles == 0 && listed == won && failed == 0 ? 0 : 1;

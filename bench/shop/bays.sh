@@ -3,14 +3,14 @@
 # throw-away cluster on loopback), most bookings conflicting (201 or 409), with a trivial authenticated GET measured in
 # the same run as the reference; afterwards every bay's bookings are read back and overlapping pairs counted (must be 0).
 # Bounded: 5 s warm-up + <seconds> (default 60, at most 110).
-# Usage: bench/shop/bays.sh [seconds=60] [concurrency=32] [bays=4] [slots-per-bay=48]
+# Usage: bench/shop/bays.sh [seconds=60] [concurrency=32] [bays=4] [slots-per-bay=47]
 # PITLANE_WEB_DIR=<dir with Pitlane.Web.dll> skips the Release publish (say which build you measured).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 concurrency=${2:-32}
 bays=${3:-4}
-slots=${4:-48}
+slots=${4:-47}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$pg_bin" ] || { echo "PostgreSQL binaries not found (apt-get install postgresql)"; exit 2; }
 
