@@ -44,7 +44,8 @@ public abstract partial class ShopTests
         var clocked = await Post(tech, "/api/v1/shop/clock/in", new { repairOrderId = Id(a), jobId = Id(jobA) }, HttpStatusCode.Created);
         var techId = clocked.GetProperty("technicianId").GetGuid();
         await Post(tech, "/api/v1/shop/clock/out", null);
-        await Post(tech, $"{roA}/start", null);
+        // Clocking on started the work: the RO is in progress without a separate start.
+        Assert.Equal("in_progress", (await advisor.GetFromJsonAsync<JsonElement>(roA, Ct)).GetProperty("status").GetString());
         await Post(tech, $"{roA}/complete", null);
         await Post(advisor, $"{roA}/invoice", null);
 

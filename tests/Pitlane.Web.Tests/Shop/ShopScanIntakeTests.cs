@@ -15,15 +15,15 @@ public abstract partial class ShopTests
     /// <summary>A valid VIN (check digit X) that no demo car has, so the car starts without a customer.</summary>
     protected const string ScannedVin = "1M8GDM9AXKP042788";
 
-    protected async Task<(Guid Vehicle, Guid Scan)> ScannedVehicleAsync(HttpClient advisor, ElmSimulatorServer sim)
+    protected async Task<(Guid Vehicle, Guid Scan)> ScannedVehicleAsync(HttpClient advisor, ElmSimulatorServer sim, string vin = ScannedVin)
     {
         using var manager = await AsAsync("manager");
         var adapter = Id(await Post(manager, "/api/v1/diagnostics/adapters", new { name = $"Sim {Guid.NewGuid():N}"[..12], uri = $"tcp://127.0.0.1:{sim.Port}" },
             HttpStatusCode.Created));
-        var registered = await advisor.PostAsJsonAsync("/api/v1/vehicles", new { vin = ScannedVin }, Ct);
+        var registered = await advisor.PostAsJsonAsync("/api/v1/vehicles", new { vin }, Ct);
         var vehicle = registered.StatusCode == HttpStatusCode.Created
             ? Id(await Json(registered, HttpStatusCode.Created))
-            : Id((await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={ScannedVin}", Ct)).GetProperty("items")[0]);
+            : Id((await advisor.GetFromJsonAsync<JsonElement>($"/api/v1/vehicles?q={vin}", Ct)).GetProperty("items")[0]);
         var started = await Post(advisor, "/api/v1/scans", new { vehicleId = vehicle, adapterId = adapter }, HttpStatusCode.Accepted);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -38,6 +38,10 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
     public DbSet<Loaner> Loaners => Set<Loaner>();
     public DbSet<LoanerAgreement> LoanerAgreements => Set<LoanerAgreement>();
     public DbSet<VehicleCheck> VehicleChecks => Set<VehicleCheck>();
+    public DbSet<Imports.ImportConnection> ImportConnections => Set<Imports.ImportConnection>();
+    public DbSet<Imports.ImportRun> ImportRuns => Set<Imports.ImportRun>();
+    public DbSet<Imports.ExternalRef> ExternalRefs => Set<Imports.ExternalRef>();
+    public DbSet<ScanIntakeClaim> ScanIntakeClaims => Set<ScanIntakeClaim>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -225,6 +229,47 @@ public abstract class ShopDbContext(DbContextOptions options) : DbContext(option
             Json(c.Property(x => x.PhotoIds));
             c.HasIndex(x => new { x.OrganizationId, x.VehicleId, x.At });
             c.HasIndex(x => new { x.OrganizationId, x.RepairOrderId });
+        });
+        builder.Entity<Imports.ImportConnection>(c =>
+        {
+            c.ToTable("shop_import_connections");
+            c.HasKey(x => new { x.OrganizationId, x.Source });
+            c.Property(x => x.Source).HasMaxLength(20);
+            c.Property(x => x.Environment).HasMaxLength(20);
+            c.Property(x => x.ClientId).HasMaxLength(200);
+            c.Property(x => x.ProtectedSecret).HasMaxLength(2000);
+        });
+        builder.Entity<Imports.ImportRun>(r =>
+        {
+            r.ToTable("shop_import_runs");
+            r.HasKey(x => x.Id);
+            r.Property(x => x.Id).ValueGeneratedNever();
+            r.Property(x => x.Source).HasMaxLength(20);
+            r.Property(x => x.FileName).HasMaxLength(200);
+            r.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            r.Property(x => x.Summary).HasMaxLength(200_000);
+            r.Property(x => x.Error).HasMaxLength(2000);
+            r.HasIndex(x => new { x.OrganizationId, x.CreatedAt });
+            r.Ignore(x => x.IsActive);
+        });
+        builder.Entity<Imports.ExternalRef>(e =>
+        {
+            e.ToTable("shop_external_refs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Source).HasMaxLength(20);
+            e.Property(x => x.EntityType).HasMaxLength(20);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.Fingerprint).HasMaxLength(64);
+            // One Pitlane row per outside record: a re-import finds it instead of creating a duplicate.
+            e.HasIndex(x => new { x.OrganizationId, x.Source, x.EntityType, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.EntityType, x.LocalId });
+        });
+        builder.Entity<ScanIntakeClaim>(c =>
+        {
+            c.ToTable("shop_scan_intakes");
+            // One claim per scan: of concurrent "create repair order" clicks on one scan, one inserts it and adds the jobs.
+            c.HasKey(x => new { x.OrganizationId, x.ScanId });
         });
         builder.MapPlatformTables();
     }

@@ -9,6 +9,7 @@ using Pitlane.Modules.Shop.Porter;
 using Pitlane.Modules.Shop.RepairOrders;
 using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform;
+using Pitlane.Platform.Jobs;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Persistence;
@@ -22,6 +23,8 @@ public sealed class ShopModule : IPitlaneModule
     public string Name => "Shop";
 
     public int Order => 50;
+
+    public void ReadSettings(ModuleSettings settings) => settings.Bind<ShopOptions>("Pitlane:Shop");
 
     public void AddServices(IServiceCollection services, PitlaneSettings settings)
     {
@@ -42,6 +45,10 @@ public sealed class ShopModule : IPitlaneModule
         services.AddScoped<Kpis.ShopKpis>();
         services.AddScoped<IDemoSeed, DemoShopSeed>();
         services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ShopDbContext>();
+        services.AddScoped<Imports.ImportWriter>();
+        services.AddScoped<Imports.Csv.CsvImport>();
+        services.AddHttpClient<Imports.Tekmetric.TekmetricClient>(http => http.Timeout = TimeSpan.FromSeconds(settings.Get<ShopOptions>().Tekmetric.TimeoutSeconds));
+        services.AddJobHandler<Imports.Tekmetric.TekmetricImportJob, Imports.Tekmetric.TekmetricImporter>("shop.tekmetric-import", maxAttempts: 3, permission: ShopPermissions.Import);
         services.AddScoped<RepairOrders.ScanIntake>();
         services.AddScoped<Pitlane.Modules.Diagnostics.Contracts.IScanActionProvider, RepairOrders.ShopScanActions>();
         services.AddScoped<CustomerVehicleLinks>();
@@ -58,11 +65,12 @@ public sealed class ShopModule : IPitlaneModule
         routes.MapTechnicianClockEndpoints();
         routes.MapPorterEndpoints();
         routes.MapKpiEndpoints();
+        Imports.ImportEndpoints.MapImportEndpoints(routes);
         routes.MapScanIntakeEndpoints();
         routes.MapCheckInPhotoEndpoints();
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop")];
+    public IEnumerable<NavEntry> Navigation => [new("Job board", "/Shop", 30, ShopPermissions.View, Group: "Shop"), new("Workshop floor", "/Shop/Floor", 31, ShopPermissions.BookBays, Group: "Shop"), new("Customers", "/Shop/Customers", 32, ShopPermissions.View, Group: "Shop"), new("Loaners", "/Shop/Loaners", 33, ShopPermissions.MoveCars, Group: "Shop"), new("Shop KPIs", "/Shop/Kpis", 39, ShopPermissions.SeeKpis, Group: "Shop"), new("Import customers", "/Shop/Imports", 38, ShopPermissions.Import, Group: "Shop")];
 }
 
 /// <summary>The demo shop's customers, repair orders and bays, made through the same services as the API.</summary>

@@ -37,4 +37,7 @@ public static class ShopPermissions
 
     public static readonly Permission SeeKpis = new("shop.kpis", "see the shop's KPIs (sales, gross profit, productivity)",
         OrganizationRole.Owner, OrganizationRole.Manager);
+
+    public static readonly Permission Import = new("shop.import", "import customers, vehicles and repair orders from another shop system (Tekmetric, CSV)",
+        OrganizationRole.Owner, OrganizationRole.Manager);
 }

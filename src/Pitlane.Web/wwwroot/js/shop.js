@@ -86,8 +86,8 @@
   });
 
   // Forms that post to the API as JSON (the loaner page): numbers as numbers, empty fields as null, a datetime-local
-  // value in the shop's time zone (the page's data-zone-offset), and the form's data-customer-id when it has one.
-  const offset = document.querySelector('[data-zone-offset]')?.dataset.zoneOffset || 'Z';
+  // value as the shop's wall-clock time (sent as <name>Local: the server applies the shop time zone's offset of that
+  // very instant, so a loan across a daylight-saving change is right at both ends), and the form's data-customer-id.
   document.addEventListener('submit', async event => {
     const form = event.target.closest('form[data-api-form]');
     if (!form) return;
@@ -98,7 +98,7 @@
       const text = field.value.trim();
       if (text === '') body[field.name] = null;
       else if (field.type === 'number' || field.hasAttribute('data-number')) body[field.name] = Number(text);
-      else if (field.type === 'datetime-local') body[field.name] = `${text.length === 16 ? `${text}:00` : text}${offset}`;
+      else if (field.type === 'datetime-local') body[`${field.name}Local`] = text.length === 16 ? `${text}:00` : text;
       else body[field.name] = text;
     }
     if (form.dataset.customerId) body.customerId = form.dataset.customerId;

@@ -9,8 +9,11 @@ namespace Pitlane.Modules.Shop.Porter;
 
 public sealed record LoanerRequest(string? Name, string? Plate, int? OdometerKm, int? FuelEighths);
 
+/// <param name="StartsAtLocal">Instead of <paramref name="StartsAt"/>: the shop's wall-clock time ("2027-03-27T10:00"),
+/// turned into an instant with the shop time zone's offset at that moment (so each end of a loan across a
+/// daylight-saving change gets its own offset).</param>
 public sealed record AgreementRequest(Guid? CustomerId, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? OdometerOutKm, int? FuelOutEighths, string? DamageNotes,
-    Guid? RepairOrderId);
+    Guid? RepairOrderId, string? StartsAtLocal = null, string? EndsAtLocal = null);
 
 public sealed record ReturnRequest(int? OdometerInKm, int? FuelInEighths, string? DamageNotes);
 
@@ -22,7 +25,7 @@ public sealed record VehicleCheckRequest(Guid? VehicleId, string? Direction, int
 /// overlapping periods however many porters lend it at once (the bays' technique: a PostgreSQL exclusion constraint,
 /// serialised BEGIN IMMEDIATE writes on SQLite).
 /// </summary>
-public sealed class Loaners(ShopDbContext db, IVehicleDirectory vehicles, ILiveChannel live, TimeProvider time)
+public sealed class Loaners(ShopDbContext db, IVehicleDirectory vehicles, ILiveChannel live, TimeProvider time, ShopSettingsStore settings)
 {
     public static readonly TimeSpan MaxLoan = TimeSpan.FromDays(60);
 
@@ -66,12 +69,53 @@ public sealed class Loaners(ShopDbContext db, IVehicleDirectory vehicles, ILiveC
                 && a.Status != AgreementStatus.Cancelled)
             .OrderBy(a => a.StartsAt).ToListAsync(ct);
 
+    /// <summary>
+    /// The shop's wall-clock time as an instant, with the zone's offset at that moment (DST-aware). A time that does not
+    /// exist (skipped when the clocks go forward) is refused; an ambiguous one (repeated when they go back) is taken as
+    /// the first of the two, daylight time.
+    /// </summary>
+    public static DateTimeOffset? FromShopTime(string? text, TimeZoneInfo zone, string field, Validation check)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(check);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!DateTime.TryParseExact(text, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var local))
+        {
+            check.Require(false, field, $"{field} is the shop's local time as yyyy-MM-ddTHH:mm.");
+            return null;
+        }
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            check.Require(false, field, $"{text} does not exist in {zone.Id}: the clocks skip that hour. Choose a time outside it.");
+            return null;
+        }
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+
     public async Task<Outcome<LoanerAgreement>> LendAsync(Guid organizationId, Guid loanerId, Guid userId, AgreementRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (await LoanerAsync(organizationId, loanerId, ct) is not { Retired: false } loaner)
         {
             return Outcome<LoanerAgreement>.Missing;
+        }
+        if (request.StartsAtLocal is not null || request.EndsAtLocal is not null)
+        {
+            var zone = (await settings.GetAsync(organizationId, ct)).Zone;
+            var zoned = new Validation();
+            var starts = FromShopTime(request.StartsAtLocal, zone, "startsAtLocal", zoned) ?? request.StartsAt;
+            var ends = FromShopTime(request.EndsAtLocal, zone, "endsAtLocal", zoned) ?? request.EndsAt;
+            if (!zoned.IsValid)
+            {
+                return new(null, zoned.Errors);
+            }
+            request = request with { StartsAt = starts, EndsAt = ends };
         }
         var check = new Validation()
             .Require(request.CustomerId is not null, "customerId", "Choose the customer.")

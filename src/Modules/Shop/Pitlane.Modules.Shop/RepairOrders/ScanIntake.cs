@@ -16,11 +16,39 @@ public sealed record FromScanRequest(Guid? ScanId);
 public sealed record FromScanResponse(Guid RepairOrderId, int Number, bool Created, IReadOnlyList<Guid> JobIds);
 
 /// <summary>
+/// "This scan's findings go on a repair order": one row per (organisation, scan), inserted before the jobs are added,
+/// so of concurrent clicks exactly one adds them (the primary key refuses the others), then pointing at the order.
+/// </summary>
+public sealed class ScanIntakeClaim
+{
+    private ScanIntakeClaim()
+    {
+    }
+
+    public ScanIntakeClaim(Guid organizationId, Guid scanId, DateTime at)
+    {
+        OrganizationId = organizationId;
+        ScanId = scanId;
+        ClaimedAt = at;
+    }
+
+    public Guid OrganizationId { get; private set; }
+
+    public Guid ScanId { get; private set; }
+
+    public DateTime ClaimedAt { get; private set; }
+
+    public Guid? RepairOrderId { get; private set; }
+
+    public int? Number { get; private set; }
+}
+
+/// <summary>
 /// "Create repair order" from a diagnostics scan: its findings (<see cref="IScanFindings"/>) become pending jobs through
 /// <see cref="IRepairOrderIntake"/>, on the vehicle's open estimate or a new RO for its customer. Diagnostics comes
 /// before the shop, so the button reaches its page through <see cref="IScanActionProvider"/> (<see cref="ShopScanActions"/>).
 /// </summary>
-public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, IVehicleDirectory vehicles, ShopSettingsStore settings, ShopDbContext db)
+public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, IVehicleDirectory vehicles, ShopSettingsStore settings, ShopDbContext db, TimeProvider time)
 {
     public async Task<Outcome<FromScanResponse>> CreateAsync(Guid organizationId, Guid? scanId, CancellationToken ct)
     {
@@ -53,10 +81,33 @@ public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, I
         {
             return new(new FromScanResponse(earlierId, earlierNumber, false, []));
         }
-        var shop = await settings.GetAsync(organizationId, ct);
-        var jobs = Jobs(found, shop).ToList();
-        var vehicle = await vehicles.FindAsync(organizationId, vehicleId, ct);
-        var result = await intake.OpenWithJobsAsync(organizationId, vehicleId, jobs, vehicle?.OdometerKm, ct);
+        // Concurrent clicks: the first to insert the scan's claim adds the jobs; the others wait for its order.
+        if (await ClaimAsync(organizationId, found.ScanId, ct) is { } other)
+        {
+            return other;
+        }
+        RepairOrderIntakeResult result;
+        try
+        {
+            var shop = await settings.GetAsync(organizationId, ct);
+            var jobs = Jobs(found, shop).ToList();
+            var vehicle = await vehicles.FindAsync(organizationId, vehicleId, ct);
+            result = await intake.OpenWithJobsAsync(organizationId, vehicleId, jobs, vehicle?.OdometerKm, ct);
+        }
+        catch
+        {
+            await ReleaseAsync(organizationId, found.ScanId);
+            throw;
+        }
+        if (result.RepairOrderId is { } orderId && result.Errors is null && result.Conflict is null && !result.NotFound)
+        {
+            await db.ScanIntakeClaims.Where(c => c.OrganizationId == organizationId && c.ScanId == found.ScanId)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.RepairOrderId, orderId).SetProperty(x => x.Number, result.Number), ct);
+        }
+        else
+        {
+            await ReleaseAsync(organizationId, found.ScanId);
+        }
         return result switch
         {
             { NotFound: true } => Outcome<FromScanResponse>.Missing,
@@ -65,6 +116,59 @@ public sealed class ScanIntake(IScanFindings scans, IRepairOrderIntake intake, I
             _ => new(new FromScanResponse(result.RepairOrderId!.Value, result.Number!.Value, result.Created, result.JobIds ?? [])),
         };
     }
+
+    /// <summary>How long a claim without its order may stand before another click takes over (its request died).</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Null: this request holds the scan's claim and adds the jobs. Otherwise the answer for a click that lost the race:
+    /// the order the winner made (200, no new jobs), or 409 when the winner is still busy after a while.
+    /// </summary>
+    private async Task<Outcome<FromScanResponse>?> ClaimAsync(Guid organizationId, Guid scanId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var claim = new ScanIntakeClaim(organizationId, scanId, time.GetUtcNow().UtcDateTime);
+            db.ScanIntakeClaims.Add(claim);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return null;
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(claim).State = EntityState.Detached;
+            }
+            var deadline = time.GetUtcNow().AddSeconds(20);
+            while (true)
+            {
+                var held = await db.ScanIntakeClaims.AsNoTracking().FirstOrDefaultAsync(c => c.OrganizationId == organizationId && c.ScanId == scanId, ct);
+                if (held is null)
+                {
+                    break; // the holder failed and let go: try to claim again
+                }
+                if (held is { RepairOrderId: { } orderId, Number: { } number })
+                {
+                    return new(new FromScanResponse(orderId, number, false, []));
+                }
+                if (held.ClaimedAt < time.GetUtcNow().UtcDateTime - StaleClaim)
+                {
+                    await db.ScanIntakeClaims.Where(c => c.OrganizationId == organizationId && c.ScanId == scanId && c.ClaimedAt == held.ClaimedAt && c.RepairOrderId == null)
+                        .ExecuteDeleteAsync(ct);
+                    break;
+                }
+                if (time.GetUtcNow() > deadline)
+                {
+                    return Outcome<FromScanResponse>.Refused("This scan's findings are being added to a repair order right now: try again in a moment.");
+                }
+                await Task.Delay(50, ct);
+            }
+        }
+        return Outcome<FromScanResponse>.Refused("This scan's findings are being added to a repair order right now: try again in a moment.");
+    }
+
+    private async Task ReleaseAsync(Guid organizationId, Guid scanId) =>
+        await db.ScanIntakeClaims.Where(c => c.OrganizationId == organizationId && c.ScanId == scanId && c.RepairOrderId == null).ExecuteDeleteAsync(CancellationToken.None);
 
     /// <summary>
     /// One pending job per finding: the codes as the concern, the finding's explanation as the cause, its book time as

@@ -75,7 +75,7 @@ public static class TechnicianClockEndpoints
             ? TypedResults.Ok(From(running, time.GetUtcNow().UtcDateTime))
             : TypedResults.NoContent();
 
-    private static async Task<IResult> ClockIn(ClockInRequest request, OrganizationScope scope, ShopDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ClockIn(ClockInRequest request, OrganizationScope scope, ShopDbContext db, RepairOrders orders, TimeProvider time, CancellationToken ct)
     {
         if (request.RepairOrderId is not { } roId || request.JobId is not { } jobId)
         {
@@ -100,6 +100,12 @@ public static class TechnicianClockEndpoints
         catch (DbUpdateException)
         {
             return Problems.Conflict("You are clocked in on another job: clock out of it first.");
+        }
+        if (job.Status == JobStatus.Authorised)
+        {
+            // Clocking on starts the work: the job (and an approved RO) goes to in progress, audited and published live,
+            // so its card moves on every job board. A concurrent change of the RO leaves the job as it was; the clock runs.
+            await orders.ChangeAsync(scope.OrganizationId, roId, scope.UserId, (o, a) => o.SetJobWork(jobId, JobStatus.InProgress, a), ct);
         }
         return TypedResults.Created("/api/v1/shop/clock", From(entry, now));
     }
