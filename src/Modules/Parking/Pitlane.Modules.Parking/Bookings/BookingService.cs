@@ -57,7 +57,7 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return null;
         }
-        var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+        var listing = await db.Listings.AsNoTracking().Include(l => l.Photos).FirstAsync(l => l.Id == booking.ListingId, ct);
         return (booking, listing);
     }
 
