@@ -19,6 +19,12 @@ public sealed class ParkingOptions : IModuleOptions
     public int MaxBookingDays { get; set; } = 93;
 
     /// <summary>
+    /// The organisation that runs this parking platform: its owners and managers are the platform admins (every host's
+    /// spots, suspensions, disputes and refunds). Empty: no platform admin.
+    /// </summary>
+    public Guid? OperatorOrganizationId { get; set; }
+
+    /// <summary>
     /// Map tiles for the parking maps (Leaflet), e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty (the
     /// default, offline): no tiles are loaded and the spots are drawn on a plain canvas.
     /// </summary>

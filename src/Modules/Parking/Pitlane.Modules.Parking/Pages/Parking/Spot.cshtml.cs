@@ -45,9 +45,40 @@ public sealed class SpotForm
         MaxHeightCm = l.MaxHeightCm, Covered = l.Covered, EvCharger = l.EvCharger, Gated = l.Gated, AccessInstructions = l.AccessInstructions,
         HouseRules = l.HouseRules, Hourly = Major(l.HourlyRate), DailyCap = Major(l.DailyCap), Monthly = Major(l.MonthlyRate),
         MinimumMinutes = l.MinimumMinutes, Currency = l.Currency, CancellationPolicy = l.CancellationPolicy, GeofenceMeters = l.GeofenceMeters,
-        Openings = [.. l.Rules.OrderBy(r => (((int)r.Day + 6) % 7, r.StartMinute))
-            .Select(r => new OpeningRow { Day = r.Day.ToString().ToLowerInvariant(), From = ListingView.Clock(r.StartMinute), To = ListingView.Clock(r.EndMinute) })],
+        Openings = Rows(l.Rules),
     };
+
+    /// <summary>The stored per-day openings folded back into rows: the same hours every day, on weekdays or at weekends are one row.</summary>
+    private static List<OpeningRow> Rows(IEnumerable<AvailabilityRule> rules)
+    {
+        var rows = new List<OpeningRow>();
+        foreach (var hours in rules.GroupBy(r => (r.StartMinute, r.EndMinute)).OrderBy(g => g.Key))
+        {
+            var days = hours.Select(r => r.Day).ToHashSet();
+            var groups = new List<(string Name, DayOfWeek[] Days)>();
+            if (days.Count == 7)
+            {
+                groups.Add(("daily", [.. days]));
+            }
+            else
+            {
+                DayOfWeek[] weekdays = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+                DayOfWeek[] weekends = [DayOfWeek.Saturday, DayOfWeek.Sunday];
+                if (weekdays.All(days.Contains))
+                {
+                    groups.Add(("weekdays", weekdays));
+                }
+                if (weekends.All(days.Contains))
+                {
+                    groups.Add(("weekends", weekends));
+                }
+                var covered = groups.SelectMany(g => g.Days).ToHashSet();
+                groups.AddRange(days.Where(d => !covered.Contains(d)).OrderBy(d => ((int)d + 6) % 7).Select(d => (d.ToString().ToLowerInvariant(), new[] { d })));
+            }
+            rows.AddRange(groups.Select(g => new OpeningRow { Day = g.Name, From = ListingView.Clock(hours.Key.StartMinute), To = ListingView.Clock(hours.Key.EndMinute) }));
+        }
+        return rows;
+    }
 
     /// <summary>Minor units as the amount typed (350 → 3.50, two decimals kept for the form).</summary>
     private static decimal? Major(long? minor) => minor is { } m ? decimal.Parse((m / 100m).ToString("0.00", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null;
@@ -152,6 +183,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
         }
         var errors = new Dictionary<string, string[]>();
         var request = Form.ToRequest(errors);
+        var unreadable = errors.Keys.ToHashSet();
         if (errors.Count == 0)
         {
             var outcome = Listing is null ? await listings.CreateAsync(OrganizationId, request, ct) : await listings.UpdateAsync(OrganizationId, Listing.Id, request, ct);
@@ -161,7 +193,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
             }
             errors = outcome.Errors ?? new() { [""] = [outcome.Conflict ?? "The spot could not be saved."] };
         }
-        else
+        if (errors.Count > 0)
         {
             // Show every fault at once: the amounts the form could not read, and what the service says of the rest.
             var check = new Pitlane.Platform.Validation();
@@ -172,10 +204,27 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
                 errors.TryAdd(key, messages);
             }
         }
+        // The API's words for money speak of minor units; the form takes amounts.
+        foreach (var (key, words) in Plain)
+        {
+            if (errors.ContainsKey(key) && !unreadable.Contains(key))
+            {
+                errors[key] = [words];
+            }
+        }
         Errors = errors;
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
+
+    private static readonly (string Key, string Words)[] Plain =
+    [
+        ("hourlyRate", "Give the price per hour, such as 3.50 (at most 1000)."),
+        ("dailyCap", "The most per day is an amount such as 20.00 (at most 10000), or empty for no cap."),
+        ("monthlyRate", "The price per 30 days is an amount such as 150.00 (at most 100000), or empty for none."),
+        ("minimumMinutes", "The shortest stay is 15 minutes to 30 days (43200 minutes)."),
+        ("currency", "The currency is a three-letter code such as usd or eur."),
+    ];
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct)
     {
