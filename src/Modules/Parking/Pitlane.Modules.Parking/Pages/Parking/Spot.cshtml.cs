@@ -179,7 +179,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
     {
         if (!await LoadAsync(id, ct))
         {
-            return Allowed ? NotFound() : Forbid();
+            return Allowed ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
         var errors = new Dictionary<string, string[]>();
         var request = Form.ToRequest(errors);
@@ -230,7 +230,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
     {
         if (!await LoadAsync(id, ct))
         {
-            return Allowed ? NotFound() : Forbid();
+            return Allowed ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
         var outcome = await listings.PublishAsync(OrganizationId, id, publish, ct);
         if (outcome.Value is not null)
@@ -247,7 +247,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
     {
         if (!await LoadAsync(id, ct))
         {
-            return Allowed ? NotFound() : Forbid();
+            return Allowed ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Listing!.TimeZone);
         var request = new ExceptionRequest(Block.From is { } f ? ParkingTime.ToUtc(f, zone) : null, Block.To is { } t ? ParkingTime.ToUtc(t, zone) : null, Block.Reason);
@@ -266,7 +266,7 @@ public sealed class ParkingSpotModel(PageOrganization organizations, ListingServ
     {
         if (!await LoadAsync(id, ct))
         {
-            return Allowed ? NotFound() : Forbid();
+            return Allowed ? NotFound() : StatusCode(StatusCodes.Status403Forbidden);
         }
         var outcome = await listings.RemoveExceptionAsync(OrganizationId, id, exceptionId, ct);
         return outcome.Value is not null ? Redirect($"/Parking/Spot/{id}?saved=unblocked") : NotFound();
