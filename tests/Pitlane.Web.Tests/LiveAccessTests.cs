@@ -69,7 +69,7 @@ internal static class LiveAccess
         app.Services.GetRequiredService<ILiveChannel>().PublishAsync(LiveGroup.Organization(org), "ping", new { n }, CancellationToken.None);
 
     /// <summary>Signs in through the login page and returns the Cookie header a browser would send, and the page's antiforgery token.</summary>
-    public static async Task<(string Cookies, HttpClient Client)> CookieSignInAsync(PitlaneApp app, string email)
+    public static async Task<(string Cookies, HttpClient Client)> CookieSignInAsync(PitlaneApp app, string email, string password = Password)
     {
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         var jar = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -78,7 +78,7 @@ internal static class LiveAccess
         var token = Token(await login.Content.ReadAsStringAsync());
         using var post = new HttpRequestMessage(HttpMethod.Post, "/Account/Login")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = email, ["Password"] = Password, ["__RequestVerificationToken"] = token }),
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = token }),
         };
         post.Headers.Add("Cookie", Header(jar));
         var signedIn = await client.SendAsync(post);

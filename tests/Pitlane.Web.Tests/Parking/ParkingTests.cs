@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Modules.Parking;
 using Pitlane.Modules.Parking.Listings;
@@ -469,6 +470,86 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
         Assert.NotNull(arrivedAt);
         var export = await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct);
         Assert.Contains(export.GetProperty("locationSamples").EnumerateArray(), s => s.GetProperty("source").GetString() == "tesla");
+    }
+
+    [Fact]
+    public async Task Given_platform_admin_Then_sees_and_suspends_any_hosts_spot_and_settles_a_dispute_with_a_refund_other_orgs_404_wrong_role_403()
+    {
+        var (admin, shop) = await HostAsync();
+        App.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = shop;
+        var tech = await App.SignedInClientAsync("tech@demo.pitlane.test", organizationId: shop);
+        var (otherHost, _) = await App.NewUserAsync("OtherHost");
+        var spot = await PublishedSpotAsync(otherHost, Spot(lat: 40.0, lon: -3.7));
+
+        var all = await admin.GetFromJsonAsync<JsonElement>("/api/v1/parking/admin/listings?pageSize=100", Ct);
+        Assert.Contains(all.GetProperty("items").EnumerateArray(), l => Id(l) == Id(spot));
+        await ProblemAsync(await tech.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await otherHost.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await otherHost.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = "mine" }, Ct), HttpStatusCode.NotFound);
+
+        await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = " " }, Ct), HttpStatusCode.BadRequest);
+        Assert.True((await otherHost.GetFromJsonAsync<JsonElement>($"/api/v1/parking/listings/{Id(spot)}", Ct)).GetProperty("published").GetBoolean());
+        var suspended = await PostAsync(admin, $"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = "Photos show a fire lane" });
+        Assert.False(suspended.GetProperty("published").GetBoolean());
+        var (driver, _) = await App.NewUserAsync("DisputeDriver");
+        var window = $"from={Uri.EscapeDataString(Hour(30).ToString("O"))}&to={Uri.EscapeDataString(Hour(32).ToString("O"))}";
+        var found = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/search?lat=40.0&lon=-3.7&radius=100&{window}", Ct);
+        Assert.DoesNotContain(found.GetProperty("items").EnumerateArray(), l => Id(l) == Id(spot));
+        var refused = await ProblemAsync(await otherHost.PostAsJsonAsync($"/api/v1/parking/listings/{Id(spot)}/publish", new { }, Ct), HttpStatusCode.Conflict);
+        Assert.Contains("fire lane", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await PostAsync(admin, $"/api/v1/parking/admin/listings/{Id(spot)}/reinstate", null);
+        await PostAsync(otherHost, $"/api/v1/parking/listings/{Id(spot)}/publish", null);
+
+        // A completed booking disputed by the driver; the platform refunds part of it.
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(spot), Soon(), Soon().AddHours(2)), Ct), HttpStatusCode.Created);
+        await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/arrive", null);
+        var completed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/complete", null);
+        var captured = completed.GetProperty("captured").GetInt64();
+        Assert.True(captured > 0);
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/dispute", new { reason = "" }, Ct), HttpStatusCode.BadRequest);
+        var disputed = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/dispute", new { reason = "The spot was blocked by a van." });
+        Assert.Equal("driver", disputed.GetProperty("disputedBy").GetString());
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/dispute", new { reason = "again" }, Ct), HttpStatusCode.Conflict);
+        var queue = await admin.GetFromJsonAsync<JsonElement>("/api/v1/parking/admin/disputes?pageSize=100", Ct);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), b => Id(b) == Id(booking));
+        await ProblemAsync(await otherHost.PostAsJsonAsync($"/api/v1/parking/admin/bookings/{Id(booking)}/resolve", new { refund = 1, note = "x" }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/bookings/{Id(booking)}/resolve", new { refund = captured + 1, note = "too much" }, Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/bookings/{Id(booking)}/resolve", new { refund = -5, note = "negative" }, Ct), HttpStatusCode.BadRequest);
+        var resolved = await PostAsync(admin, $"/api/v1/parking/admin/bookings/{Id(booking)}/resolve", new { refund = captured / 2, note = "Half back: the host confirmed the van." });
+        Assert.Equal(captured / 2, resolved.GetProperty("refunded").GetInt64());
+        Assert.Equal(captured / 2, (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct)).GetProperty("refunded").GetInt64());
+        await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/bookings/{Id(booking)}/resolve", new { refund = 1, note = "twice" }, Ct), HttpStatusCode.Conflict);
+        var after = await admin.GetFromJsonAsync<JsonElement>("/api/v1/parking/admin/disputes?pageSize=100", Ct);
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), b => Id(b) == Id(booking));
+        await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
+    public async Task Given_a_crashed_requests_claim_Then_the_booking_is_busy_409_only_until_the_claim_lease_ends()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 41.39, lon: 2.17, policy: "flexible"));
+        var (driver, _) = await App.NewUserAsync("CrashDriver");
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Hour(48), Hour(50)), Ct), HttpStatusCode.Created);
+        async Task LeaveClaimAsync(TimeSpan age)
+        {
+            // What a request that died between its claim and its save leaves behind.
+            using var scope = App.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<ParkingDbContext>();
+            var since = DateTime.UtcNow - age;
+            await db.Bookings.Where(b => b.Id == Id(booking))
+                .ExecuteUpdateAsync(u => u.SetProperty(b => b.SettlingToken, Guid.NewGuid()).SetProperty(b => b.SettlingSince, since), Ct);
+        }
+        await LeaveClaimAsync(TimeSpan.FromSeconds(5));
+        await ProblemAsync(await driver.PostAsJsonAsync($"/api/v1/parking/bookings/{Id(booking)}/cancel", new { }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal("confirmed", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(booking)}", Ct)).GetProperty("status").GetString());
+
+        await LeaveClaimAsync(Modules.Parking.Bookings.BookingService.ClaimLease + TimeSpan.FromSeconds(5));
+        Assert.True(Modules.Parking.Bookings.BookingService.ClaimLease <= TimeSpan.FromMinutes(1));
+        var cancelled = await PostAsync(driver, $"/api/v1/parking/bookings/{Id(booking)}/cancel", null);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(cancelled.GetProperty("total").GetInt64(), cancelled.GetProperty("refunded").GetInt64());
+        await AssertLedgerSumsToZeroAsync();
     }
 }
 

@@ -39,6 +39,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             listing.Property(l => l.HouseRules).HasMaxLength(2000);
             listing.Property(l => l.Currency).HasMaxLength(3);
             listing.Property(l => l.CancellationPolicy).HasMaxLength(20);
+            listing.Property(l => l.SuspensionReason).HasMaxLength(300);
             listing.HasIndex(l => l.HostOrganizationId);
             listing.HasIndex(l => l.SpatialKey).IsUnique();
             listing.HasMany(l => l.Rules).WithOne().HasForeignKey(r => r.ListingId).OnDelete(DeleteBehavior.Cascade);
@@ -77,6 +78,9 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             booking.Property(b => b.CancellationPolicy).HasMaxLength(20);
             booking.Property(b => b.VehiclePlate).HasMaxLength(20);
             booking.Property(b => b.ArrivalSource).HasMaxLength(20);
+            booking.Property(b => b.DisputedBy).HasMaxLength(10);
+            booking.Property(b => b.DisputeReason).HasMaxLength(2000);
+            booking.Property(b => b.DisputeResolution).HasMaxLength(2000);
             booking.Property(b => b.Review).HasMaxLength(2000);
             booking.HasIndex(b => new { b.ListingId, b.StartsAt });
             booking.HasIndex(b => b.DriverOrganizationId);

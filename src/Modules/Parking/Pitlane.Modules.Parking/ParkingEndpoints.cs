@@ -103,6 +103,8 @@ public static class ParkingEndpoints
             Act(id, scope, service, Side.Driver, (b, l, _) => service.ReviewAsync(b, l, request, ct), ct)).RequirePermission(ParkingPermissions.Book);
         bookings.MapPost("/{id:guid}/location", (Guid id, LocationRequest request, OrganizationScope scope, BookingService service, CancellationToken ct) =>
             Act(id, scope, service, Side.Driver, (b, l, _) => service.LocateAsync(b, l, request, "phone", ct), ct)).RequirePermission(ParkingPermissions.Book);
+        bookings.MapPost("/{id:guid}/dispute", (Guid id, DisputeRequest request, OrganizationScope scope, BookingService service, CancellationToken ct) =>
+            Act(id, scope, service, Side.Either, (b, l, host) => service.DisputeAsync(b, l, host, request, ct), ct)).RequirePermission(ParkingPermissions.Book);
         bookings.MapPost("/{id:guid}/no-show", (Guid id, OrganizationScope scope, BookingService service, CancellationToken ct) =>
             Act(id, scope, service, Side.Host, (b, l, _) => service.NoShowAsync(b, l, ct), ct)).RequirePermission(ParkingPermissions.Host);
 

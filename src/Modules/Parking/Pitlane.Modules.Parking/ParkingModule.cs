@@ -51,6 +51,7 @@ public sealed class ParkingModule : IPitlaneModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapParkingEndpoints();
+        routes.MapParkingAdminEndpoints();
         routes.MapTeslaEndpoints();
     }
 

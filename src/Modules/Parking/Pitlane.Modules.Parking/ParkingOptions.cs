@@ -18,6 +18,26 @@ public sealed class ParkingOptions : IModuleOptions
     /// <summary>Longest bookable window in days.</summary>
     public int MaxBookingDays { get; set; } = 93;
 
+    /// <summary>
+    /// The organisation that runs this parking platform: its owners and managers are the platform admins (every host's
+    /// spots, suspensions, disputes and refunds). Empty: no platform admin.
+    /// </summary>
+    public Guid? OperatorOrganizationId { get; set; }
+
+    /// <summary>
+    /// Map tiles for the parking maps (Leaflet), e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty (the
+    /// default, offline): no tiles are loaded and the spots are drawn on a plain canvas.
+    /// </summary>
+    public string? MapTileUrl { get; set; }
+
+    /// <summary>The tile provider's required credit shown on the map, e.g. "© OpenStreetMap contributors".</summary>
+    public string? MapAttribution { get; set; }
+
+    /// <summary>The origin tiles are loaded from (for the pages' Content-Security-Policy), or null without tiles.</summary>
+    public string? MapTileOrigin => string.IsNullOrWhiteSpace(MapTileUrl) ? null
+        : System.Text.RegularExpressions.Regex.Match(MapTileUrl, @"^(https?://(?:[A-Za-z0-9-]+\.|\{s\}\.)*[A-Za-z0-9-]+(?::[0-9]{1,5})?)/") is { Success: true } m
+            ? m.Groups[1].Value.Replace("{s}", "*", StringComparison.Ordinal) : null;
+
     /// <summary>Pitlane:Parking:Tesla: the Fleet API application, or the built-in simulator (the default).</summary>
     public Tesla.TeslaOptions Tesla { get; set; } = new();
 
@@ -36,6 +56,11 @@ public sealed class ParkingOptions : IModuleOptions
         if (LocationRetentionDays is < 1 or > 30)
         {
             faults.Add("Pitlane:Parking:LocationRetentionDays must be between 1 and 30 (location is personal data).");
+        }
+        if (!string.IsNullOrWhiteSpace(MapTileUrl) && (MapTileOrigin is not { } origin || !(origin.StartsWith("https://", StringComparison.Ordinal) || origin.StartsWith("http://localhost", StringComparison.Ordinal) || origin.StartsWith("http://127.0.0.1", StringComparison.Ordinal))
+            || !MapTileUrl.Contains("{z}", StringComparison.Ordinal) || !MapTileUrl.Contains("{x}", StringComparison.Ordinal) || !MapTileUrl.Contains("{y}", StringComparison.Ordinal)))
+        {
+            faults.Add("Pitlane:Parking:MapTileUrl must be an https URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (or empty for the offline map).");
         }
         if (MaxBookingDays is < 1 or > 400)
         {

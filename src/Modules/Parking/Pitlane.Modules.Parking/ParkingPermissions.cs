@@ -25,4 +25,11 @@ public static class ParkingPermissions
     public static readonly Permission OwnData = new("parking.own-data", "export or erase their own parking data",
         OrganizationRole.Owner, OrganizationRole.Manager, OrganizationRole.ServiceAdvisor, OrganizationRole.Technician,
         OrganizationRole.Porter, OrganizationRole.Salesperson);
+
+    /// <summary>
+    /// Running the parking platform: every host's spots (suspend, reinstate) and disputes (refunds). Only in the operator
+    /// organisation (Pitlane:Parking:OperatorOrganizationId); elsewhere the admin API answers 404.
+    /// </summary>
+    public static readonly Permission Operate = new("parking.operate", "run the parking platform (suspend spots, settle disputes)",
+        OrganizationRole.Owner, OrganizationRole.Manager);
 }

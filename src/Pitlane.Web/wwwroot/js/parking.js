@@ -6,45 +6,160 @@
   const message = document.getElementById('parking-message');
   const show = text => { if (message) { message.textContent = text; message.classList.remove('d-none'); } };
 
-  // Map: an equirectangular projection around the searched point, scaled so the radius fits; no tiles.
-  const canvas = document.getElementById('parking-map');
-  if (canvas) {
+  // Offline map: an equirectangular projection around a centre, scaled so the radius fits; no tiles. Search results
+  // are dots; on a host's spot page (data-pick) a click moves the pin and fills latitude and longitude.
+  const offlineMap = holder => {
+    const canvas = holder.tagName === 'CANVAS' ? holder : holder.appendChild(document.createElement('canvas'));
+    canvas.className = canvas.className || 'w-100 d-block';
+    const pick = holder.dataset.pick === 'true';
+    const latInput = document.getElementById('Form_Latitude');
+    const lonInput = document.getElementById('Form_Longitude');
+    const centre = () => pick
+      ? [parseFloat(latInput.value), parseFloat(lonInput.value)]
+      : [parseFloat(holder.dataset.lat), parseFloat(holder.dataset.lon)];
+    const radius = parseFloat(holder.dataset.radius) || 2000;
+    const geometry = () => {
+      const w = canvas.clientWidth;
+      const h = canvas.height;
+      const [lat, lon] = centre();
+      const scale = (Math.min(w, h) / 2 - 12) / radius; // pixels per metre
+      const mx = 111320 * Math.cos(lat * Math.PI / 180) * scale;
+      const my = 110540 * scale;
+      return { w, h, lat, lon, scale, mx, my };
+    };
     const draw = () => {
       const ctx = canvas.getContext('2d');
-      const w = canvas.width = canvas.clientWidth;
-      const h = canvas.height;
+      canvas.width = canvas.clientWidth;
+      canvas.height = parseInt(holder.dataset.height || '320', 10);
+      const g = geometry();
       ctx.fillStyle = '#f4f6f8';
-      ctx.fillRect(0, 0, w, h);
-      const lat = parseFloat(canvas.dataset.lat);
-      const lon = parseFloat(canvas.dataset.lon);
-      if (Number.isNaN(lat) || Number.isNaN(lon)) {
-        ctx.fillStyle = '#6c757d';
-        ctx.font = '14px system-ui';
-        ctx.fillText('Search a place to see spots here.', 16, 28);
+      ctx.fillRect(0, 0, g.w, g.h);
+      ctx.fillStyle = '#6c757d';
+      ctx.font = '14px system-ui';
+      if (Number.isNaN(g.lat) || Number.isNaN(g.lon)) {
+        ctx.fillText(pick ? 'Type latitude and longitude (or use your location) to place the pin.' : 'Search a place to see spots here.', 16, 28);
         return;
       }
-      const radius = parseFloat(canvas.dataset.radius) || 2000;
-      const scale = (Math.min(w, h) / 2 - 12) / radius; // pixels per metre
-      const toXY = (a, o) => [w / 2 + (o - lon) * 111320 * Math.cos(lat * Math.PI / 180) * scale, h / 2 - (a - lat) * 110540 * scale];
       ctx.strokeStyle = '#adb5bd';
       ctx.beginPath();
-      ctx.arc(w / 2, h / 2, radius * scale, 0, 2 * Math.PI);
+      ctx.arc(g.w / 2, g.h / 2, radius * g.scale, 0, 2 * Math.PI);
       ctx.stroke();
+      ctx.fillText(`${radius >= 1000 ? radius / 1000 + ' km' : radius + ' m'} circle · north is up`, 8, g.h - 8);
       ctx.fillStyle = '#dc3545';
       ctx.beginPath();
-      ctx.arc(w / 2, h / 2, 5, 0, 2 * Math.PI);
+      ctx.arc(g.w / 2, g.h / 2, pick ? 8 : 5, 0, 2 * Math.PI);
       ctx.fill();
-      const points = JSON.parse(canvas.dataset.points || '[]');
       ctx.fillStyle = '#0d6efd';
-      for (const p of points) {
-        const [x, y] = toXY(p.lat, p.lon);
+      for (const p of JSON.parse(holder.dataset.points || '[]')) {
         ctx.beginPath();
-        ctx.arc(x, y, 6, 0, 2 * Math.PI);
+        ctx.arc(g.w / 2 + (p.lon - g.lon) * g.mx, g.h / 2 - (p.lat - g.lat) * g.my, 6, 0, 2 * Math.PI);
         ctx.fill();
       }
     };
+    if (pick) {
+      canvas.style.cursor = 'crosshair';
+      canvas.addEventListener('click', event => {
+        const g = geometry();
+        if (Number.isNaN(g.lat) || Number.isNaN(g.lon)) return;
+        const rect = canvas.getBoundingClientRect();
+        latInput.value = (g.lat - (event.clientY - rect.top - g.h / 2) / g.my).toFixed(6);
+        lonInput.value = (g.lon + (event.clientX - rect.left - g.w / 2) / g.mx).toFixed(6);
+        draw();
+      });
+      latInput.addEventListener('change', draw);
+      lonInput.addEventListener('change', draw);
+    }
     draw();
     window.addEventListener('resize', draw);
+    return { redraw: draw };
+  };
+  // With a tile server configured (data-tiles) the same map is Leaflet's: the searched circle and spots as dots, or
+  // the host's pin moved by a click.
+  const tileMap = holder => {
+    const L = window.L;
+    holder.style.height = `${parseInt(holder.dataset.height || '320', 10)}px`;
+    const pick = holder.dataset.pick === 'true';
+    const latInput = document.getElementById('Form_Latitude');
+    const lonInput = document.getElementById('Form_Longitude');
+    const lat = parseFloat(pick ? latInput.value : holder.dataset.lat);
+    const lon = parseFloat(pick ? lonInput.value : holder.dataset.lon);
+    const has = !Number.isNaN(lat) && !Number.isNaN(lon);
+    const radius = parseFloat(holder.dataset.radius) || 2000;
+    const map = L.map(holder).setView(has ? [lat, lon] : [20, 0], has ? (pick ? 17 : 14) : 2);
+    L.tileLayer(holder.dataset.tiles, { maxZoom: 19, attribution: holder.dataset.attribution || '' }).addTo(map);
+    if (pick) {
+      const pin = L.circleMarker(has ? [lat, lon] : [0, 0], { radius: 8, color: '#dc3545', fillOpacity: 0.9 });
+      if (has) pin.addTo(map);
+      map.on('click', event => {
+        latInput.value = event.latlng.lat.toFixed(6);
+        lonInput.value = event.latlng.lng.toFixed(6);
+        pin.setLatLng(event.latlng).addTo(map);
+      });
+      const follow = () => {
+        const a = parseFloat(latInput.value);
+        const o = parseFloat(lonInput.value);
+        if (!Number.isNaN(a) && !Number.isNaN(o)) { pin.setLatLng([a, o]).addTo(map); map.setView([a, o], Math.max(map.getZoom(), 16)); }
+      };
+      latInput.addEventListener('change', follow);
+      lonInput.addEventListener('change', follow);
+      return { redraw: follow };
+    }
+    if (has) {
+      const circle = L.circle([lat, lon], { radius, color: '#6c757d', weight: 1, fill: false }).addTo(map);
+      map.fitBounds(circle.getBounds());
+      L.circleMarker([lat, lon], { radius: 5, color: '#dc3545', fillOpacity: 1 }).addTo(map);
+    }
+    for (const p of JSON.parse(holder.dataset.points || '[]')) {
+      L.circleMarker([p.lat, p.lon], { radius: 7, color: '#0d6efd', fillOpacity: 0.9 }).bindTooltip(p.title).addTo(map);
+    }
+    return { redraw: () => map.invalidateSize() };
+  };
+  const maps = [...document.querySelectorAll('#parking-map, #spot-map')]
+    .map(holder => (holder.dataset.tiles && window.L ? tileMap(holder) : offlineMap(holder)));
+
+  document.getElementById('spot-here')?.addEventListener('click', () => {
+    navigator.geolocation?.getCurrentPosition(pos => {
+      document.getElementById('Form_Latitude').value = pos.coords.latitude.toFixed(6);
+      document.getElementById('Form_Longitude').value = pos.coords.longitude.toFixed(6);
+      maps.forEach(m => m.redraw());
+    }, () => show('Your browser did not share a location; type latitude and longitude instead.'));
+  });
+
+  // Host's photos: each chosen file is sent as the raw body to the photos API (the server judges the bytes).
+  document.querySelector('[data-photo-upload]')?.addEventListener('change', async event => {
+    const input = event.target;
+    input.disabled = true;
+    try {
+      for (const file of input.files) {
+        const response = await fetch(`${input.dataset.photoUpload}?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST', credentials: 'same-origin', body: file,
+          headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Organization-Id': P.organizationId, RequestVerificationToken: P.csrf, Accept: 'application/json' },
+        });
+        if (!response.ok) {
+          const problem = await response.json().catch(() => ({}));
+          throw new Error(`${file.name}: ${problem.detail || problem.title || response.statusText}`);
+        }
+      }
+      location.reload();
+    } catch (e) {
+      show(e.message);
+      input.disabled = false;
+    }
+  });
+
+  // The search's "From" is typed in the browser's time zone: tell the server which one (once, when none is chosen).
+  const tz = document.getElementById('tz');
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (tz && !tz.value && browserZone && !new URLSearchParams(location.search).has('lat')) {
+    tz.value = browserZone;
+    document.getElementById('tz-label').textContent = `(${browserZone} time)`;
+    const from = document.getElementById('from');
+    if (from.dataset.default === 'true') {
+      const next = new Date();
+      next.setMinutes(60, 0, 0);
+      const pad = n => String(n).padStart(2, '0');
+      from.value = `${next.getFullYear()}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}T${pad(next.getHours())}:00`;
+    }
   }
 
   document.getElementById('parking-here')?.addEventListener('click', () => {
@@ -57,10 +172,17 @@
   document.addEventListener('click', async event => {
     const book = event.target.closest('[data-parking-book]');
     const action = event.target.closest('[data-parking-action]');
+    const removePhoto = event.target.closest('[data-photo-delete]');
     try {
+      if (removePhoto) {
+        removePhoto.disabled = true;
+        await P.api('DELETE', removePhoto.dataset.photoDelete);
+        location.reload();
+        return;
+      }
       if (book) {
         book.disabled = true;
-        const from = new Date(document.getElementById('from').value + 'Z');
+        const from = new Date(book.dataset.from);
         const to = new Date(from.getTime() + parseInt(book.dataset.hours, 10) * 3600000);
         const card = window.prompt('Card token to pay with (the built-in payment simulator accepts pm_card_visa):', 'pm_card_visa');
         if (!card) { book.disabled = false; return; }
@@ -75,6 +197,7 @@
       show(e.message);
       if (book) book.disabled = false;
       if (action) action.disabled = false;
+      if (removePhoto) removePhoto.disabled = false;
     }
   });
 

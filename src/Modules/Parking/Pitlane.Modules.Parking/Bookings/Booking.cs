@@ -60,6 +60,13 @@ public sealed class Booking
     public int? Rating { get; private set; }
     public string? Review { get; private set; }
     public DateTime? ReviewedAt { get; private set; }
+    /// <summary>An open or settled dispute: who raised it (driver or host), why, and how the platform settled it.</summary>
+    public DateTime? DisputedAt { get; private set; }
+    public string? DisputedBy { get; private set; }
+    public string? DisputeReason { get; private set; }
+    public DateTime? DisputeResolvedAt { get; private set; }
+    public string? DisputeResolution { get; private set; }
+
     public string? TeslaVin { get; private set; }
     public DateTime? NextPollAt { get; private set; }
     public int PollFailures { get; private set; }
@@ -190,6 +197,34 @@ public sealed class Booking
         ServiceFee = quote.ServiceFee;
         Tax = quote.Tax;
         Total = quote.Total;
+        UpdatedAt = now;
+    }
+
+    public string? CannotDispute() => DisputedAt is not null && DisputeResolvedAt is null ? "A dispute about this booking is open already."
+        : Status is BookingStatus.PendingPayment or BookingStatus.PaymentFailed ? "Only a paid booking can be disputed." : null;
+
+    public void OpenDispute(string by, string reason, DateTime now)
+    {
+        DisputedAt = now;
+        DisputedBy = by;
+        DisputeReason = reason;
+        DisputeResolvedAt = null;
+        DisputeResolution = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Money the platform can still give back: captured and not refunded yet.</summary>
+    public long Refundable => Captured - Refunded;
+
+    public string? CannotResolve(long refund) => DisputedAt is null || DisputeResolvedAt is not null ? "This booking has no open dispute."
+        : refund > 0 && Status is BookingStatus.Confirmed or BookingStatus.Arrived ? "Settle the booking first (complete or cancel it): its money is still on hold."
+        : refund > Refundable ? $"At most {Refundable} can be refunded (captured and not refunded yet)." : null;
+
+    public void ResolveDispute(long refund, string resolution, DateTime now)
+    {
+        Refunded += refund;
+        DisputeResolvedAt = now;
+        DisputeResolution = resolution;
         UpdatedAt = now;
     }
 

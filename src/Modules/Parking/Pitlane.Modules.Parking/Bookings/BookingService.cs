@@ -17,6 +17,11 @@ public sealed record ExtendRequest(DateTimeOffset? EndsAt, string? PaymentMethod
 
 public sealed record ReviewRequest(int? Rating, string? Comment);
 
+public sealed record DisputeRequest(string? Reason);
+
+/// <param name="Refund">Minor units given back to the driver (0 or null: none).</param>
+public sealed record ResolveRequest(long? Refund, string? Note);
+
 public sealed record LocationRequest(double? Latitude, double? Longitude, double? AccuracyMeters);
 
 public sealed record BookingView(
@@ -24,13 +29,14 @@ public sealed record BookingView(
     Guid HostOrganizationId, Guid DriverOrganizationId, DateTime StartsAt, DateTime EndsAt, string Status, long Subtotal, long ServiceFee, long Tax,
     long Total, string Currency, string CancellationPolicy, Guid? PaymentIntentId, long Captured, long Refunded, string? AccessInstructions,
     string? HouseRules, string? VehiclePlate, DateTime? ArrivedAt, string? ArrivalSource, DateTime? EndedAt, int? Rating, string? Review,
-    DateTime CreatedAt, DateTime UpdatedAt)
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? DisputedAt = null, string? DisputedBy = null, string? DisputeReason = null,
+    DateTime? DisputeResolvedAt = null, string? DisputeResolution = null)
 {
     public static BookingView From(Booking b, Listing l) => new(
         b.Id, b.ListingId, l.Title, l.Address, l.Latitude, l.Longitude, l.GeofenceMeters, l.TimeZone, b.HostOrganizationId, b.DriverOrganizationId,
         b.StartsAt, b.EndsAt, b.Status, b.Subtotal, b.ServiceFee, b.Tax, b.Total, b.Currency, b.CancellationPolicy, b.PaymentIntentId, b.Captured,
         b.Refunded, b.RevealsAccess ? l.AccessInstructions : null, l.HouseRules, b.VehiclePlate, b.ArrivedAt, b.ArrivalSource, b.EndedAt, b.Rating,
-        b.Review, b.CreatedAt, b.UpdatedAt);
+        b.Review, b.CreatedAt, b.UpdatedAt, b.DisputedAt, b.DisputedBy, b.DisputeReason, b.DisputeResolvedAt, b.DisputeResolution);
 }
 
 /// <summary>
@@ -57,7 +63,7 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return null;
         }
-        var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+        var listing = await db.Listings.AsNoTracking().Include(l => l.Photos).FirstAsync(l => l.Id == booking.ListingId, ct);
         return (booking, listing);
     }
 
@@ -215,10 +221,14 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         }
         if (booking.PaymentIntentId is { } intent)
         {
-            var result = keep == 0
-                ? await payments.CancelAsync(booking.DriverOrganizationId, intent, ct)
-                : await payments.CaptureAsync(booking.DriverOrganizationId, intent, keep, ct);
-            if (result.Intent is null)
+            var (result, slow) = await PaymentStepAsync(booking, claim, token => keep == 0
+                ? payments.CancelAsync(booking.DriverOrganizationId, intent, token)
+                : payments.CaptureAsync(booking.DriverOrganizationId, intent, keep, token), ct);
+            if (slow)
+            {
+                return Outcome<BookingView>.Refused(PaymentSlow);
+            }
+            if (result!.Intent is null)
             {
                 await ReleaseAsync(booking, claim, ct);
                 return new(null, result.Errors, result.Conflict ?? "The payment could not be settled.");
@@ -254,7 +264,11 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(Busy);
         }
-        var captured = await CaptureAllAsync(booking, ct);
+        var (captured, slow) = await PaymentStepAsync(booking, claim, token => CaptureAllAsync(booking, token), ct);
+        if (slow)
+        {
+            return Outcome<BookingView>.Refused(PaymentSlow);
+        }
         if (captured.Conflict is not null)
         {
             await ReleaseAsync(booking, claim, ct);
@@ -274,7 +288,11 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(Busy);
         }
-        var captured = await CaptureAllAsync(booking, ct);
+        var (captured, slow) = await PaymentStepAsync(booking, claim, token => CaptureAllAsync(booking, token), ct);
+        if (slow)
+        {
+            return Outcome<BookingView>.Refused(PaymentSlow);
+        }
         if (captured.Conflict is not null)
         {
             await ReleaseAsync(booking, claim, ct);
@@ -283,6 +301,106 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         booking.MarkNoShow(captured.Amount, Now);
         return await SaveSettledAsync(booking, listing, ct);
     }
+
+    /// <summary>The driver or the host asks the platform to look at a booking (damage, blocked spot, wrong charge).</summary>
+    public async Task<Outcome<BookingView>> DisputeAsync(Booking booking, Listing listing, bool byHost, DisputeRequest request, CancellationToken ct)
+    {
+        var check = new Validation().Require(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Trim().Length <= 2_000, "reason", "Say what went wrong (at most 2000 characters).");
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        if (booking.CannotDispute() is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        booking.OpenDispute(byHost ? "host" : "driver", request.Reason!.Trim(), Now);
+        return await SaveSettledAsync(booking, listing, ct);
+    }
+
+    /// <summary>Open disputes across all hosts, oldest first: the platform's queue.</summary>
+    public async Task<ListPage<BookingView>> ListDisputedAsync(PageRequest page, CancellationToken ct)
+    {
+        var found = await page.ApplyAsync(db.Bookings.AsNoTracking().Where(b => b.DisputedAt != null && b.DisputeResolvedAt == null).OrderBy(b => b.DisputedAt), ct);
+        var ids = found.Items.Select(b => b.ListingId).Distinct().ToList();
+        var listings = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
+        return found.Map(b => BookingView.From(b, listings[b.ListingId]) with { AccessInstructions = null });
+    }
+
+    /// <summary>
+    /// The platform settles a dispute: optionally refunds part or all of what was captured to the driver (Payments
+    /// refund, which the ledger records), and closes it with a note both sides see.
+    /// </summary>
+    public async Task<Outcome<BookingView>> ResolveDisputeAsync(Guid id, ResolveRequest request, CancellationToken ct)
+    {
+        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == id, ct);
+        if (booking is null)
+        {
+            return Outcome<BookingView>.Missing;
+        }
+        var refund = request.Refund ?? 0;
+        var check = new Validation()
+            .Require(refund >= 0, "refund", "refund is an amount in minor units, 0 or more.")
+            .Require(!string.IsNullOrWhiteSpace(request.Note) && request.Note.Trim().Length <= 2_000, "note", "Write how it was settled (at most 2000 characters).");
+        if (!check.IsValid)
+        {
+            return new(null, check.Errors);
+        }
+        if (booking.CannotResolve(refund) is { } reason)
+        {
+            return Outcome<BookingView>.Refused(reason);
+        }
+        var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+        if (await ClaimAsync(booking, ct) is not { } claim)
+        {
+            return Outcome<BookingView>.Refused(Busy);
+        }
+        if (refund > 0 && booking.PaymentIntentId is { } intent)
+        {
+            var (result, slow) = await PaymentStepAsync(booking, claim, token => payments.RefundAsync(booking.DriverOrganizationId, intent, refund, "requested_by_customer", token), ct);
+            if (slow)
+            {
+                return Outcome<BookingView>.Refused(PaymentSlow);
+            }
+            if (result!.Intent is null)
+            {
+                await ReleaseAsync(booking, claim, ct);
+                return new(null, result.Errors, result.Conflict ?? "The refund could not be made.");
+            }
+        }
+        booking.ResolveDispute(refund, request.Note!.Trim(), Now);
+        return await SaveSettledAsync(booking, listing, ct);
+    }
+
+    /// <summary>
+    /// How long a claim holds a booking. A request that crashed between its claim and its save blocks the booking this
+    /// long at most; a live one never holds it longer, because its payment step is cut off at <see cref="PaymentStepLimit"/>.
+    /// </summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a claimed status change waits for Payments before giving up (well inside the lease).</summary>
+    public static readonly TimeSpan PaymentStepLimit = TimeSpan.FromSeconds(40);
+
+    /// <summary>
+    /// Runs a claimed change's payment step within <see cref="PaymentStepLimit"/>. Past it the claim is released and the
+    /// caller told to retry; the request's own cancellation still propagates.
+    /// </summary>
+    private async Task<(T? Result, bool TimedOut)> PaymentStepAsync<T>(Booking booking, Guid claim, Func<CancellationToken, Task<T>> step, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(PaymentStepLimit);
+        try
+        {
+            return (await step(limit.Token), false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await ReleaseAsync(booking, claim, CancellationToken.None);
+            return (default, true);
+        }
+    }
+
+    private const string PaymentSlow = "The payment service did not answer in time. Reload the booking in a minute to see whether it went through, then try again.";
 
     private const string Busy = "This booking was changed by another request at the same time; reload it and try again.";
 
@@ -295,7 +413,7 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
     {
         var token = Guid.NewGuid();
         var now = Now;
-        var stale = now.AddMinutes(-5);
+        var stale = now - ClaimLease;
         var status = booking.Status;
         var taken = await db.Bookings.Where(b => b.Id == booking.Id && b.Status == status && (b.SettlingToken == null || b.SettlingSince < stale))
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.SettlingToken, token).SetProperty(b => b.SettlingSince, now), ct);

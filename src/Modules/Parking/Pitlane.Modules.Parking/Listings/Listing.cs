@@ -128,6 +128,10 @@ public sealed class Listing
     public int GeofenceMeters { get; private set; }
     public bool Published { get; private set; }
 
+    /// <summary>When the platform suspended the spot (null: not suspended); a suspended spot is unpublished and stays so.</summary>
+    public DateTime? SuspendedAt { get; private set; }
+    public string? SuspensionReason { get; private set; }
+
     /// <summary>The first photo (media id), kept on the listing so search reads it without a join.</summary>
     public Guid? CoverPhotoId { get; private set; }
     public DateTime CreatedAt { get; private set; }
@@ -212,7 +216,24 @@ public sealed class Listing
         return removed;
     }
 
-    public string? CannotPublish() => _rules.Count == 0 ? "Add at least one weekly opening before publishing, so drivers can book a time." : null;
+    public string? CannotPublish() => SuspendedAt is not null ? $"The platform suspended this spot ({SuspensionReason}); it can be published again once the platform reinstates it."
+        : _rules.Count == 0 ? "Add at least one weekly opening before publishing, so drivers can book a time." : null;
+
+    /// <summary>The platform takes the spot out of search (it stays unpublished until reinstated); bookings already made stand.</summary>
+    public void Suspend(string reason, DateTime now)
+    {
+        SuspendedAt = now;
+        SuspensionReason = reason;
+        Published = false;
+        UpdatedAt = now;
+    }
+
+    public void Reinstate(DateTime now)
+    {
+        SuspendedAt = null;
+        SuspensionReason = null;
+        UpdatedAt = now;
+    }
 
     public void Publish(bool published, DateTime now)
     {

@@ -23,7 +23,7 @@ public sealed record ListingView(
     Guid Id, Guid HostOrganizationId, string Title, string Address, double Latitude, double Longitude, string TimeZone, int MaxLengthCm, int MaxHeightCm,
     bool Covered, bool EvCharger, bool Gated, string? AccessInstructions, string? HouseRules, long HourlyRate, long? DailyCap, long? MonthlyRate,
     int MinimumMinutes, string Currency, string CancellationPolicy, int GeofenceMeters, bool Published, IReadOnlyList<RuleView> Availability,
-    IReadOnlyList<ExceptionView> Exceptions, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<Guid> Photos)
+    IReadOnlyList<ExceptionView> Exceptions, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<Guid> Photos, DateTime? SuspendedAt, string? SuspensionReason)
 {
     public static ListingView From(Listing l, bool withAccess) => new(
         l.Id, l.HostOrganizationId, l.Title, l.Address, l.Latitude, l.Longitude, l.TimeZone, l.MaxLengthCm, l.MaxHeightCm, l.Covered, l.EvCharger, l.Gated,
@@ -31,7 +31,7 @@ public sealed record ListingView(
         l.GeofenceMeters, l.Published,
         [.. l.Rules.OrderBy(r => (((int)r.Day + 6) % 7, r.StartMinute)).Select(r => new RuleView(r.Day.ToString().ToLowerInvariant(), Clock(r.StartMinute), Clock(r.EndMinute)))],
         [.. l.Exceptions.OrderBy(e => e.StartsAt).Select(e => new ExceptionView(e.Id, e.StartsAt, e.EndsAt, e.Reason))],
-        l.CreatedAt, l.UpdatedAt, [.. l.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)]);
+        l.CreatedAt, l.UpdatedAt, [.. l.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)], l.SuspendedAt, l.SuspensionReason);
 
     /// <summary>Where a photo of a published spot is read: any signed-in member may open it.</summary>
     public static string PhotoPath(Guid listingId, Guid mediaId) => $"/api/v1/parking/spots/{listingId}/photos/{mediaId}";
@@ -77,6 +77,40 @@ public sealed class ListingService(ParkingDbContext db, TimeProvider time, IMedi
     public async Task<ListPage<Listing>> ListOwnAsync(Guid host, PageRequest page, CancellationToken ct) =>
         await page.ApplyAsync(db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery()
             .Where(l => l.HostOrganizationId == host).OrderByDescending(l => l.CreatedAt), ct);
+
+    /// <summary>Every host's listings, newest first (the platform's view); <paramref name="suspended"/> filters by suspension.</summary>
+    public async Task<ListPage<Listing>> ListAllAsync(bool? suspended, PageRequest page, CancellationToken ct) =>
+        await page.ApplyAsync(db.Listings.AsNoTracking().Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery()
+            .Where(l => suspended == null || (l.SuspendedAt != null) == suspended).OrderByDescending(l => l.CreatedAt), ct);
+
+    /// <summary>The platform suspends a listing of any host (with a reason) or, with no reason, reinstates it.</summary>
+    public async Task<Outcome<Listing>> SuspendAsync(Guid id, string? reason, bool suspend, CancellationToken ct)
+    {
+        var listing = await db.Listings.Include(l => l.Rules).Include(l => l.Exceptions).Include(l => l.Photos).AsSplitQuery().FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (listing is null)
+        {
+            return Outcome<Listing>.Missing;
+        }
+        if (suspend)
+        {
+            var check = new Validation().Require(!string.IsNullOrWhiteSpace(reason) && reason.Trim().Length <= 300, "reason", "Give the host a reason (at most 300 characters).");
+            if (!check.IsValid)
+            {
+                return new(null, check.Errors);
+            }
+            listing.Suspend(reason!.Trim(), Now);
+        }
+        else if (listing.SuspendedAt is null)
+        {
+            return Outcome<Listing>.Refused("This listing is not suspended.");
+        }
+        else
+        {
+            listing.Reinstate(Now);
+        }
+        await db.SaveChangesAsync(ct);
+        return new(listing);
+    }
 
     public async Task<Outcome<Listing>> CreateAsync(Guid host, ListingRequest request, CancellationToken ct)
     {

@@ -46,6 +46,24 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DisputeReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisputeResolution")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisputeResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisputedBy")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("DriverOrganizationId")
                         .HasColumnType("TEXT");
 
@@ -380,6 +398,13 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
 
                     b.Property<long>("SpatialKey")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()

@@ -11,6 +11,8 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
     public BookingView? Booking { get; private set; }
     public bool IsDriver { get; private set; }
     public Guid OrganizationId { get; private set; }
+    public Guid ListingId { get; private set; }
+    public IReadOnlyList<Guid> Photos { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -21,6 +23,8 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
         }
         OrganizationId = org.Id;
         IsDriver = booking.DriverOrganizationId == org.Id;
+        ListingId = listing.Id;
+        Photos = [.. listing.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)];
         Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing) with { AccessInstructions = null };
         return Page();
     }
