@@ -33,4 +33,17 @@ public static class BrowserSignIn
         http.DefaultRequestHeaders.Add("X-Organization-Id", shop.ToString());
         return http;
     }
+
+    /// <summary>Screenshots of the page at desktop (1366×900) and phone (390×844) size into <paramref name="directory"/>, then back to desktop size.</summary>
+    public static void Shoot(this OpenQA.Selenium.Chrome.ChromeDriver browser, string directory, string name)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (size, width, height) in new[] { ("desktop", 1366, 900), ("phone", 390, 844) })
+        {
+            browser.Manage().Window.Size = new System.Drawing.Size(width, height);
+            browser.GetScreenshot().SaveAsFile(Path.Combine(directory, $"{name}-{size}.png"));
+        }
+
+        browser.Manage().Window.Size = new System.Drawing.Size(1366, 900);
+    }
 }

@@ -20,17 +20,7 @@ public sealed class StudioBrowserTests(KestrelApp app) : IClassFixture<KestrelAp
     private readonly string _screens = Path.Combine(Path.GetTempPath(), "pitlane-studio-screens");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private void Shoot(ChromeDriver browser, string name)
-    {
-        Directory.CreateDirectory(_screens);
-        foreach (var (size, width, height) in new[] { ("desktop", 1366, 900), ("phone", 390, 844) })
-        {
-            browser.Manage().Window.Size = new System.Drawing.Size(width, height);
-            browser.GetScreenshot().SaveAsFile(Path.Combine(_screens, $"{name}-{size}.png"));
-        }
-
-        browser.Manage().Window.Size = new System.Drawing.Size(1366, 900);
-    }
+    private void Shoot(ChromeDriver browser, string name) => browser.Shoot(_screens, name);
 
     private HttpClient WorkerClient(string key)
     {
