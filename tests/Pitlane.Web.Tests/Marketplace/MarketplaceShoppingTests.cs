@@ -217,8 +217,13 @@ public abstract class MarketplaceShoppingTests(PitlaneApp app) : PaymentsTestBas
         {
             await ProblemAsync(await stranger.Client.PostAsync($"/api/v1/marketplace/listings/{Id(listing)}/photos", photo, Ct), HttpStatusCode.NotFound);
         }
+        // Another organisation cannot edit or withdraw the listing either, and the listing is unchanged.
+        await ProblemAsync(await stranger.Client.PutAsJsonAsync($"/api/v1/marketplace/listings/{Id(listing)}", Listing("Taken over", 1_000), Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await stranger.Client.DeleteAsync($"/api/v1/marketplace/listings/{Id(listing)}", Ct), HttpStatusCode.NotFound);
         var detail = await buyer.Client.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/listings/{Id(listing)}", Ct);
         Assert.Equal(1, detail.GetProperty("photos").GetArrayLength());
+        Assert.NotEqual("Taken over", detail.GetProperty("title").GetString());
+        Assert.True(detail.GetProperty("active").GetBoolean());
 
         // Rated after delivery only, once, 1 to 5 stars; the seller's average follows.
         using var first = new HttpRequestMessage(HttpMethod.Post, "/api/v1/marketplace/orders") { Content = JsonContent.Create(new { listingId = Id(listing), paymentMethod = "pm_card_visa" }) };
