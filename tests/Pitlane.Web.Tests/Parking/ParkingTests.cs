@@ -473,6 +473,78 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_a_telemetry_device_in_the_drivers_car_When_it_reports_positions_Then_fresh_ones_inside_the_geofence_mark_arrived_once()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 48.137, lon: 11.575));
+        var (driver, _) = await App.NewUserAsync("DeviceDriver");
+        var vehicleId = Id(await Json(await driver.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" }, Ct), HttpStatusCode.Created));
+        var key = (await Json(await driver.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Dongle" }, Ct), HttpStatusCode.Created)).GetProperty("key").GetString()!;
+        var (other, _) = await App.NewUserAsync("OtherOwner");
+        var othersVehicle = Id(await Json(await other.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" }, Ct), HttpStatusCode.Created));
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Soon(), Soon().AddHours(2)), Ct), HttpStatusCode.Created);
+        var path = $"/api/v1/parking/bookings/{Id(booking)}";
+
+        // Only the driver, only with a vehicle of their own organisation; the host never learns which car.
+        await ProblemAsync(await driver.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = othersVehicle }, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await host.PostAsJsonAsync($"{path}/vehicle", new { vehicleId }, Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await other.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = othersVehicle }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await driver.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = "not-a-guid" }, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(JsonValueKind.Null, (await driver.GetFromJsonAsync<JsonElement>(path, Ct)).GetProperty("followedVehicleId").ValueKind);
+        var followed = await PostAsync(driver, $"{path}/vehicle", new { vehicleId });
+        Assert.Equal(vehicleId, followed.GetProperty("followedVehicleId").GetGuid());
+        Assert.Equal(JsonValueKind.Null, (await host.GetFromJsonAsync<JsonElement>(path, Ct)).GetProperty("followedVehicleId").ValueKind);
+
+        App.Services.GetRequiredService<ParkingOptions>().DevicePollSeconds = 1;
+        var http = App.CreateClient();
+        async Task ReportAsync(DateTime t, double lat, double lon)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry/batches")
+            {
+                Content = JsonContent.Create(new
+                {
+                    batchId = Guid.NewGuid().ToString("N"),
+                    samples = new[] { new { t = t.ToString("O"), pid = "gps.lat", value = lat }, new { t = t.ToString("O"), pid = "gps.lon", value = lon } },
+                }),
+            };
+            request.Headers.Add("X-Device-Key", key);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request, Ct)).StatusCode);
+        }
+        async Task<JsonElement> PollAsync()
+        {
+            // The interval is one second here; the app's own worker polls too, which must not change the outcome.
+            await Task.Delay(1_100, Ct);
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Bookings.VehicleFollow>().PollDueAsync(Ct);
+            }
+            return await driver.GetFromJsonAsync<JsonElement>(path, Ct);
+        }
+
+        // A reading five minutes old inside the fence proves nothing about now; one 700 m away is not there yet.
+        await ReportAsync(DateTime.UtcNow.AddMinutes(-5), 48.137, 11.575);
+        Assert.Equal("confirmed", (await PollAsync()).GetProperty("status").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.1433, 11.575);
+        Assert.Equal("confirmed", (await PollAsync()).GetProperty("status").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.13702, 11.57502);
+        var arrived = await PollAsync();
+        Assert.Equal("arrived", arrived.GetProperty("status").GetString());
+        Assert.Equal("device", arrived.GetProperty("arrivalSource").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.13701, 11.57501);
+        var again = await PollAsync();
+        Assert.Equal(arrived.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000, again.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000);
+
+        var samples = (await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct)).GetProperty("locationSamples").EnumerateArray()
+            .Where(s => s.GetProperty("source").GetString() == "device").ToList();
+        Assert.InRange(samples.Count, 3, 6);
+        Assert.DoesNotContain(samples, s => Math.Abs(s.GetProperty("latitude").GetDouble() - 48.137) < 1e-9);
+
+        // Stopping: no more readings are taken.
+        var stopped = await PostAsync(driver, $"{path}/vehicle", new { vehicleId = (Guid?)null });
+        Assert.Equal(JsonValueKind.Null, stopped.GetProperty("followedVehicleId").ValueKind);
+    }
+
+    [Fact]
     public async Task Given_platform_admin_Then_sees_and_suspends_any_hosts_spot_and_settles_a_dispute_with_a_refund_other_orgs_404_wrong_role_403()
     {
         var (admin, shop) = await HostAsync();

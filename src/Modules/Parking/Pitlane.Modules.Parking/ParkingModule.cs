@@ -45,7 +45,8 @@ public sealed class ParkingModule : IPitlaneModule
             client.ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<TeslaCloudSimulator>());
         }
         services.AddScoped<TeslaService>();
-        services.AddHostedService<TeslaPollWorker>();
+        services.AddScoped<VehicleFollow>();
+        services.AddHostedService<ArrivalPollWorker>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

@@ -38,6 +38,9 @@ public sealed class ParkingOptions : IModuleOptions
         : System.Text.RegularExpressions.Regex.Match(MapTileUrl, @"^(https?://(?:[A-Za-z0-9-]+\.|\{s\}\.)*[A-Za-z0-9-]+(?::[0-9]{1,5})?)/") is { Success: true } m
             ? m.Groups[1].Value.Replace("{s}", "*", StringComparison.Ordinal) : null;
 
+    /// <summary>Seconds between readings of a followed vehicle's telemetry position while it is near the spot (farther: less often).</summary>
+    public int DevicePollSeconds { get; set; } = 5;
+
     /// <summary>Pitlane:Parking:Tesla: the Fleet API application, or the built-in simulator (the default).</summary>
     public Tesla.TeslaOptions Tesla { get; set; } = new();
 
@@ -61,6 +64,10 @@ public sealed class ParkingOptions : IModuleOptions
             || !MapTileUrl.Contains("{z}", StringComparison.Ordinal) || !MapTileUrl.Contains("{x}", StringComparison.Ordinal) || !MapTileUrl.Contains("{y}", StringComparison.Ordinal)))
         {
             faults.Add("Pitlane:Parking:MapTileUrl must be an https URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (or empty for the offline map).");
+        }
+        if (DevicePollSeconds is < 1 or > 600)
+        {
+            faults.Add("Pitlane:Parking:DevicePollSeconds must be between 1 and 600.");
         }
         if (MaxBookingDays is < 1 or > 400)
         {

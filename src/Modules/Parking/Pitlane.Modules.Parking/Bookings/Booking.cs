@@ -108,6 +108,14 @@ public sealed class Booking
         UpdatedAt = now;
     }
 
+    public void StopFollowing(DateTime now)
+    {
+        FollowedVehicleId = null;
+        VehicleFixAt = null;
+        NextPollAt = null;
+        UpdatedAt = now;
+    }
+
     public void UsedVehicleFix(DateTime at) => VehicleFixAt = at;
 
     public void NextPoll(DateTime at, bool failed)

@@ -30,13 +30,17 @@ public sealed record BookingView(
     long Total, string Currency, string CancellationPolicy, Guid? PaymentIntentId, long Captured, long Refunded, string? AccessInstructions,
     string? HouseRules, string? VehiclePlate, DateTime? ArrivedAt, string? ArrivalSource, DateTime? EndedAt, int? Rating, string? Review,
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? DisputedAt = null, string? DisputedBy = null, string? DisputeReason = null,
-    DateTime? DisputeResolvedAt = null, string? DisputeResolution = null)
+    DateTime? DisputeResolvedAt = null, string? DisputeResolution = null, Guid? FollowedVehicleId = null, string? FollowedTeslaVin = null)
 {
+    /// <summary>What the host sees: no access instructions (the host wrote them) and not which car of the driver's reports its position.</summary>
+    public BookingView ForHost() => this with { AccessInstructions = null, FollowedVehicleId = null, FollowedTeslaVin = null };
+
     public static BookingView From(Booking b, Listing l) => new(
         b.Id, b.ListingId, l.Title, l.Address, l.Latitude, l.Longitude, l.GeofenceMeters, l.TimeZone, b.HostOrganizationId, b.DriverOrganizationId,
         b.StartsAt, b.EndsAt, b.Status, b.Subtotal, b.ServiceFee, b.Tax, b.Total, b.Currency, b.CancellationPolicy, b.PaymentIntentId, b.Captured,
         b.Refunded, b.RevealsAccess ? l.AccessInstructions : null, l.HouseRules, b.VehiclePlate, b.ArrivedAt, b.ArrivalSource, b.EndedAt, b.Rating,
-        b.Review, b.CreatedAt, b.UpdatedAt, b.DisputedAt, b.DisputedBy, b.DisputeReason, b.DisputeResolvedAt, b.DisputeResolution);
+        b.Review, b.CreatedAt, b.UpdatedAt, b.DisputedAt, b.DisputedBy, b.DisputeReason, b.DisputeResolvedAt, b.DisputeResolution,
+        b.FollowedVehicleId, b.TeslaVin);
 }
 
 /// <summary>
@@ -324,7 +328,7 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         var found = await page.ApplyAsync(db.Bookings.AsNoTracking().Where(b => b.DisputedAt != null && b.DisputeResolvedAt == null).OrderBy(b => b.DisputedAt), ct);
         var ids = found.Items.Select(b => b.ListingId).Distinct().ToList();
         var listings = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        return found.Map(b => BookingView.From(b, listings[b.ListingId]) with { AccessInstructions = null });
+        return found.Map(b => BookingView.From(b, listings[b.ListingId]).ForHost());
     }
 
     /// <summary>
@@ -645,6 +649,6 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
     {
         var view = BookingView.From(booking, listing);
         await live.PublishAsync(LiveGroup.Organization(booking.DriverOrganizationId), LiveMethod, view, ct);
-        await live.PublishAsync(LiveGroup.Organization(booking.HostOrganizationId), LiveMethod, view with { AccessInstructions = null }, ct);
+        await live.PublishAsync(LiveGroup.Organization(booking.HostOrganizationId), LiveMethod, view.ForHost(), ct);
     }
 }

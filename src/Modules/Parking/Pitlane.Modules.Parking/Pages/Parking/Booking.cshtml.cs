@@ -25,7 +25,7 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
         IsDriver = booking.DriverOrganizationId == org.Id;
         ListingId = listing.Id;
         Photos = [.. listing.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)];
-        Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing) with { AccessInstructions = null };
+        Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing).ForHost();
         return Page();
     }
 }
