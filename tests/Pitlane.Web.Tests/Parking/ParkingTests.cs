@@ -473,6 +473,67 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_booking_without_a_card_Then_spot_held_until_paid_on_the_processors_page_and_an_unpaid_hold_is_let_go()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 50.94, lon: 6.96));
+        var (driver, _) = await App.NewUserAsync("CheckoutDriver");
+        var (rival, _) = await App.NewUserAsync("CheckoutRival");
+        HttpRequestMessage Unpaid(DateTimeOffset start, DateTimeOffset end)
+        {
+            var request = BookRequest(Id(listing), start, end);
+            request.Content = JsonContent.Create(new { listingId = Id(listing), startsAt = start, endsAt = end });
+            return request;
+        }
+
+        var held = await Json(await driver.SendAsync(Unpaid(Hour(50), Hour(52)), Ct), HttpStatusCode.Created);
+        Assert.Equal("pending_payment", held.GetProperty("status").GetString());
+        var intent = held.GetProperty("paymentIntentId").GetGuid();
+        Assert.Equal($"/Payments/Pay/{intent}?then=/Parking/Booking/{Id(held)}", held.GetProperty("payUrl").GetString());
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("accessInstructions").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await host.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct)).GetProperty("payUrl").ValueKind);
+        // Held: nobody else gets the window meanwhile.
+        await ProblemAsync(await rival.SendAsync(BookRequest(Id(listing), Hour(51), Hour(53)), Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(listing), Hour(60), Hour(61), card: "card_visa"), Ct), HttpStatusCode.BadRequest);
+
+        // The driver pays on the processor's page; the confirm with a test card stands in for it here. The payment's
+        // status change reaches Parking through the outbox and confirms the booking without anyone asking.
+        await PostAsync(driver, $"/api/v1/payments/intents/{intent}/confirm", new { paymentMethod = "pm_card_visa" });
+        var paid = held;
+        for (var wait = 0; wait < 100 && paid.GetProperty("status").GetString() != "confirmed"; wait++)
+        {
+            await Task.Delay(200, Ct);
+            paid = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct);
+        }
+        Assert.Equal("confirmed", paid.GetProperty("status").GetString());
+        Assert.Equal("Gate code 4711, park on the left.", paid.GetProperty("accessInstructions").GetString());
+        Assert.Equal(JsonValueKind.Null, paid.GetProperty("payUrl").ValueKind);
+        Assert.Equal("requires_capture", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{intent}", Ct)).GetProperty("status").GetString());
+
+        // A hold nobody pays for is let go after the hold time (zero here): the payment is cancelled, the window free again.
+        var abandoned = await Json(await driver.SendAsync(Unpaid(Hour(70), Hour(72)), Ct), HttpStatusCode.Created);
+        var options = App.Services.GetRequiredService<ParkingOptions>();
+        try
+        {
+            options.UnpaidHoldMinutes = 0;
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Bookings.BookingService>().ExpireUnpaidAsync(Ct);
+            }
+        }
+        finally
+        {
+            options.UnpaidHoldMinutes = 15;
+        }
+        var let = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(abandoned)}", Ct);
+        Assert.Equal("payment_failed", let.GetProperty("status").GetString());
+        Assert.Equal("canceled", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{let.GetProperty("paymentIntentId").GetGuid()}", Ct)).GetProperty("status").GetString());
+        Assert.Equal("confirmed", (await Json(await rival.SendAsync(BookRequest(Id(listing), Hour(70), Hour(72)), Ct), HttpStatusCode.Created)).GetProperty("status").GetString());
+        Assert.Equal("confirmed", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct)).GetProperty("status").GetString());
+        await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
     public async Task Given_a_telemetry_device_in_the_drivers_car_When_it_reports_positions_Then_fresh_ones_inside_the_geofence_mark_arrived_once()
     {
         var (host, _) = await HostAsync();

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Modules.Payments.Contracts;
 using Pitlane.Modules.Parking.Listings;
 using Pitlane.Modules.Parking.Privacy;
 using Pitlane.Modules.Parking.Search;
 using Pitlane.Modules.Parking.Tesla;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Retention;
@@ -46,7 +48,8 @@ public sealed class ParkingModule : IPitlaneModule
         }
         services.AddScoped<TeslaService>();
         services.AddScoped<VehicleFollow>();
-        services.AddHostedService<ArrivalPollWorker>();
+        services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ParkingDbContext>();
+        services.AddHostedService<ParkingRoundsWorker>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

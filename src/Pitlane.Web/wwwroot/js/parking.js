@@ -184,10 +184,9 @@
         book.disabled = true;
         const from = new Date(book.dataset.from);
         const to = new Date(from.getTime() + parseInt(book.dataset.hours, 10) * 3600000);
-        const card = window.prompt('Card token to pay with (the built-in payment simulator accepts pm_card_visa):', 'pm_card_visa');
-        if (!card) { book.disabled = false; return; }
-        const booking = await P.api('POST', '/api/v1/parking/bookings', { listingId: book.dataset.parkingBook, startsAt: from.toISOString(), endsAt: to.toISOString(), paymentMethod: card });
-        location.href = `/Parking/Booking/${booking.id}`;
+        // The spot is held, then the driver pays on the payment processor's page and comes back to the booking.
+        const booking = await P.api('POST', '/api/v1/parking/bookings', { listingId: book.dataset.parkingBook, startsAt: from.toISOString(), endsAt: to.toISOString() });
+        location.href = booking.payUrl || `/Parking/Booking/${booking.id}`;
       } else if (action) {
         action.disabled = true;
         await P.api('POST', action.dataset.parkingAction, {});
@@ -207,11 +206,26 @@
     const status = document.getElementById('booking-status');
     const live = document.getElementById('live-state');
     P.on('parking.booking', view => {
-      if (view.id === id) status.textContent = view.status.replace('_', ' ');
+      if (view.id !== id) return;
+      // Paid on the processor's page, or let go: the page's buttons change with the status, so show them fresh.
+      if (document.getElementById('booking-unpaid') && view.status !== 'pending_payment') { location.reload(); return; }
+      status.textContent = view.status.replace('_', ' ');
     });
     P.join('JoinOrganization', page.dataset.organization)
       .then(ok => { live.textContent = ok ? 'live' : 'not live'; live.className = ok ? 'badge text-bg-success' : 'badge text-bg-danger'; })
       .catch(() => { live.textContent = 'offline'; });
+    // Forms posting to the booking's API (the car that checks in, a reported problem): JSON of their fields, then reload.
+    page.querySelectorAll('form[data-booking-action]').forEach(form => form.addEventListener('submit', async event => {
+      event.preventDefault();
+      const button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      const body = Object.fromEntries(new FormData(form));
+      for (const key of Object.keys(body)) if (body[key] === '') body[key] = null;
+      try {
+        await P.api('POST', form.dataset.bookingAction, body);
+        location.reload();
+      } catch (e) { show(e.message); button.disabled = false; }
+    }));
     let watching = null;
     document.getElementById('share-location')?.addEventListener('click', event => {
       if (!navigator.geolocation) { show('This browser cannot share a location.'); return; }

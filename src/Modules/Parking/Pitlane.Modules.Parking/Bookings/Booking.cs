@@ -158,6 +158,13 @@ public sealed class Booking
         UpdatedAt = now;
     }
 
+    /// <summary>Held for the driver while they pay on the processor's page (the intent waits for a card).</summary>
+    public void AwaitPayment(Guid intentId, DateTime now)
+    {
+        PaymentIntentId = intentId;
+        UpdatedAt = now;
+    }
+
     public void PaymentDeclined(Guid? intentId, DateTime now)
     {
         PaymentIntentId = intentId;

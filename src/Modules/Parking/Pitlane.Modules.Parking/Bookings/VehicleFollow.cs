@@ -1,7 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Pitlane.Modules.Parking.Listings;
 using Pitlane.Modules.Parking.Search;
 using Pitlane.Modules.Parking.Tesla;
@@ -121,32 +118,5 @@ public sealed class VehicleFollow(ParkingDbContext db, IVehicleDirectory vehicle
         var at = a.T > b.T ? a.T : b.T;
         // Too old, or stamped in the future by a device with a wrong clock (a minute of drift is tolerated).
         return now - at > MaxFixAge || at - now > TimeSpan.FromMinutes(1) ? null : (a.Value, b.Value, at);
-    }
-}
-
-/// <summary>Follows cars for arrival every few seconds: Tesla locations and Pitlane telemetry devices. A failing round is logged and retried.</summary>
-public sealed class ArrivalPollWorker(IServiceScopeFactory scopes, TimeProvider time, ILogger<ArrivalPollWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            await RoundAsync<TeslaService>((s, ct) => s.PollDueAsync(ct), "Tesla", stoppingToken);
-            await RoundAsync<VehicleFollow>((s, ct) => s.PollDueAsync(ct), "telemetry device", stoppingToken);
-        }
-    }
-
-    private async Task RoundAsync<T>(Func<T, CancellationToken, Task<int>> poll, string what, CancellationToken ct) where T : notnull
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await poll(scope.ServiceProvider.GetRequiredService<T>(), ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Following cars by {Source} failed this round; retrying next round", what);
-        }
     }
 }
