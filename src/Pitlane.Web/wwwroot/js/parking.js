@@ -205,14 +205,20 @@
     const id = page.dataset.booking;
     const status = document.getElementById('booking-status');
     const live = document.getElementById('live-state');
-    P.on('parking.booking', view => {
+    const apply = view => {
       if (view.id !== id) return;
       // Paid on the processor's page, or let go: the page's buttons change with the status, so show them fresh.
       if (document.getElementById('booking-unpaid') && view.status !== 'pending_payment') { location.reload(); return; }
-      status.textContent = view.status.replace('_', ' ');
-    });
+      status.textContent = view.status.replace(/_/g, ' ');
+    };
+    P.on('parking.booking', apply);
     P.join('JoinOrganization', page.dataset.organization)
-      .then(ok => { live.textContent = ok ? 'live' : 'not live'; live.className = ok ? 'badge text-bg-success' : 'badge text-bg-danger'; })
+      .then(async ok => {
+        live.textContent = ok ? 'live' : 'not live';
+        live.className = ok ? 'badge text-bg-success' : 'badge text-bg-danger';
+        // A change between this page being drawn and joining the live channel is not missed.
+        if (ok) apply(await P.api('GET', `/api/v1/parking/bookings/${id}`));
+      })
       .catch(() => { live.textContent = 'offline'; });
     // Forms posting to the booking's API (the car that checks in, a reported problem): JSON of their fields, then reload.
     page.querySelectorAll('form[data-booking-action]').forEach(form => form.addEventListener('submit', async event => {
@@ -235,7 +241,7 @@
         try {
           const view = await P.api('POST', `/api/v1/parking/bookings/${id}/location`,
             { latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracyMeters: pos.coords.accuracy });
-          status.textContent = view.status.replace('_', ' ');
+          status.textContent = view.status.replace(/_/g, ' ');
           if (view.status !== 'confirmed' && view.status !== 'arrived') navigator.geolocation.clearWatch(watching);
         } catch (e) { show(e.message); }
       }, () => show('Location was not shared.'), { enableHighAccuracy: true, maximumAge: 10000 });
