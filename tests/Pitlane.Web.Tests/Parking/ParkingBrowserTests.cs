@@ -19,6 +19,7 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
 {
     private const double Lat = 53.5511;
     private const double Lon = 9.9937;
+    private const string Password = "Correct-horse-9";
     private readonly HeadlessChromium _driverChromium = new();
     private readonly HeadlessChromium _hostChromium = new();
     private readonly string _screens = Path.Combine(Path.GetTempPath(), "pitlane-parking-screens");
@@ -37,25 +38,9 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
     {
         app.Services.GetRequiredService<ParkingOptions>().DevicePollSeconds = 1;
         using var host = await BrowserSignIn.ApiClientAsync(app.BaseUrl, "owner@demo.pitlane.test", Ct);
-        var spot = await (await host.PostAsJsonAsync("/api/v1/parking/listings", new
-        {
-            title = "Courtyard by the harbour", address = "Am Sandtorkai 1, Hamburg", latitude = Lat, longitude = Lon, timeZone = "Europe/Berlin",
-            maxLengthCm = 520, maxHeightCm = 210, covered = false, evCharger = false, gated = true, accessInstructions = "Ring 3, the gate opens.",
-            hourlyRate = 250, minimumMinutes = 60, currency = "eur", cancellationPolicy = "flexible", geofenceMeters = 40,
-            availability = new[] { new { day = "daily", from = "00:00", to = "24:00" } },
-        }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var spotId = spot.GetProperty("id").GetGuid();
-        (await host.PostAsync($"/api/v1/parking/listings/{spotId}/publish", null, Ct)).EnsureSuccessStatusCode();
-
-        // A driver with a car and its tracking device, in their own account.
-        using var driverApi = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        var email = $"parker-{Guid.NewGuid():N}@example.test";
-        (await driverApi.PostAsJsonAsync("/api/v1/auth/register", new { email, password = "Correct-horse-9", displayName = "Pat Parker" }, Ct)).EnsureSuccessStatusCode();
-        var token = (await (await driverApi.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "Correct-horse-9" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
-            .GetProperty("accessToken").GetString();
-        driverApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var personal = (await driverApi.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct)).GetProperty("organizations")[0].GetProperty("id").GetGuid();
-        driverApi.DefaultRequestHeaders.Add("X-Organization-Id", personal.ToString());
+        var spotId = await SpotAsync(host, Lat, Lon);
+        var (driverApi, email) = await DriverAsync();
+        using var _ = driverApi;
         var vehicle = await (await driverApi.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352", plate = "HH-PL 42" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         var vehicleId = vehicle.GetProperty("id").GetGuid();
         var device = await (await driverApi.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Dongle" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
@@ -63,7 +48,7 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
 
         // Search and book from the page: starting in a few minutes, so check-in is already open.
         var driver = _driverChromium.Start(1366, 900);
-        driver.SignIn(app.BaseUrl, email, "Correct-horse-9");
+        driver.SignIn(app.BaseUrl, email, Password);
         var from = DateTime.UtcNow.AddMinutes(3);
         driver.Navigate().GoToUrl($"{app.BaseUrl}/Parking?lat={Lat}&lon={Lon}&radius=500&from={from:yyyy-MM-ddTHH:mm}&hours=2&tz=UTC");
         var book = Wait(driver).Until(d => d.FindElements(By.CssSelector($"[data-parking-book='{spotId}']")).FirstOrDefault());
@@ -119,6 +104,101 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
         var booking = await driverApi.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{bookingId}", Ct);
         Assert.Equal("device", booking.GetProperty("arrivalSource").GetString());
         Assert.Equal(500, booking.GetProperty("subtotal").GetInt64());
+    }
+
+    private static async Task<Guid> SpotAsync(HttpClient host, double lat, double lon)
+    {
+        var created = await host.PostAsJsonAsync("/api/v1/parking/listings", new
+        {
+            title = "Courtyard by the harbour", address = "Am Sandtorkai 1, Hamburg", latitude = lat, longitude = lon, timeZone = "Europe/Berlin",
+            maxLengthCm = 520, maxHeightCm = 210, covered = false, evCharger = false, gated = true, accessInstructions = "Ring 3, the gate opens.",
+            hourlyRate = 250, minimumMinutes = 60, currency = "eur", cancellationPolicy = "flexible", geofenceMeters = 40,
+            availability = new[] { new { day = "daily", from = "00:00", to = "24:00" } },
+        }, Ct);
+        created.EnsureSuccessStatusCode();
+        var spotId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        (await host.PostAsync($"/api/v1/parking/listings/{spotId}/publish", null, Ct)).EnsureSuccessStatusCode();
+        return spotId;
+    }
+
+    /// <summary>A new person registered over HTTP, with an API client in their own (personal) account.</summary>
+    private async Task<(HttpClient Api, string Email)> DriverAsync()
+    {
+        var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var email = $"parker-{Guid.NewGuid():N}@example.test";
+        (await api.PostAsJsonAsync("/api/v1/auth/register", new { email, password = Password, displayName = "Pat Parker" }, Ct)).EnsureSuccessStatusCode();
+        var token = (await (await api.PostAsJsonAsync("/api/v1/auth/token", new { email, password = Password }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("accessToken").GetString();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var personal = (await api.GetFromJsonAsync<JsonElement>("/api/v1/me", Ct)).GetProperty("organizations")[0].GetProperty("id").GetGuid();
+        api.DefaultRequestHeaders.Add("X-Organization-Id", personal.ToString());
+        return (api, email);
+    }
+
+    [Fact]
+    public async Task Given_driver_reports_a_problem_on_the_booking_page_Then_the_platform_settles_it_with_a_refund_on_its_page_and_others_get_404()
+    {
+        using var host = await BrowserSignIn.ApiClientAsync(app.BaseUrl, "owner@demo.pitlane.test", Ct);
+        var operatorOrg = Guid.Parse(host.DefaultRequestHeaders.GetValues("X-Organization-Id").Single());
+        app.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = operatorOrg;
+        var spotId = await SpotAsync(host, Lat + 0.01, Lon);
+        var (driverApi, email) = await DriverAsync();
+        using var _ = driverApi;
+        var start = DateTimeOffset.UtcNow.AddMinutes(3);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/parking/bookings")
+        {
+            Content = JsonContent.Create(new { listingId = spotId, startsAt = start, endsAt = start.AddHours(2), paymentMethod = "pm_card_visa" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var booking = await (await driverApi.SendAsync(request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var bookingId = booking.GetProperty("id").GetGuid();
+        // Parked and left: the money is taken, so part of it can be given back.
+        (await driverApi.PostAsJsonAsync($"/api/v1/parking/bookings/{bookingId}/arrive", new { }, Ct)).EnsureSuccessStatusCode();
+        (await driverApi.PostAsJsonAsync($"/api/v1/parking/bookings/{bookingId}/complete", new { }, Ct)).EnsureSuccessStatusCode();
+
+        var driver = _driverChromium.Start(1366, 900);
+        driver.SignIn(app.BaseUrl, email, Password);
+        driver.Navigate().GoToUrl($"{app.BaseUrl}/Parking/Operator");
+        Assert.DoesNotContain("Reported problems", driver.PageSource, StringComparison.Ordinal);
+        driver.Navigate().GoToUrl($"{app.BaseUrl}/Parking/Booking/{bookingId}");
+        // Completed: no more check-in or cancel buttons; a review instead.
+        Assert.Empty(driver.FindElements(By.CssSelector("[data-parking-action]")));
+        new SelectElement(driver.FindElement(By.Id("review-rating"))).SelectByValue("4");
+        driver.FindElement(By.Id("review-comment")).SendKeys("Easy to find.");
+        driver.FindElement(By.CssSelector("#review button[type='submit']")).Click();
+        Wait(driver).Until(d => d.FindElements(By.Id("your-review")).Count > 0);
+        Assert.Contains("4 of 5 · Easy to find.", driver.FindElement(By.Id("your-review")).Text, StringComparison.Ordinal);
+        driver.FindElement(By.CssSelector("#report-problem summary")).Click();
+        driver.FindElement(By.Id("dispute-reason")).SendKeys("The gate code did not work; I parked on the street.");
+        driver.FindElement(By.CssSelector("#report-problem button[type='submit']")).Click();
+        Wait(driver).Until(d => d.FindElements(By.Id("booking-dispute")).Count > 0);
+        Assert.Contains("The gate code did not work", driver.FindElement(By.Id("booking-dispute")).Text, StringComparison.Ordinal);
+        Assert.Empty(driver.FindElements(By.Id("report-problem")));
+        driver.Shoot(_screens, "booking-problem-reported");
+
+        var staff = _hostChromium.Start(1366, 900);
+        staff.SignIn(app.BaseUrl, "owner@demo.pitlane.test");
+        staff.Navigate().GoToUrl($"{app.BaseUrl}/Parking");
+        staff.FindElement(By.Id("run-parking")).Click();
+        var row = Wait(staff).Until(d => d.FindElements(By.CssSelector($"[data-dispute='{bookingId}']")).FirstOrDefault());
+        Assert.Contains("The gate code did not work", row!.Text, StringComparison.Ordinal);
+        staff.Shoot(_screens, "operator");
+        row.FindElement(By.Name("refund")).SendKeys("two euros");
+        row.FindElement(By.Name("note")).SendKeys("Sorry: half back, the host fixed the code.");
+        row.FindElement(By.CssSelector("button[type='submit']")).Click();
+        Wait(staff).Until(d => d.FindElement(By.Id("parking-message")).Displayed);
+        Assert.Contains("12.50", staff.FindElement(By.Id("parking-message")).Text, StringComparison.Ordinal);
+        row = staff.FindElement(By.CssSelector($"[data-dispute='{bookingId}']"));
+        row.FindElement(By.Name("refund")).Clear();
+        row.FindElement(By.Name("refund")).SendKeys("2.75");
+        row.FindElement(By.CssSelector("button[type='submit']")).Click();
+        Wait(staff).Until(d => d.FindElements(By.CssSelector($"[data-dispute='{bookingId}']")).Count == 0);
+
+        var settled = await driverApi.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{bookingId}", Ct);
+        Assert.Equal(275, settled.GetProperty("refunded").GetInt64());
+        Assert.Equal("Sorry: half back, the host fixed the code.", settled.GetProperty("disputeResolution").GetString());
+        driver.Navigate().Refresh();
+        Assert.Contains("Sorry: half back", driver.FindElement(By.Id("booking-dispute")).Text, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -200,6 +200,27 @@
     }
   });
 
+  // Forms that post their fields as JSON to the API named in data-parking-form, then show the page fresh (the car that
+  // checks in, a reported problem, settling it, suspending a spot). An amount typed in data-money fields is sent in cents.
+  document.querySelectorAll('form[data-parking-form]').forEach(form => form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    const body = Object.fromEntries(new FormData(form));
+    for (const key of Object.keys(body)) if (body[key] === '') body[key] = null;
+    for (const field of form.querySelectorAll('[data-number]')) body[field.name] = parseInt(body[field.name], 10);
+    for (const field of form.querySelectorAll('[data-money]')) {
+      const text = (body[field.name] || '').replace(',', '.').trim();
+      if (!text) continue;
+      if (!/^\d+(\.\d{1,2})?$/.test(text)) { show('Write the amount like 12.50.'); field.classList.add('is-invalid'); return; }
+      body[field.name] = Math.round(parseFloat(text) * 100);
+    }
+    button.disabled = true;
+    try {
+      await P.api('POST', form.dataset.parkingForm, body);
+      location.reload();
+    } catch (e) { show(e.message); button.disabled = false; }
+  }));
+
   const page = document.getElementById('parking-booking');
   if (page) {
     const id = page.dataset.booking;
@@ -220,18 +241,6 @@
         if (ok) apply(await P.api('GET', `/api/v1/parking/bookings/${id}`));
       })
       .catch(() => { live.textContent = 'offline'; });
-    // Forms posting to the booking's API (the car that checks in, a reported problem): JSON of their fields, then reload.
-    page.querySelectorAll('form[data-booking-action]').forEach(form => form.addEventListener('submit', async event => {
-      event.preventDefault();
-      const button = form.querySelector('button[type=submit]');
-      button.disabled = true;
-      const body = Object.fromEntries(new FormData(form));
-      for (const key of Object.keys(body)) if (body[key] === '') body[key] = null;
-      try {
-        await P.api('POST', form.dataset.bookingAction, body);
-        location.reload();
-      } catch (e) { show(e.message); button.disabled = false; }
-    }));
     let watching = null;
     document.getElementById('share-location')?.addEventListener('click', event => {
       if (!navigator.geolocation) { show('This browser cannot share a location.'); return; }
