@@ -619,6 +619,10 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
         await ProblemAsync(await tech.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.Forbidden);
         await ProblemAsync(await otherHost.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.NotFound);
         await ProblemAsync(await otherHost.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = "mine" }, Ct), HttpStatusCode.NotFound);
+        // Outside the operator organisation not even a role without the permission learns the routes exist: 404, not 403.
+        App.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = Guid.NewGuid();
+        await ProblemAsync(await tech.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.NotFound);
+        App.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = shop;
 
         await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = " " }, Ct), HttpStatusCode.BadRequest);
         Assert.True((await otherHost.GetFromJsonAsync<JsonElement>($"/api/v1/parking/listings/{Id(spot)}", Ct)).GetProperty("published").GetBoolean());
