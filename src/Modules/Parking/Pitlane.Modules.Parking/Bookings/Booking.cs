@@ -118,6 +118,18 @@ public sealed class Booking
 
     public void UsedVehicleFix(DateTime at) => VehicleFixAt = at;
 
+    /// <summary>
+    /// Bookings whose followed car is due to be located now: confirmed or arrived, from two hours before the start to
+    /// an hour after the end (so a car that leaves late still closes the booking), most overdue first.
+    /// </summary>
+    public static IQueryable<Booking> DueForPoll(IQueryable<Booking> bookings, DateTime now)
+    {
+        var soon = now.AddHours(2);
+        var late = now.AddHours(-1);
+        return bookings.Where(b => b.NextPollAt <= now && (b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.Arrived) && b.StartsAt <= soon && b.EndsAt >= late)
+            .OrderBy(b => b.NextPollAt);
+    }
+
     public void NextPoll(DateTime at, bool failed)
     {
         NextPollAt = at;

@@ -57,10 +57,7 @@ public sealed class VehicleFollow(ParkingDbContext db, IVehicleDirectory vehicle
     public async Task<int> PollDueAsync(CancellationToken ct)
     {
         var now = Now;
-        var soon = now.AddHours(2);
-        var late = now.AddHours(-1);
-        var due = await db.Bookings.Where(b => b.FollowedVehicleId != null && b.NextPollAt <= now && (b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.Arrived)
-            && b.StartsAt <= soon && b.EndsAt >= late).OrderBy(b => b.NextPollAt).Take(200).Select(b => b.Id).ToListAsync(ct);
+        var due = await Booking.DueForPoll(db.Bookings.Where(b => b.FollowedVehicleId != null), now).Take(200).Select(b => b.Id).ToListAsync(ct);
         foreach (var id in due)
         {
             // One booking at a time on a clean context: a claim conflict inside LocateAsync clears the tracker.

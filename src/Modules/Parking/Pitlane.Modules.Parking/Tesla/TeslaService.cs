@@ -126,10 +126,7 @@ public sealed class TeslaService(ParkingDbContext db, TeslaFleetClient client, T
     public async Task<int> PollDueAsync(CancellationToken ct)
     {
         var now = Now;
-        var soon = now.AddHours(2);
-        var late = now.AddHours(-1);
-        var due = await db.Bookings.Where(b => b.TeslaVin != null && b.NextPollAt <= now && (b.Status == BookingStatus.Confirmed || b.Status == BookingStatus.Arrived)
-            && b.StartsAt <= soon && b.EndsAt >= late).OrderBy(b => b.NextPollAt).Take(50).ToListAsync(ct);
+        var due = await Booking.DueForPoll(db.Bookings.Where(b => b.TeslaVin != null), now).Take(50).ToListAsync(ct);
         foreach (var booking in due)
         {
             var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
