@@ -23,6 +23,7 @@ public sealed class StripeApp : PitlaneApp
         Set("Pitlane:Payments:Stripe:SecretKey", "sk_test_pitlane");
         Set("Pitlane:Payments:Stripe:WebhookSecret", WebhookSecret);
         Set("Pitlane:Payments:Stripe:ApiBase", Stripe.BaseUrl);
+        Set("Pitlane:Payments:Stripe:PublishableKey", "pk_test_pitlane");
     }
 
     public override async ValueTask DisposeAsync()
@@ -57,6 +58,33 @@ public sealed class StripeAdapterTests(StripeApp app) : PaymentsTestBase(app), I
             $"/v1/payment_intents/{hold.GetProperty("processorId").GetString()}/capture", "/v1/refunds"], posts.TakeLast(4).Select(p => p.Path));
         Assert.All(posts, p => Assert.False(string.IsNullOrEmpty(p.IdempotencyKey)));
         Assert.All(app.Stripe.Requests.Skip(earlier), r => Assert.Equal("Bearer sk_test_pitlane", r.Authorization));
+    }
+
+    [Fact]
+    public async Task Given_Stripe_Then_the_pay_page_loads_Stripe_js_allowed_by_its_policy_and_runs_no_inline_script()
+    {
+        var merchant = await MerchantAsync();
+        var intent = await PayAsync(merchant, new { amount = 4_200, currency = "usd", description = "Parking" });
+        var (_, payerEmail) = await app.NewUserAsync("Payer");
+        var (cookies, browser) = await LiveAccess.CookieSignInAsync(app, payerEmail);
+        using var _ = browser;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/Payments/Pay/{Id(intent)}?then=//evil.example/steal");
+        request.Headers.Add("Cookie", cookies);
+        var page = await browser.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' https://js.stripe.com;", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-src https://js.stripe.com https://hooks.stripe.com", policy, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self' https://api.stripe.com", policy, StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("data-stripe-key=\"pk_test_pitlane\"", html, StringComparison.Ordinal);
+        // Not a foreign site to return to: Receipts instead.
+        Assert.Contains($"data-back=\"/Payments/Receipts?paid={Id(intent)}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("<script(?![^>]*\\bsrc=)[^>]*>"), html);
+        // Other pages keep the strict policy.
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/Payments/Receipts");
+        other.Headers.Add("Cookie", cookies);
+        Assert.DoesNotContain("stripe", (await browser.SendAsync(other, Ct)).Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pitlane.Modules.Accounts.Contracts;
@@ -32,8 +33,29 @@ public sealed class PayModel(PaymentService payments, IOrganizationDirectory org
             return NotFound();
         }
         Intent = intent;
+        if (StripePublishableKey is not null && intent.Processor != "builtin")
+        {
+            AllowStripeJs(Response);
+        }
         PayeeName = await organizations.NameOfAsync(intent.PayeeOrganizationId, ct) ?? "";
         return Page();
+    }
+
+    /// <summary>
+    /// Lets this page load Stripe.js and its card iframe (the site's policy allows only its own origin), as Stripe's
+    /// security guide lists: script and frames from js.stripe.com, 3-D Secure frames from hooks.stripe.com, calls to api.stripe.com.
+    /// </summary>
+    private static void AllowStripeJs(HttpResponse response)
+    {
+        var policy = response.Headers.ContentSecurityPolicy.ToString();
+        if (response.HasStarted || !policy.Contains("script-src 'self'", StringComparison.Ordinal))
+        {
+            return;
+        }
+        response.Headers.ContentSecurityPolicy = policy
+            .Replace("script-src 'self'", "script-src 'self' https://js.stripe.com", StringComparison.Ordinal)
+            .Replace("connect-src 'self'", "connect-src 'self' https://api.stripe.com", StringComparison.Ordinal)
+            + "; frame-src https://js.stripe.com https://hooks.stripe.com";
     }
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
