@@ -111,7 +111,12 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
         return Order(listings.Where(l => !busy[l.Id].Any(b => b.StartsAt < query.To && b.EndsAt > query.From)).Select(l => Match(l, query)).OfType<SpotHit>(), query.Sort);
     }
 
-    /// <summary>One row per candidate in the box; parameters only, never concatenated input.</summary>
+    /// <summary>
+    /// One row per candidate in the box; parameters only, never concatenated input. On PostgreSQL the "OFFSET 0" keeps
+    /// each NOT EXISTS a per-candidate probe (the booking one through the exclusion constraint's GiST index on
+    /// ListingId and the range): without it the planner turns them into anti-joins and reads every holding booking of
+    /// the window across all spots (thousands of rows at 100,000 listings) to answer for the hundred candidates.
+    /// </summary>
     private IQueryable<SpotRow> Candidates(SpotQuery query)
     {
         var box = query.Box;
@@ -129,8 +134,8 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
                 WHERE l."Geom" && ST_MakeEnvelope({box.MinLongitude}, {box.MinLatitude}, {box.MaxLongitude}, {box.MaxLatitude}, 4326)
                   AND l."Published" AND l."MaxLengthCm" >= {length} AND l."MaxHeightCm" >= {height} AND l."MinimumMinutes" <= {minutes}
                   AND NOT EXISTS (SELECT 1 FROM parking_bookings b WHERE b."ListingId" = l."Id" AND b."Status" IN ({h0}, {h1}, {h2})
-                                  AND tstzrange(b."StartsAt", b."EndsAt", '[)') && tstzrange({from}, {to}, '[)'))
-                  AND NOT EXISTS (SELECT 1 FROM parking_availability_exceptions e WHERE e."ListingId" = l."Id" AND e."StartsAt" < {to} AND e."EndsAt" > {from})
+                                  AND tstzrange(b."StartsAt", b."EndsAt", '[)') && tstzrange({from}, {to}, '[)') OFFSET 0)
+                  AND NOT EXISTS (SELECT 1 FROM parking_availability_exceptions e WHERE e."ListingId" = l."Id" AND e."StartsAt" < {to} AND e."EndsAt" > {from} OFFSET 0)
                 """)
             : db.Database.SqlQuery<SpotRow>($"""
                 SELECT l."Id", l."Title", l."Address", l."Latitude", l."Longitude", l."TimeZone", l."MaxLengthCm", l."MaxHeightCm", l."Covered", l."EvCharger",
