@@ -68,6 +68,13 @@ public sealed class Booking
     public string? DisputeResolution { get; private set; }
 
     public string? TeslaVin { get; private set; }
+
+    /// <summary>The driver's Pitlane vehicle whose telemetry device reports its position (gps.lat / gps.lon) for the geofence.</summary>
+    public Guid? FollowedVehicleId { get; private set; }
+
+    /// <summary>The time of the newest device position already used, so one reading is taken once.</summary>
+    public DateTime? VehicleFixAt { get; private set; }
+
     public DateTime? NextPollAt { get; private set; }
     public int PollFailures { get; private set; }
 
@@ -84,10 +91,24 @@ public sealed class Booking
     public void FollowTesla(string vin, DateTime now)
     {
         TeslaVin = vin;
+        FollowedVehicleId = null;
         NextPollAt = now;
         PollFailures = 0;
         UpdatedAt = now;
     }
+
+    /// <summary>The driver's Pitlane vehicle follows this booking instead: its telemetry device's position is read for the geofence.</summary>
+    public void FollowVehicle(Guid vehicleId, DateTime now)
+    {
+        FollowedVehicleId = vehicleId;
+        TeslaVin = null;
+        VehicleFixAt = null;
+        NextPollAt = now;
+        PollFailures = 0;
+        UpdatedAt = now;
+    }
+
+    public void UsedVehicleFix(DateTime at) => VehicleFixAt = at;
 
     public void NextPoll(DateTime at, bool failed)
     {
@@ -244,6 +265,8 @@ public sealed class Booking
         DriverUserId = null;
         VehiclePlate = null;
         TeslaVin = null;
+        FollowedVehicleId = null;
+        VehicleFixAt = null;
         NextPollAt = null;
         Review = Review is null ? null : "[removed]";
         UpdatedAt = now;

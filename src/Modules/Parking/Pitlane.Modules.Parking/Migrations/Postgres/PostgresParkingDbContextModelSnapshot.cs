@@ -81,6 +81,9 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FollowedVehicleId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("HostOrganizationId")
                         .HasColumnType("uuid");
 
@@ -142,6 +145,9 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("VehicleFixAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("VehicleHeightCm")

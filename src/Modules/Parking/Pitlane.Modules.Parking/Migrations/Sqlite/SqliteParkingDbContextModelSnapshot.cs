@@ -76,6 +76,9 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FollowedVehicleId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("HostOrganizationId")
                         .HasColumnType("TEXT");
 
@@ -137,6 +140,9 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VehicleFixAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("VehicleHeightCm")
