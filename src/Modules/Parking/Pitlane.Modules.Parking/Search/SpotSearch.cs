@@ -69,8 +69,9 @@ public sealed record SpotHit(SpotSummary Listing, double DistanceMeters, Quote Q
 /// Finds spots free for a whole window in ONE SQL query: the spatial index (PostGIS GiST on PostgreSQL, R*Tree on
 /// SQLite) narrows to the query's box; publication, vehicle size, minimum duration, an overlapping holding booking
 /// (on PostgreSQL the same tstzrange expression as the exclusion constraint) and blocked times are filtered in SQL;
-/// each candidate comes back as one small row with its weekly openings packed into a string. Only the exact circle
-/// (haversine) and the weekly openings (local times in each spot's zone, across DST) are checked here, on those rows.
+/// each candidate comes back as one small row with its weekly openings packed into a string kept on the listing row
+/// (<see cref="Listing.Openings"/>). Only the exact circle (haversine) and the weekly openings (local times in each
+/// spot's zone, across DST) are checked here, on those rows.
 /// </summary>
 public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
 {
@@ -91,7 +92,7 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
         var hits = new List<SpotHit>(rows.Count);
         foreach (var row in rows)
         {
-            if (!query.Contains(row.Latitude, row.Longitude, out var distance) || !Availability.Covers(ParseRules(row.Rules), [], Zone(row.TimeZone), query.From, query.To))
+            if (!query.Contains(row.Latitude, row.Longitude, out var distance) || !Availability.Covers(Availability.Unpack(row.Openings), [], Zone(row.TimeZone), query.From, query.To))
             {
                 continue;
             }
@@ -129,7 +130,7 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
             ? db.Database.SqlQuery<SpotRow>($"""
                 SELECT l."Id", l."Title", l."Address", l."Latitude", l."Longitude", l."TimeZone", l."MaxLengthCm", l."MaxHeightCm", l."Covered", l."EvCharger",
                        l."Gated", l."HouseRules", l."HourlyRate", l."DailyCap", l."MonthlyRate", l."MinimumMinutes", l."Currency", l."CancellationPolicy", l."CoverPhotoId",
-                       (SELECT string_agg(concat(r."Day", ':', r."StartMinute", ':', r."EndMinute"), ',') FROM parking_availability_rules r WHERE r."ListingId" = l."Id") AS "Rules"
+                       l."Openings"
                 FROM parking_listings l
                 WHERE l."Geom" && ST_MakeEnvelope({box.MinLongitude}, {box.MinLatitude}, {box.MaxLongitude}, {box.MaxLatitude}, 4326)
                   AND l."Published" AND l."MaxLengthCm" >= {length} AND l."MaxHeightCm" >= {height} AND l."MinimumMinutes" <= {minutes}
@@ -140,7 +141,7 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
             : db.Database.SqlQuery<SpotRow>($"""
                 SELECT l."Id", l."Title", l."Address", l."Latitude", l."Longitude", l."TimeZone", l."MaxLengthCm", l."MaxHeightCm", l."Covered", l."EvCharger",
                        l."Gated", l."HouseRules", l."HourlyRate", l."DailyCap", l."MonthlyRate", l."MinimumMinutes", l."Currency", l."CancellationPolicy", l."CoverPhotoId",
-                       (SELECT group_concat(r."Day" || ':' || r."StartMinute" || ':' || r."EndMinute", ',') FROM parking_availability_rules r WHERE r."ListingId" = l."Id") AS "Rules"
+                       l."Openings"
                 FROM parking_listings_rtree t JOIN parking_listings l ON l."SpatialKey" = t.id
                 WHERE t.min_lat <= {box.MaxLatitude} AND t.max_lat >= {box.MinLatitude} AND t.min_lon <= {box.MaxLongitude} AND t.max_lon >= {box.MinLongitude}
                   AND l."Published" AND l."MaxLengthCm" >= {length} AND l."MaxHeightCm" >= {height} AND l."MinimumMinutes" <= {minutes}
@@ -148,23 +149,6 @@ public sealed class SpotSearch(ParkingDbContext db, ParkingOptions options)
                                   AND b."StartsAt" < {to} AND b."EndsAt" > {from})
                   AND NOT EXISTS (SELECT 1 FROM parking_availability_exceptions e WHERE e."ListingId" = l."Id" AND e."StartsAt" < {to} AND e."EndsAt" > {from})
                 """);
-    }
-
-    /// <summary>"day:start:end,..." as the query packs a spot's weekly openings.</summary>
-    private static List<AvailabilityRule> ParseRules(string? packed)
-    {
-        var rules = new List<AvailabilityRule>();
-        if (string.IsNullOrEmpty(packed))
-        {
-            return rules;
-        }
-        foreach (var part in packed.Split(','))
-        {
-            var fields = part.Split(':');
-            rules.Add(new AvailabilityRule((DayOfWeek)int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture),
-                int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        return rules;
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
@@ -208,5 +192,5 @@ public sealed class SpotRow
     public string Currency { get; set; } = "usd";
     public string CancellationPolicy { get; set; } = "";
     public Guid? CoverPhotoId { get; set; }
-    public string? Rules { get; set; }
+    public string Openings { get; set; } = "";
 }
