@@ -267,9 +267,9 @@ public static class Availability
     /// <summary>The longest <see cref="Listing.Openings"/>: 50 openings of up to 7 days each, "6:1439:1440," per rule.</summary>
     public const int MaxPackedLength = ListingService.MaxRules * 7 * 12;
 
-    /// <summary>Weekly rules as "day:start:end,..." (invariant digits), in the order given.</summary>
+    /// <summary>Weekly rules as "day:start:end,..." (invariant digits), ordered by day, start and end, so one schedule always packs the same.</summary>
     public static string Pack(IEnumerable<AvailabilityRule> rules) =>
-        string.Join(',', rules.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(int)r.Day}:{r.StartMinute}:{r.EndMinute}")));
+        string.Join(',', rules.OrderBy(r => r.Day).ThenBy(r => r.StartMinute).ThenBy(r => r.EndMinute).Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(int)r.Day}:{r.StartMinute}:{r.EndMinute}")));
 
     /// <summary>The rules of a <see cref="Pack"/>ed string (empty: none).</summary>
     public static List<AvailabilityRule> Unpack(string? packed)

@@ -20,7 +20,7 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
 
             // Existing spots: their weekly rules packed as Availability.Pack does ("day:start:end,...").
             migrationBuilder.Sql(
-                "UPDATE parking_listings l SET \"Openings\" = COALESCE((SELECT string_agg(concat(r.\"Day\", ':', r.\"StartMinute\", ':', r.\"EndMinute\"), ',' ORDER BY r.\"Id\") " +
+                "UPDATE parking_listings l SET \"Openings\" = COALESCE((SELECT string_agg(concat(r.\"Day\", ':', r.\"StartMinute\", ':', r.\"EndMinute\"), ',' ORDER BY r.\"Day\", r.\"StartMinute\", r.\"EndMinute\") " +
                 "FROM parking_availability_rules r WHERE r.\"ListingId\" = l.\"Id\"), '');");
         }
 

@@ -20,8 +20,8 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
 
             // Existing spots: their weekly rules packed as Availability.Pack does ("day:start:end,...").
             migrationBuilder.Sql(
-                "UPDATE parking_listings SET \"Openings\" = COALESCE((SELECT group_concat(r.\"Day\" || ':' || r.\"StartMinute\" || ':' || r.\"EndMinute\", ',') " +
-                "FROM parking_availability_rules r WHERE r.\"ListingId\" = parking_listings.\"Id\"), '');");
+                "UPDATE parking_listings SET \"Openings\" = COALESCE((SELECT group_concat(o.rule, ',') FROM (SELECT r.\"Day\" || ':' || r.\"StartMinute\" || ':' || r.\"EndMinute\" AS rule " +
+                "FROM parking_availability_rules r WHERE r.\"ListingId\" = parking_listings.\"Id\" ORDER BY r.\"Day\", r.\"StartMinute\", r.\"EndMinute\") o), '');");
         }
 
         /// <inheritdoc />
