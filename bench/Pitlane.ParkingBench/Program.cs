@@ -6,11 +6,11 @@ using Pitlane.Modules.Parking.Listings;
 using Pitlane.Modules.Parking.Search;
 
 // pitlane-parking-bench [--sqlite <file> | --postgres <connection string>] [--listings 100000] [--queries 200] [--scans 5] [--warmup 10]
-// Seeds N random listings around one city (about 55 x 42 km), 1 in 7 with a holding booking, then times the module's
-// search (spatial index + SQL filters + exact checks) and the full-scan reference on the same random queries, and
-// checks that both answer the same spots. Each search runs on a new context (pooled connection), as a request does.
-// The first --warmup searches (JIT, connection pool, server catalog caches, statement preparation) are left out of
-// p50/p99 and the first one is printed on its own; the machine's load average is printed before and after.
+// Seeds N random listings around one city (about 55 x 42 km), 1 in 7 with a holding booking, 1 in 10 with a blocked
+// time, then times the module's search (spatial index + SQL filters + exact checks) and the full-scan reference on the
+// same random queries, and checks that both answer the same spots. Each search runs on a new context (pooled
+// connection), as a request does. The first --warmup searches (JIT, connection pool, server catalog caches, statement
+// preparation) are left out of p50/p99 and the first one is printed on its own; the load average is printed too.
 var options = Args(args);
 var listingsCount = int.Parse(options.GetValueOrDefault("listings", "100000"), System.Globalization.CultureInfo.InvariantCulture);
 var queries = int.Parse(options.GetValueOrDefault("queries", "200"), System.Globalization.CultureInfo.InvariantCulture);
@@ -53,6 +53,10 @@ await using (var db = create())
                 "America/New_York", random.Next(350, 700), random.Next(150, 300), random.Next(2) == 0, random.Next(4) == 0, false, null, null,
                 new SpotPrices(random.Next(100, 900), 3_000, null, 60), "usd", CancellationPolicy.Moderate, 40), now);
             l.ReplaceRules(random.Next(4) == 0 ? [new AvailabilityRule((DayOfWeek)random.Next(7), 480, 1080)] : Enum.GetValues<DayOfWeek>().Select(d => new AvailabilityRule(d, 0, 1440)), now);
+            if (i % 10 == 3)
+            {
+                l.AddException(new AvailabilityException(now.AddHours(random.Next(0, 72)), now.AddHours(random.Next(72, 100)), "works"), now);
+            }
             l.Publish(true, now);
             items.Add(l);
         }
