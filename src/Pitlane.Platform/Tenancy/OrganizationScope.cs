@@ -98,6 +98,13 @@ public sealed class OrganizationScopeFilter : IEndpointFilter
             return Problems.NotFound("No such organisation.");
         }
         services.GetRequiredService<OrganizationScope>().Set(organizationId, userId, role.Value);
+        foreach (var gate in http.GetEndpoint()?.Metadata.GetOrderedMetadata<OrganizationGate>() ?? [])
+        {
+            if (!gate.Admits(services, organizationId))
+            {
+                return Problems.NotFound("Not found.");
+            }
+        }
         foreach (var required in http.GetEndpoint()?.Metadata.GetOrderedMetadata<RequiredPermission>() ?? [])
         {
             if (!required.Permission.Allows(role.Value))
@@ -108,3 +115,9 @@ public sealed class OrganizationScopeFilter : IEndpointFilter
         return await next(context);
     }
 }
+
+/// <summary>
+/// Endpoint metadata: only the organisations it admits see the endpoint at all (a platform operator's routes); any
+/// other organisation gets 404 before a permission is checked, so not even a 403 reveals the route.
+/// </summary>
+public sealed record OrganizationGate(Func<IServiceProvider, Guid, bool> Admits);

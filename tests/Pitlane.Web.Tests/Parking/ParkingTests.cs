@@ -516,6 +516,139 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_booking_without_a_card_Then_spot_held_until_paid_on_the_processors_page_and_an_unpaid_hold_is_let_go()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 50.94, lon: 6.96));
+        var (driver, _) = await App.NewUserAsync("CheckoutDriver");
+        var (rival, _) = await App.NewUserAsync("CheckoutRival");
+        HttpRequestMessage Unpaid(DateTimeOffset start, DateTimeOffset end)
+        {
+            var request = BookRequest(Id(listing), start, end);
+            request.Content = JsonContent.Create(new { listingId = Id(listing), startsAt = start, endsAt = end });
+            return request;
+        }
+
+        var held = await Json(await driver.SendAsync(Unpaid(Hour(50), Hour(52)), Ct), HttpStatusCode.Created);
+        Assert.Equal("pending_payment", held.GetProperty("status").GetString());
+        var intent = held.GetProperty("paymentIntentId").GetGuid();
+        Assert.Equal($"/Payments/Pay/{intent}?then=/Parking/Booking/{Id(held)}", held.GetProperty("payUrl").GetString());
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("accessInstructions").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await host.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct)).GetProperty("payUrl").ValueKind);
+        // Held: nobody else gets the window meanwhile.
+        await ProblemAsync(await rival.SendAsync(BookRequest(Id(listing), Hour(51), Hour(53)), Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await driver.SendAsync(BookRequest(Id(listing), Hour(60), Hour(61), card: "card_visa"), Ct), HttpStatusCode.BadRequest);
+
+        // The driver pays on the processor's page; the confirm with a test card stands in for it here. The payment's
+        // status change reaches Parking through the outbox and confirms the booking without anyone asking.
+        await PostAsync(driver, $"/api/v1/payments/intents/{intent}/confirm", new { paymentMethod = "pm_card_visa" });
+        var paid = held;
+        for (var wait = 0; wait < 100 && paid.GetProperty("status").GetString() != "confirmed"; wait++)
+        {
+            await Task.Delay(200, Ct);
+            paid = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct);
+        }
+        Assert.Equal("confirmed", paid.GetProperty("status").GetString());
+        Assert.Equal("Gate code 4711, park on the left.", paid.GetProperty("accessInstructions").GetString());
+        Assert.Equal(JsonValueKind.Null, paid.GetProperty("payUrl").ValueKind);
+        Assert.Equal("requires_capture", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{intent}", Ct)).GetProperty("status").GetString());
+
+        // A hold nobody pays for is let go after the hold time (zero here): the payment is cancelled, the window free again.
+        var abandoned = await Json(await driver.SendAsync(Unpaid(Hour(70), Hour(72)), Ct), HttpStatusCode.Created);
+        var options = App.Services.GetRequiredService<ParkingOptions>();
+        try
+        {
+            options.UnpaidHoldMinutes = 0;
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Bookings.BookingService>().ExpireUnpaidAsync(Ct);
+            }
+        }
+        finally
+        {
+            options.UnpaidHoldMinutes = 15;
+        }
+        var let = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(abandoned)}", Ct);
+        Assert.Equal("payment_failed", let.GetProperty("status").GetString());
+        Assert.Equal("canceled", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{let.GetProperty("paymentIntentId").GetGuid()}", Ct)).GetProperty("status").GetString());
+        Assert.Equal("confirmed", (await Json(await rival.SendAsync(BookRequest(Id(listing), Hour(70), Hour(72)), Ct), HttpStatusCode.Created)).GetProperty("status").GetString());
+        Assert.Equal("confirmed", (await driver.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{Id(held)}", Ct)).GetProperty("status").GetString());
+        await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
+    public async Task Given_a_telemetry_device_in_the_drivers_car_When_it_reports_positions_Then_fresh_ones_inside_the_geofence_mark_arrived_once()
+    {
+        var (host, _) = await HostAsync();
+        var listing = await PublishedSpotAsync(host, Spot(lat: 48.137, lon: 11.575));
+        var (driver, _) = await App.NewUserAsync("DeviceDriver");
+        var vehicleId = Id(await Json(await driver.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" }, Ct), HttpStatusCode.Created));
+        var key = (await Json(await driver.PostAsJsonAsync("/api/v1/devices", new { vehicleId, name = "Dongle" }, Ct), HttpStatusCode.Created)).GetProperty("key").GetString()!;
+        var (other, _) = await App.NewUserAsync("OtherOwner");
+        var othersVehicle = Id(await Json(await other.PostAsJsonAsync("/api/v1/vehicles", new { vin = "1HGCM82633A004352" }, Ct), HttpStatusCode.Created));
+        var booking = await Json(await driver.SendAsync(BookRequest(Id(listing), Soon(), Soon().AddHours(2)), Ct), HttpStatusCode.Created);
+        var path = $"/api/v1/parking/bookings/{Id(booking)}";
+
+        // Only the driver, only with a vehicle of their own organisation; the host never learns which car.
+        await ProblemAsync(await driver.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = othersVehicle }, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await host.PostAsJsonAsync($"{path}/vehicle", new { vehicleId }, Ct), HttpStatusCode.Forbidden);
+        await ProblemAsync(await other.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = othersVehicle }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await driver.PostAsJsonAsync($"{path}/vehicle", new { vehicleId = "not-a-guid" }, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal(JsonValueKind.Null, (await driver.GetFromJsonAsync<JsonElement>(path, Ct)).GetProperty("followedVehicleId").ValueKind);
+        var followed = await PostAsync(driver, $"{path}/vehicle", new { vehicleId });
+        Assert.Equal(vehicleId, followed.GetProperty("followedVehicleId").GetGuid());
+        Assert.Equal(JsonValueKind.Null, (await host.GetFromJsonAsync<JsonElement>(path, Ct)).GetProperty("followedVehicleId").ValueKind);
+
+        App.Services.GetRequiredService<ParkingOptions>().DevicePollSeconds = 1;
+        var http = App.CreateClient();
+        async Task ReportAsync(DateTime t, double lat, double lon)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/telemetry/batches")
+            {
+                Content = JsonContent.Create(new
+                {
+                    batchId = Guid.NewGuid().ToString("N"),
+                    samples = new[] { new { t = t.ToString("O"), pid = "gps.lat", value = lat }, new { t = t.ToString("O"), pid = "gps.lon", value = lon } },
+                }),
+            };
+            request.Headers.Add("X-Device-Key", key);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request, Ct)).StatusCode);
+        }
+        async Task<JsonElement> PollAsync()
+        {
+            // The interval is one second here; the app's own worker polls too, which must not change the outcome.
+            await Task.Delay(1_100, Ct);
+            using (var scope = App.Services.CreateScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<Modules.Parking.Bookings.VehicleFollow>().PollDueAsync(Ct);
+            }
+            return await driver.GetFromJsonAsync<JsonElement>(path, Ct);
+        }
+
+        // A reading five minutes old inside the fence proves nothing about now; one 700 m away is not there yet.
+        await ReportAsync(DateTime.UtcNow.AddMinutes(-5), 48.137, 11.575);
+        Assert.Equal("confirmed", (await PollAsync()).GetProperty("status").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.1433, 11.575);
+        Assert.Equal("confirmed", (await PollAsync()).GetProperty("status").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.13702, 11.57502);
+        var arrived = await PollAsync();
+        Assert.Equal("arrived", arrived.GetProperty("status").GetString());
+        Assert.Equal("device", arrived.GetProperty("arrivalSource").GetString());
+        await ReportAsync(DateTime.UtcNow, 48.13701, 11.57501);
+        var again = await PollAsync();
+        Assert.Equal(arrived.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000, again.GetProperty("arrivedAt").GetDateTime().Ticks / 10_000);
+
+        var samples = (await driver.GetFromJsonAsync<JsonElement>("/api/v1/parking/me/export", Ct)).GetProperty("locationSamples").EnumerateArray()
+            .Where(s => s.GetProperty("source").GetString() == "device").ToList();
+        Assert.InRange(samples.Count, 3, 6);
+        Assert.DoesNotContain(samples, s => Math.Abs(s.GetProperty("latitude").GetDouble() - 48.137) < 1e-9);
+
+        // Stopping: no more readings are taken.
+        var stopped = await PostAsync(driver, $"{path}/vehicle", new { vehicleId = (Guid?)null });
+        Assert.Equal(JsonValueKind.Null, stopped.GetProperty("followedVehicleId").ValueKind);
+    }
+
+    [Fact]
     public async Task Given_platform_admin_Then_sees_and_suspends_any_hosts_spot_and_settles_a_dispute_with_a_refund_other_orgs_404_wrong_role_403()
     {
         var (admin, shop) = await HostAsync();
@@ -529,6 +662,10 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
         await ProblemAsync(await tech.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.Forbidden);
         await ProblemAsync(await otherHost.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.NotFound);
         await ProblemAsync(await otherHost.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = "mine" }, Ct), HttpStatusCode.NotFound);
+        // Outside the operator organisation not even a role without the permission learns the routes exist: 404, not 403.
+        App.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = Guid.NewGuid();
+        await ProblemAsync(await tech.GetAsync("/api/v1/parking/admin/listings", Ct), HttpStatusCode.NotFound);
+        App.Services.GetRequiredService<ParkingOptions>().OperatorOrganizationId = shop;
 
         await ProblemAsync(await admin.PostAsJsonAsync($"/api/v1/parking/admin/listings/{Id(spot)}/suspend", new { reason = " " }, Ct), HttpStatusCode.BadRequest);
         Assert.True((await otherHost.GetFromJsonAsync<JsonElement>($"/api/v1/parking/listings/{Id(spot)}", Ct)).GetProperty("published").GetBoolean());

@@ -20,13 +20,8 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapParkingAdminEndpoints(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapTenantApi("/api/v1/parking/admin", "Parking").AddEndpointFilter(async (context, next) =>
-        {
-            var services = context.HttpContext.RequestServices;
-            var scope = services.GetRequiredService<OrganizationScope>();
-            return services.GetRequiredService<ParkingOptions>().OperatorOrganizationId is { } operatorOrg && operatorOrg == scope.OrganizationId
-                ? await next(context) : Problems.NotFound("Not found.");
-        });
+        var admin = routes.MapTenantApi("/api/v1/parking/admin", "Parking")
+            .WithMetadata(new OrganizationGate((services, organization) => services.GetRequiredService<ParkingOptions>().OperatorOrganizationId == organization));
         admin.MapGet("/listings", async (ListingService listings, CancellationToken ct, int? page, int? pageSize, bool? suspended) =>
         {
             var check = new Validation();

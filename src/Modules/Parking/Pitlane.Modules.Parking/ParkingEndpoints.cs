@@ -103,6 +103,8 @@ public static class ParkingEndpoints
             Act(id, scope, service, Side.Driver, (b, l, _) => service.ReviewAsync(b, l, request, ct), ct)).RequirePermission(ParkingPermissions.Book);
         bookings.MapPost("/{id:guid}/location", (Guid id, LocationRequest request, OrganizationScope scope, BookingService service, CancellationToken ct) =>
             Act(id, scope, service, Side.Driver, (b, l, _) => service.LocateAsync(b, l, request, "phone", ct), ct)).RequirePermission(ParkingPermissions.Book);
+        bookings.MapPost("/{id:guid}/vehicle", (Guid id, FollowVehicleRequest request, OrganizationScope scope, BookingService service, VehicleFollow follow, CancellationToken ct) =>
+            Act(id, scope, service, Side.Driver, (b, l, _) => follow.FollowAsync(b, l, request, ct), ct)).RequirePermission(ParkingPermissions.Book);
         bookings.MapPost("/{id:guid}/dispute", (Guid id, DisputeRequest request, OrganizationScope scope, BookingService service, CancellationToken ct) =>
             Act(id, scope, service, Side.Either, (b, l, host) => service.DisputeAsync(b, l, host, request, ct), ct)).RequirePermission(ParkingPermissions.Book);
         bookings.MapPost("/{id:guid}/no-show", (Guid id, OrganizationScope scope, BookingService service, CancellationToken ct) =>
@@ -128,7 +130,7 @@ public static class ParkingEndpoints
 
     /// <summary>The driver sees the access instructions of a confirmed booking; the host never needs them echoed.</summary>
     private static BookingView View(Booking b, Listing l, Guid organization) =>
-        b.DriverOrganizationId == organization ? BookingView.From(b, l) : BookingView.From(b, l) with { AccessInstructions = null };
+        b.DriverOrganizationId == organization ? BookingView.From(b, l) : BookingView.From(b, l).ForHost();
 
     private static async Task<IResult> Act(Guid id, OrganizationScope scope, BookingService service, Side side,
         Func<Booking, Listing, bool, Task<Outcome<BookingView>>> action, CancellationToken ct)
@@ -157,7 +159,7 @@ public static class ParkingEndpoints
             // Two changes of one booking at once (extend and cancel, say): the later one is told, nothing half-done stays.
             return Problems.Conflict("This booking was changed by another request at the same time; reload it and try again.");
         }
-        return outcome.Result(v => v with { AccessInstructions = isDriver ? v.AccessInstructions : null }, NoSuchBooking);
+        return outcome.Result(v => isDriver ? v : v.ForHost(), NoSuchBooking);
     }
 
     private static async Task<IResult> Search(SpotSearch search, CancellationToken ct, double? lat, double? lon, double? radius, double? minLat, double? minLon,

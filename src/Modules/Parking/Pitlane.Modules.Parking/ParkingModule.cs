@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Modules.Payments.Contracts;
 using Pitlane.Modules.Parking.Listings;
 using Pitlane.Modules.Parking.Privacy;
 using Pitlane.Modules.Parking.Search;
 using Pitlane.Modules.Parking.Tesla;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 using Pitlane.Platform.Retention;
@@ -45,7 +47,9 @@ public sealed class ParkingModule : IPitlaneModule
             client.ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<TeslaCloudSimulator>());
         }
         services.AddScoped<TeslaService>();
-        services.AddHostedService<TeslaPollWorker>();
+        services.AddScoped<VehicleFollow>();
+        services.AddIntegrationEventHandler<PaymentIntentStatusChanged, PaymentStatusHandler, ParkingDbContext>();
+        services.AddHostedService<ParkingRoundsWorker>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

@@ -38,6 +38,12 @@ public sealed class ParkingOptions : IModuleOptions
         : System.Text.RegularExpressions.Regex.Match(MapTileUrl, @"^(https?://(?:[A-Za-z0-9-]+\.|\{s\}\.)*[A-Za-z0-9-]+(?::[0-9]{1,5})?)/") is { Success: true } m
             ? m.Groups[1].Value.Replace("{s}", "*", StringComparison.Ordinal) : null;
 
+    /// <summary>Minutes a spot is held for a driver paying on the processor's page before the hold is let go.</summary>
+    public int UnpaidHoldMinutes { get; set; } = 15;
+
+    /// <summary>Seconds between readings of a followed vehicle's telemetry position while it is near the spot (farther: less often).</summary>
+    public int DevicePollSeconds { get; set; } = 5;
+
     /// <summary>Pitlane:Parking:Tesla: the Fleet API application, or the built-in simulator (the default).</summary>
     public Tesla.TeslaOptions Tesla { get; set; } = new();
 
@@ -61,6 +67,14 @@ public sealed class ParkingOptions : IModuleOptions
             || !MapTileUrl.Contains("{z}", StringComparison.Ordinal) || !MapTileUrl.Contains("{x}", StringComparison.Ordinal) || !MapTileUrl.Contains("{y}", StringComparison.Ordinal)))
         {
             faults.Add("Pitlane:Parking:MapTileUrl must be an https URL template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (or empty for the offline map).");
+        }
+        if (UnpaidHoldMinutes is < 1 or > 1_440)
+        {
+            faults.Add("Pitlane:Parking:UnpaidHoldMinutes must be between 1 and 1440.");
+        }
+        if (DevicePollSeconds is < 1 or > 600)
+        {
+            faults.Add("Pitlane:Parking:DevicePollSeconds must be between 1 and 600.");
         }
         if (MaxBookingDays is < 1 or > 400)
         {

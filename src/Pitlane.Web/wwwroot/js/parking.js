@@ -184,10 +184,9 @@
         book.disabled = true;
         const from = new Date(book.dataset.from);
         const to = new Date(from.getTime() + parseInt(book.dataset.hours, 10) * 3600000);
-        const card = window.prompt('Card token to pay with (the built-in payment simulator accepts pm_card_visa):', 'pm_card_visa');
-        if (!card) { book.disabled = false; return; }
-        const booking = await P.api('POST', '/api/v1/parking/bookings', { listingId: book.dataset.parkingBook, startsAt: from.toISOString(), endsAt: to.toISOString(), paymentMethod: card });
-        location.href = `/Parking/Booking/${booking.id}`;
+        // The spot is held, then the driver pays on the payment processor's page and comes back to the booking.
+        const booking = await P.api('POST', '/api/v1/parking/bookings', { listingId: book.dataset.parkingBook, startsAt: from.toISOString(), endsAt: to.toISOString() });
+        location.href = booking.payUrl || `/Parking/Booking/${booking.id}`;
       } else if (action) {
         action.disabled = true;
         await P.api('POST', action.dataset.parkingAction, {});
@@ -201,16 +200,46 @@
     }
   });
 
+  // Forms that post their fields as JSON to the API named in data-parking-form, then show the page fresh (the car that
+  // checks in, a reported problem, settling it, suspending a spot). An amount typed in data-money fields is sent in cents.
+  document.querySelectorAll('form[data-parking-form]').forEach(form => form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    const body = Object.fromEntries(new FormData(form));
+    for (const key of Object.keys(body)) if (body[key] === '') body[key] = null;
+    for (const field of form.querySelectorAll('[data-number]')) body[field.name] = parseInt(body[field.name], 10);
+    for (const field of form.querySelectorAll('[data-money]')) {
+      const text = (body[field.name] || '').replace(',', '.').trim();
+      if (!text) continue;
+      if (!/^\d+(\.\d{1,2})?$/.test(text)) { show('Write the amount like 12.50.'); field.classList.add('is-invalid'); return; }
+      body[field.name] = Math.round(parseFloat(text) * 100);
+    }
+    button.disabled = true;
+    try {
+      await P.api('POST', form.dataset.parkingForm, body);
+      location.reload();
+    } catch (e) { show(e.message); button.disabled = false; }
+  }));
+
   const page = document.getElementById('parking-booking');
   if (page) {
     const id = page.dataset.booking;
     const status = document.getElementById('booking-status');
     const live = document.getElementById('live-state');
-    P.on('parking.booking', view => {
-      if (view.id === id) status.textContent = view.status.replace('_', ' ');
-    });
+    const apply = view => {
+      if (view.id !== id) return;
+      // Paid on the processor's page, or let go: the page's buttons change with the status, so show them fresh.
+      if (document.getElementById('booking-unpaid') && view.status !== 'pending_payment') { location.reload(); return; }
+      status.textContent = view.status.replace(/_/g, ' ');
+    };
+    P.on('parking.booking', apply);
     P.join('JoinOrganization', page.dataset.organization)
-      .then(ok => { live.textContent = ok ? 'live' : 'not live'; live.className = ok ? 'badge text-bg-success' : 'badge text-bg-danger'; })
+      .then(async ok => {
+        live.textContent = ok ? 'live' : 'not live';
+        live.className = ok ? 'badge text-bg-success' : 'badge text-bg-danger';
+        // A change between this page being drawn and joining the live channel is not missed.
+        if (ok) apply(await P.api('GET', `/api/v1/parking/bookings/${id}`));
+      })
       .catch(() => { live.textContent = 'offline'; });
     let watching = null;
     document.getElementById('share-location')?.addEventListener('click', event => {
@@ -221,7 +250,7 @@
         try {
           const view = await P.api('POST', `/api/v1/parking/bookings/${id}/location`,
             { latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracyMeters: pos.coords.accuracy });
-          status.textContent = view.status.replace('_', ' ');
+          status.textContent = view.status.replace(/_/g, ' ');
           if (view.status !== 'confirmed' && view.status !== 'arrived') navigator.geolocation.clearWatch(watching);
         } catch (e) { show(e.message); }
       }, () => show('Location was not shared.'), { enableHighAccuracy: true, maximumAge: 10000 });

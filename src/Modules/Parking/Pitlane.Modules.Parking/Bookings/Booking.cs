@@ -108,6 +108,14 @@ public sealed class Booking
         UpdatedAt = now;
     }
 
+    public void StopFollowing(DateTime now)
+    {
+        FollowedVehicleId = null;
+        VehicleFixAt = null;
+        NextPollAt = null;
+        UpdatedAt = now;
+    }
+
     public void UsedVehicleFix(DateTime at) => VehicleFixAt = at;
 
     public void NextPoll(DateTime at, bool failed)
@@ -147,6 +155,13 @@ public sealed class Booking
     {
         PaymentIntentId = intentId;
         Status = BookingStatus.Confirmed;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Held for the driver while they pay on the processor's page (the intent waits for a card).</summary>
+    public void AwaitPayment(Guid intentId, DateTime now)
+    {
+        PaymentIntentId = intentId;
         UpdatedAt = now;
     }
 

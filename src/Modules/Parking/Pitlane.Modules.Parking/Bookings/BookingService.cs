@@ -30,13 +30,18 @@ public sealed record BookingView(
     long Total, string Currency, string CancellationPolicy, Guid? PaymentIntentId, long Captured, long Refunded, string? AccessInstructions,
     string? HouseRules, string? VehiclePlate, DateTime? ArrivedAt, string? ArrivalSource, DateTime? EndedAt, int? Rating, string? Review,
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? DisputedAt = null, string? DisputedBy = null, string? DisputeReason = null,
-    DateTime? DisputeResolvedAt = null, string? DisputeResolution = null)
+    DateTime? DisputeResolvedAt = null, string? DisputeResolution = null, Guid? FollowedVehicleId = null, string? FollowedTeslaVin = null, string? PayUrl = null)
 {
+    /// <summary>What the host sees: no access instructions (the host wrote them), not which car of the driver's reports its position, no pay link.</summary>
+    public BookingView ForHost() => this with { AccessInstructions = null, FollowedVehicleId = null, FollowedTeslaVin = null, PayUrl = null };
+
     public static BookingView From(Booking b, Listing l) => new(
         b.Id, b.ListingId, l.Title, l.Address, l.Latitude, l.Longitude, l.GeofenceMeters, l.TimeZone, b.HostOrganizationId, b.DriverOrganizationId,
         b.StartsAt, b.EndsAt, b.Status, b.Subtotal, b.ServiceFee, b.Tax, b.Total, b.Currency, b.CancellationPolicy, b.PaymentIntentId, b.Captured,
         b.Refunded, b.RevealsAccess ? l.AccessInstructions : null, l.HouseRules, b.VehiclePlate, b.ArrivedAt, b.ArrivalSource, b.EndedAt, b.Rating,
-        b.Review, b.CreatedAt, b.UpdatedAt, b.DisputedAt, b.DisputedBy, b.DisputeReason, b.DisputeResolvedAt, b.DisputeResolution);
+        b.Review, b.CreatedAt, b.UpdatedAt, b.DisputedAt, b.DisputedBy, b.DisputeReason, b.DisputeResolvedAt, b.DisputeResolution,
+        b.FollowedVehicleId, b.TeslaVin,
+        b is { Status: BookingStatus.PendingPayment, PaymentIntentId: { } intent } ? $"/Payments/Pay/{intent}?then=/Parking/Booking/{b.Id}" : null);
 }
 
 /// <summary>
@@ -110,7 +115,8 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
     {
         var check = Window(request.StartsAt, request.EndsAt, new Validation()
             .Require(request.ListingId is not null, "listingId", "listingId is required.")
-            .Require(request.PaymentMethod is { Length: > 3 and <= 100 } pm && pm.StartsWith("pm_", StringComparison.Ordinal), "paymentMethod", "paymentMethod is a processor token (pm_...).")
+            .Require(request.PaymentMethod is null || (request.PaymentMethod is { Length: > 3 and <= 100 } pm && pm.StartsWith("pm_", StringComparison.Ordinal)),
+                "paymentMethod", "paymentMethod is a processor token (pm_...), or left out to pay on the processor's page.")
             .Require(request.VehiclePlate is null || request.VehiclePlate.Trim().Length <= 20, "vehiclePlate", "vehiclePlate is at most 20 characters.")
             .Require(request.VehicleLengthCm is null or >= 100 and <= 2_500, "vehicleLengthCm", "vehicleLengthCm is between 100 and 2500.")
             .Require(request.VehicleHeightCm is null or >= 50 and <= 500, "vehicleHeightCm", "vehicleHeightCm is between 50 and 500."));
@@ -142,8 +148,17 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         }
 
         var result = await payments.CreateIntentAsync(driverOrganization, new NewPaymentIntent(
-            quote.Total, quote.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: quote.ApplicationFee,
-            TransferDestination: listing.HostOrganizationId, CustomerId: driverUser, Description: $"Parking at {listing.Title}", Reference: booking.Reference), ct);
+            quote.Total, quote.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: request.PaymentMethod is not null,
+            ApplicationFeeAmount: quote.ApplicationFee, TransferDestination: listing.HostOrganizationId, CustomerId: driverUser, Description: $"Parking at {listing.Title}",
+            Reference: booking.Reference), ct);
+        if (request.PaymentMethod is null && result.Intent is { Status: "requires_payment_method" } unpaid)
+        {
+            // The driver pays on the processor's page; the spot is held until then (PaymentStatusHandler confirms, ExpireUnpaidAsync lets go).
+            booking.AwaitPayment(unpaid.Id, Now);
+            await db.SaveChangesAsync(ct);
+            await PublishAsync(booking, listing, ct);
+            return new(BookingView.From(booking, listing));
+        }
         if (result.Intent is not { Status: "requires_capture" } intent)
         {
             if (result.Intent is { Status: not ("requires_payment_method" or "canceled") } pending)
@@ -212,7 +227,8 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         {
             return Outcome<BookingView>.Refused(reason);
         }
-        var percent = byHost ? 100 : CancellationPolicy.RefundPercent(booking.CancellationPolicy, booking.StartsAt - Now);
+        // Nothing was paid yet on a held booking: cancelling it lets the whole hold go.
+        var percent = byHost || booking.Status == BookingStatus.PendingPayment ? 100 : CancellationPolicy.RefundPercent(booking.CancellationPolicy, booking.StartsAt - Now);
         var refund = booking.Total * percent / 100;
         var keep = booking.Total - refund;
         if (await ClaimAsync(booking, ct) is not { } claim)
@@ -324,7 +340,7 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
         var found = await page.ApplyAsync(db.Bookings.AsNoTracking().Where(b => b.DisputedAt != null && b.DisputeResolvedAt == null).OrderBy(b => b.DisputedAt), ct);
         var ids = found.Items.Select(b => b.ListingId).Distinct().ToList();
         var listings = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        return found.Map(b => BookingView.From(b, listings[b.ListingId]) with { AccessInstructions = null });
+        return found.Map(b => BookingView.From(b, listings[b.ListingId]).ForHost());
     }
 
     /// <summary>
@@ -584,6 +600,72 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
     }
 
     /// <summary>
+    /// The driver paid on the processor's page (the intent now holds the money): the booking is confirmed, once. A payment
+    /// that arrives after the hold was let go is released again, so nobody pays for a spot they do not have.
+    /// </summary>
+    public async Task PaidAsync(Guid bookingId, Guid intentId, CancellationToken ct)
+    {
+        if (await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId && b.PaymentIntentId == intentId, ct) is not { } booking)
+        {
+            return;
+        }
+        if (booking.Status == BookingStatus.PaymentFailed || booking.Status == BookingStatus.Cancelled)
+        {
+            await payments.CancelAsync(booking.DriverOrganizationId, intentId, ct);
+            return;
+        }
+        if (booking.Status != BookingStatus.PendingPayment)
+        {
+            return;
+        }
+        var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+        booking.Confirm(intentId, Now);
+        await db.SaveChangesAsync(ct);
+        await PublishAsync(booking, listing, ct);
+    }
+
+    /// <summary>
+    /// Holds whose driver never paid on the processor's page within <see cref="ParkingOptions.UnpaidHoldMinutes"/> are let go
+    /// (the intent cancelled, the spot free again); one paid meanwhile is confirmed instead. Returns how many were let go.
+    /// </summary>
+    public async Task<int> ExpireUnpaidAsync(CancellationToken ct)
+    {
+        var cutoff = Now.AddMinutes(-options.UnpaidHoldMinutes);
+        var stale = await db.Bookings.Where(b => b.Status == BookingStatus.PendingPayment && b.PaymentIntentId != null && b.CreatedAt < cutoff)
+            .OrderBy(b => b.CreatedAt).Take(100).Select(b => b.Id).ToListAsync(ct);
+        var expired = 0;
+        foreach (var id in stale)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Bookings.FirstOrDefaultAsync(b => b.Id == id && b.Status == BookingStatus.PendingPayment, ct) is not { PaymentIntentId: { } intent } booking)
+            {
+                continue;
+            }
+            var current = await payments.FindAsync(booking.DriverOrganizationId, intent, ct);
+            if (current?.Status == "requires_capture")
+            {
+                await PaidAsync(id, intent, ct);
+                continue;
+            }
+            if (await ClaimAsync(booking, ct) is null)
+            {
+                continue;
+            }
+            if (current is { Status: not "canceled" })
+            {
+                await payments.CancelAsync(booking.DriverOrganizationId, intent, ct);
+            }
+            booking.PaymentDeclined(intent, Now);
+            await db.SaveChangesAsync(ct);
+            var listing = await db.Listings.AsNoTracking().FirstAsync(l => l.Id == booking.ListingId, ct);
+            await PublishAsync(booking, listing, ct);
+            expired++;
+        }
+        db.ChangeTracker.Clear();
+        return expired;
+    }
+
+    /// <summary>
     /// A position for the booking (phone, Tesla, telemetry device). Entering the spot's geofence inside the window marks
     /// the booking arrived, once: the status change is the debounce (later samples inside find it arrived already).
     /// Leaving it after the end completes the booking.
@@ -645,6 +727,6 @@ public sealed class BookingService(ParkingDbContext db, IPayments payments, ILiv
     {
         var view = BookingView.From(booking, listing);
         await live.PublishAsync(LiveGroup.Organization(booking.DriverOrganizationId), LiveMethod, view, ct);
-        await live.PublishAsync(LiveGroup.Organization(booking.HostOrganizationId), LiveMethod, view with { AccessInstructions = null }, ct);
+        await live.PublishAsync(LiveGroup.Organization(booking.HostOrganizationId), LiveMethod, view.ForHost(), ct);
     }
 }

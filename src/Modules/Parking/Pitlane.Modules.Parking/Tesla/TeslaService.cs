@@ -176,24 +176,3 @@ public sealed class TeslaService(ParkingDbContext db, TeslaFleetClient client, T
         }
     }
 }
-
-/// <summary>Runs the Tesla location polls every few seconds; a failing round is logged and retried.</summary>
-public sealed class TeslaPollWorker(IServiceScopeFactory scopes, TimeProvider time, ILogger<TeslaPollWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<TeslaService>().PollDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Tesla poll round failed; retrying next round");
-            }
-        }
-    }
-}

@@ -1,18 +1,24 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Parking.Pages.Parking;
 
 /// <summary>One booking with its live status, for the driver (check in, share location, check out) and the host.</summary>
-public sealed class ParkingBookingModel(PageOrganization organizations, BookingService bookings) : PageModel
+public sealed class ParkingBookingModel(PageOrganization organizations, BookingService bookings, IVehicleSearch vehicles) : PageModel
 {
     public BookingView? Booking { get; private set; }
     public bool IsDriver { get; private set; }
     public Guid OrganizationId { get; private set; }
     public Guid ListingId { get; private set; }
     public IReadOnlyList<Guid> Photos { get; private set; } = [];
+
+    /// <summary>The driver's own vehicles, any of which can report its position for check-in (a Pitlane telemetry device in it).</summary>
+    public IReadOnlyList<VehicleSummary> Vehicles { get; private set; } = [];
+
+    public bool CanDispute { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -25,7 +31,12 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
         IsDriver = booking.DriverOrganizationId == org.Id;
         ListingId = listing.Id;
         Photos = [.. listing.Photos.OrderBy(p => p.Position).Select(p => p.MediaId)];
-        Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing) with { AccessInstructions = null };
+        Booking = IsDriver ? BookingView.From(booking, listing) : BookingView.From(booking, listing).ForHost();
+        CanDispute = booking.CannotDispute() is null;
+        if (IsDriver && booking.Status is BookingStatus.Confirmed or BookingStatus.Arrived)
+        {
+            Vehicles = await vehicles.SearchAsync(org.Id, null, 50, ct);
+        }
         return Page();
     }
 }

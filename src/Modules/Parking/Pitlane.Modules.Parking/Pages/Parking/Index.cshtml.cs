@@ -30,6 +30,7 @@ public sealed class ParkingIndexModel(PageOrganization organizations, SpotSearch
 
     public Guid OrganizationId { get; private set; }
     public bool IsHost { get; private set; }
+    public bool IsOperator { get; private set; }
     public IReadOnlyList<SpotHit> Spots { get; private set; } = [];
     public IReadOnlyList<Listing> MySpots { get; private set; } = [];
     public IReadOnlyList<BookingView> MyBookings { get; private set; } = [];
@@ -47,6 +48,7 @@ public sealed class ParkingIndexModel(PageOrganization organizations, SpotSearch
         }
         OrganizationId = org.Id;
         IsHost = ParkingPermissions.Host.Allows(org.Role);
+        IsOperator = options.OperatorOrganizationId == org.Id && ParkingPermissions.Operate.Allows(org.Role);
         if (IsHost)
         {
             MySpots = (await listings.ListOwnAsync(org.Id, new PageRequest(1, 100), ct)).Items;

@@ -15,6 +15,14 @@ public sealed class PayModel(PaymentService payments, IOrganizationDirectory org
 
     public string PayeeName { get; private set; } = "";
 
+    /// <summary>Where the payer goes afterwards: a page of this site (a booking, an order) given by the link, else Receipts.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Then { get; set; }
+
+    public string Back(Guid intentId) =>
+        Then is { Length: > 1 and <= 200 } then && then.StartsWith('/') && !then.StartsWith("//", StringComparison.Ordinal) && !then.Contains('\\', StringComparison.Ordinal)
+            ? then : $"/Payments/Receipts?paid={intentId}";
+
     public string? StripePublishableKey => options.Processor == "stripe" ? options.Stripe.PublishableKey : null;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
@@ -38,7 +46,7 @@ public sealed class PayModel(PaymentService payments, IOrganizationDirectory org
         {
             return RedirectToPage(new { id });
         }
-        var back = $"/Payments/Receipts?paid={intent.Id}";
+        var back = Back(intent.Id);
         return Redirect($"/simulator/checkout/{Uri.EscapeDataString(intent.ProcessorId)}?client_secret={Uri.EscapeDataString(intent.ClientSecret!)}&return_url={Uri.EscapeDataString(back)}");
     }
 }
