@@ -164,6 +164,49 @@ public abstract class ParkingTests(PitlaneApp app) : PaymentsTestBase(app)
     }
 
     [Fact]
+    public async Task Given_host_changes_weekly_openings_Then_search_follows_at_once_and_a_wrong_role_cannot_change_them()
+    {
+        var (host, shop) = await HostAsync();
+        var (driver, _) = await App.NewUserAsync("Commuter");
+        // A place no other test uses; a Tuesday 10:00-12:00 and the Monday before, 08:00-09:00 (UTC spot).
+        var (lat, lon) = (61.4978, 23.761);
+        var today = DateTime.UtcNow.Date;
+        var tuesday = today.AddDays(((int)DayOfWeek.Tuesday - (int)today.DayOfWeek + 7) % 7 + 7);
+        object Spot(params object[] availability) => new
+        {
+            title = "Courtyard bay", address = "Hämeenkatu 1, Tampere", latitude = lat, longitude = lon, timeZone = "UTC", maxLengthCm = 500, maxHeightCm = 200,
+            hourlyRate = 250, minimumMinutes = 60, availability,
+        };
+        async Task<bool> FoundAsync(Guid id, DateTime from, DateTime to)
+        {
+            var found = await driver.GetFromJsonAsync<JsonElement>(
+                $"/api/v1/parking/search?lat={lat}&lon={lon}&radius=300&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}", Ct);
+            return found.GetProperty("items").EnumerateArray().Any(i => Id(i) == id);
+        }
+
+        var listing = Id(await PublishedSpotAsync(host, Spot(new { day = "daily", from = "00:00", to = "24:00" })));
+        Assert.True(await FoundAsync(listing, tuesday.AddHours(10), tuesday.AddHours(12)));
+
+        var mondayOnly = await host.PutAsJsonAsync($"/api/v1/parking/listings/{listing}", Spot(new { day = "monday", from = "08:00", to = "09:00" }), Ct);
+        Assert.Equal(HttpStatusCode.OK, mondayOnly.StatusCode);
+        Assert.False(await FoundAsync(listing, tuesday.AddHours(10), tuesday.AddHours(12)));
+        Assert.True(await FoundAsync(listing, tuesday.AddHours(-16), tuesday.AddHours(-15)));
+        Assert.False(await FoundAsync(listing, tuesday.AddHours(-16), tuesday.AddHours(-14)));
+
+        // Two openings that meet (Monday evening into Tuesday morning) cover a window across midnight.
+        var overnight = await host.PutAsJsonAsync($"/api/v1/parking/listings/{listing}",
+            Spot(new { day = "tuesday", from = "00:00", to = "07:00" }, new { day = "monday", from = "18:00", to = "24:00" }), Ct);
+        Assert.Equal(HttpStatusCode.OK, overnight.StatusCode);
+        Assert.True(await FoundAsync(listing, tuesday.AddHours(-4), tuesday.AddHours(6)));
+        Assert.False(await FoundAsync(listing, tuesday.AddHours(-16), tuesday.AddHours(-15)));
+
+        // A technician of the shop may not change a spot's openings: 403 and search still answers as before.
+        var tech = await App.SignedInClientAsync("tech@demo.pitlane.test", organizationId: shop);
+        await ProblemAsync(await tech.PutAsJsonAsync($"/api/v1/parking/listings/{listing}", Spot(new { day = "daily", from = "00:00", to = "24:00" }), Ct), HttpStatusCode.Forbidden);
+        Assert.False(await FoundAsync(listing, tuesday.AddHours(10), tuesday.AddHours(12)));
+    }
+
+    [Fact]
     public async Task Given_10000_random_listings_Then_search_returns_exactly_the_brute_force_free_spots_in_radius_and_bounds()
     {
         RequireServer();

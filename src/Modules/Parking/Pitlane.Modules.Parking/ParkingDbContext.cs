@@ -40,6 +40,7 @@ public abstract class ParkingDbContext(DbContextOptions options) : DbContext(opt
             listing.Property(l => l.Currency).HasMaxLength(3);
             listing.Property(l => l.CancellationPolicy).HasMaxLength(20);
             listing.Property(l => l.SuspensionReason).HasMaxLength(300);
+            listing.Property(l => l.Openings).HasMaxLength(Availability.MaxPackedLength);
             listing.HasIndex(l => l.HostOrganizationId);
             listing.HasIndex(l => l.SpatialKey).IsUnique();
             listing.HasMany(l => l.Rules).WithOne().HasForeignKey(r => r.ListingId).OnDelete(DeleteBehavior.Cascade);

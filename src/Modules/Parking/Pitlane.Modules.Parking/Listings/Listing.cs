@@ -132,6 +132,12 @@ public sealed class Listing
     public DateTime? SuspendedAt { get; private set; }
     public string? SuspensionReason { get; private set; }
 
+    /// <summary>
+    /// The weekly rules packed as "day:start:end,..." (<see cref="Availability.Pack"/>), kept on the listing by
+    /// <see cref="ReplaceRules"/> so search reads a spot's openings from its own row instead of a per-spot lookup.
+    /// </summary>
+    public string Openings { get; private set; } = "";
+
     /// <summary>The first photo (media id), kept on the listing so search reads it without a join.</summary>
     public Guid? CoverPhotoId { get; private set; }
     public DateTime CreatedAt { get; private set; }
@@ -200,6 +206,7 @@ public sealed class Listing
     {
         _rules.Clear();
         _rules.AddRange(rules);
+        Openings = Availability.Pack(_rules);
         UpdatedAt = now;
     }
 
@@ -257,6 +264,30 @@ public sealed record ListingDetails(
 
 public static class Availability
 {
+    /// <summary>The longest <see cref="Listing.Openings"/>: 50 openings of up to 7 days each, "6:1439:1440," per rule.</summary>
+    public const int MaxPackedLength = ListingService.MaxRules * 7 * 12;
+
+    /// <summary>Weekly rules as "day:start:end,..." (invariant digits), ordered by day, start and end, so one schedule always packs the same.</summary>
+    public static string Pack(IEnumerable<AvailabilityRule> rules) =>
+        string.Join(',', rules.OrderBy(r => r.Day).ThenBy(r => r.StartMinute).ThenBy(r => r.EndMinute).Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(int)r.Day}:{r.StartMinute}:{r.EndMinute}")));
+
+    /// <summary>The rules of a <see cref="Pack"/>ed string (empty: none).</summary>
+    public static List<AvailabilityRule> Unpack(string? packed)
+    {
+        var rules = new List<AvailabilityRule>();
+        if (string.IsNullOrEmpty(packed))
+        {
+            return rules;
+        }
+        foreach (var part in packed.Split(','))
+        {
+            var fields = part.Split(':');
+            rules.Add(new AvailabilityRule((DayOfWeek)int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return rules;
+    }
+
     /// <summary>The open intervals (UTC) of the weekly rules that touch [start, end), merged.</summary>
     public static bool Covers(IReadOnlyList<AvailabilityRule> rules, IReadOnlyList<AvailabilityException> exceptions, TimeZoneInfo zone, DateTime start, DateTime end)
     {

@@ -404,6 +404,11 @@ namespace Pitlane.Modules.Parking.Migrations.Postgres
                     b.Property<long?>("MonthlyRate")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Openings")
+                        .IsRequired()
+                        .HasMaxLength(4200)
+                        .HasColumnType("character varying(4200)");
+
                     b.Property<bool>("Published")
                         .HasColumnType("boolean");
 

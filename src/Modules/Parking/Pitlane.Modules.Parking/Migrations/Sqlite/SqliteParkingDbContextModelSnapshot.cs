@@ -399,6 +399,11 @@ namespace Pitlane.Modules.Parking.Migrations.Sqlite
                     b.Property<long?>("MonthlyRate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Openings")
+                        .IsRequired()
+                        .HasMaxLength(4200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Published")
                         .HasColumnType("INTEGER");
 
