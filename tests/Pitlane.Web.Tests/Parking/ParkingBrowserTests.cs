@@ -13,7 +13,8 @@ namespace Pitlane.Web.Tests.Parking;
 /// <summary>
 /// Issue 16 in two real browsers: a driver finds a spot, books it and pays on the payment processor's page, comes back
 /// to the booking confirmed, picks the car that checks in; the car's tracking device reports it inside the spot and the
-/// host's open booking page turns "arrived" live. Screenshots (desktop and phone) go to $TMPDIR/pitlane-parking-screens.
+/// host's open booking page turns "arrived" live; the same for the simulated Tesla driving to the spot; a reported
+/// problem is settled from the operator's page. Screenshots (desktop and phone) go to $TMPDIR/pitlane-parking-screens.
 /// </summary>
 public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
 {
@@ -100,10 +101,63 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
         Wait(hostBrowser, 40).Until(d => d.FindElement(By.Id("booking-status")).Text == "arrived");
         hostBrowser.Shoot(_screens, "booking-host-arrived");
         Wait(driver).Until(d => d.FindElement(By.Id("booking-status")).Text == "arrived");
+        Wait(driver).Until(d => d.FindElement(By.CssSelector("[data-parking-action$='/complete']")).Displayed
+            && !d.FindElement(By.CssSelector("[data-parking-action$='/arrive']")).Displayed);
 
         var booking = await driverApi.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{bookingId}", Ct);
         Assert.Equal("device", booking.GetProperty("arrivalSource").GetString());
         Assert.Equal(500, booking.GetProperty("subtotal").GetInt64());
+    }
+
+    [Fact]
+    public async Task Given_simulated_Tesla_sent_to_the_spot_When_it_drives_there_Then_the_hosts_open_page_turns_arrived_once()
+    {
+        app.Services.GetRequiredService<Pitlane.Modules.Parking.Tesla.TeslaOptions>().PollSeconds = 1;
+        var simulator = app.Services.GetRequiredService<Pitlane.Modules.Parking.Tesla.TeslaCloudSimulator>();
+        simulator.MetersPerSecond = 300;
+        using var host = await BrowserSignIn.ApiClientAsync(app.BaseUrl, "owner@demo.pitlane.test", Ct);
+        var spotId = await SpotAsync(host, Lat - 0.01, Lon);
+        var (driverApi, _) = await DriverAsync();
+        using var _ = driverApi;
+
+        // The driver connects the Tesla account (OAuth with PKCE against the simulator) and picks the car.
+        var connect = await (await driverApi.PostAsJsonAsync("/api/v1/parking/tesla/connect", new { redirectUri = "/Parking/Tesla" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseUrl) };
+        noRedirect.DefaultRequestHeaders.Authorization = driverApi.DefaultRequestHeaders.Authorization;
+        noRedirect.DefaultRequestHeaders.Add("X-Organization-Id", driverApi.DefaultRequestHeaders.GetValues("X-Organization-Id"));
+        var redirect = await noRedirect.GetAsync(connect.GetProperty("authorizeUrl").GetString(), Ct);
+        var query = System.Web.HttpUtility.ParseQueryString(redirect.Headers.Location!.OriginalString.Split('?', 2)[1]);
+        (await driverApi.PostAsJsonAsync("/api/v1/parking/tesla/callback", new { code = query["code"], state = query["state"], redirectUri = "/Parking/Tesla" }, Ct)).EnsureSuccessStatusCode();
+        var vin = (await driverApi.GetFromJsonAsync<JsonElement>("/api/v1/parking/tesla/vehicles", Ct))[0].GetProperty("vin").GetString()!;
+        Assert.True(simulator.ParkByVin(vin, Lat - 0.01 + 0.006, Lon)); // about 670 m north of the spot
+
+        var start = DateTimeOffset.UtcNow.AddMinutes(3);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/parking/bookings")
+        {
+            Content = JsonContent.Create(new { listingId = spotId, startsAt = start, endsAt = start.AddHours(2), paymentMethod = "pm_card_visa" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var bookingId = (await (await driverApi.SendAsync(request, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var hostBrowser = _hostChromium.Start(1366, 900);
+        hostBrowser.SignIn(app.BaseUrl, "owner@demo.pitlane.test");
+        hostBrowser.Navigate().GoToUrl($"{app.BaseUrl}/Parking/Booking/{bookingId}");
+        Wait(hostBrowser).Until(d => d.FindElement(By.Id("live-state")).Text == "live");
+        Assert.Equal("confirmed", hostBrowser.FindElement(By.Id("booking-status")).Text);
+
+        // The spot goes to the car as its navigation destination; the car drives there and the polls see it arrive.
+        (await driverApi.PostAsJsonAsync($"/api/v1/parking/bookings/{bookingId}/tesla", new { vin }, Ct)).EnsureSuccessStatusCode();
+        Wait(hostBrowser, 60).Until(d => d.FindElement(By.Id("booking-status")).Text == "arrived");
+        // The actions follow the status live too: an arrived driver is no no-show.
+        Assert.False(hostBrowser.FindElement(By.CssSelector("[data-parking-action$='/no-show']")).Displayed);
+        hostBrowser.Shoot(_screens, "booking-host-tesla-arrived");
+        var arrived = await driverApi.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{bookingId}", Ct);
+        Assert.Equal("tesla", arrived.GetProperty("arrivalSource").GetString());
+        // Further polls inside the fence change nothing: arrived once.
+        await Task.Delay(TimeSpan.FromSeconds(7), Ct);
+        var later = await driverApi.GetFromJsonAsync<JsonElement>($"/api/v1/parking/bookings/{bookingId}", Ct);
+        Assert.Equal("arrived", later.GetProperty("status").GetString());
+        Assert.Equal(arrived.GetProperty("arrivedAt").GetString(), later.GetProperty("arrivedAt").GetString());
     }
 
     private static async Task<Guid> SpotAsync(HttpClient host, double lat, double lon)
@@ -162,7 +216,7 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
         Assert.DoesNotContain("Reported problems", driver.PageSource, StringComparison.Ordinal);
         driver.Navigate().GoToUrl($"{app.BaseUrl}/Parking/Booking/{bookingId}");
         // Completed: no more check-in or cancel buttons; a review instead.
-        Assert.Empty(driver.FindElements(By.CssSelector("[data-parking-action]")));
+        Assert.DoesNotContain(driver.FindElements(By.CssSelector("[data-parking-action]")), e => e.Displayed);
         new SelectElement(driver.FindElement(By.Id("review-rating"))).SelectByValue("4");
         driver.FindElement(By.Id("review-comment")).SendKeys("Easy to find.");
         driver.FindElement(By.CssSelector("#review button[type='submit']")).Click();

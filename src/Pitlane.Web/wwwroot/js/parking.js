@@ -231,6 +231,7 @@
       // Paid on the processor's page, or let go: the page's buttons change with the status, so show them fresh.
       if (document.getElementById('booking-unpaid') && view.status !== 'pending_payment') { location.reload(); return; }
       status.textContent = view.status.replace(/_/g, ' ');
+      page.querySelectorAll('[data-when]').forEach(el => el.classList.toggle('d-none', !el.dataset.when.split(' ').includes(view.status)));
     };
     P.on('parking.booking', apply);
     P.join('JoinOrganization', page.dataset.organization)
