@@ -21,7 +21,7 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapParkingAdminEndpoints(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapTenantApi("/api/v1/parking/admin", "Parking")
-            .WithMetadata(new OrganizationGate((services, organization) => services.GetRequiredService<ParkingOptions>().OperatorOrganizationId == organization));
+            .WithMetadata(new OrganizationGate((services, organization) => services.GetRequiredService<ParkingOptions>().IsOperator(organization)));
         admin.MapGet("/listings", async (ListingService listings, CancellationToken ct, int? page, int? pageSize, bool? suspended) =>
         {
             var check = new Validation();

@@ -24,6 +24,9 @@ public sealed class ParkingOptions : IModuleOptions
     /// </summary>
     public Guid? OperatorOrganizationId { get; set; }
 
+    /// <summary>Whether <paramref name="organizationId"/> is the operator organisation (its admin routes and page exist only there).</summary>
+    public bool IsOperator(Guid organizationId) => OperatorOrganizationId == organizationId;
+
     /// <summary>
     /// Map tiles for the parking maps (Leaflet), e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty (the
     /// default, offline): no tiles are loaded and the spots are drawn on a plain canvas.

@@ -48,7 +48,7 @@ public sealed class ParkingIndexModel(PageOrganization organizations, SpotSearch
         }
         OrganizationId = org.Id;
         IsHost = ParkingPermissions.Host.Allows(org.Role);
-        IsOperator = options.OperatorOrganizationId == org.Id && ParkingPermissions.Operate.Allows(org.Role);
+        IsOperator = options.IsOperator(org.Id) && ParkingPermissions.Operate.Allows(org.Role);
         if (IsHost)
         {
             MySpots = (await listings.ListOwnAsync(org.Id, new PageRequest(1, 100), ct)).Items;

@@ -20,18 +20,12 @@ public sealed class ParkingOperatorModel(PageOrganization organizations, Parking
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await organizations.CurrentAsync(ct) is not { } org || options.OperatorOrganizationId != org.Id || !ParkingPermissions.Operate.Allows(org.Role))
+        if (await organizations.CurrentAsync(ct) is not { } org || !options.IsOperator(org.Id) || !ParkingPermissions.Operate.Allows(org.Role))
         {
             return NotFound();
         }
-        var check = new Validation();
-        var paging = PageRequest.From(PageNumber, 50, check);
-        if (!check.IsValid)
-        {
-            paging = PageRequest.From(1, 50, new Validation());
-        }
-        Disputes = await bookings.ListDisputedAsync(PageRequest.From(1, 100, new Validation()), ct);
-        Spots = await listings.ListAllAsync(null, paging, ct);
+        Disputes = await bookings.ListDisputedAsync(new PageRequest(1, 100), ct);
+        Spots = await listings.ListAllAsync(null, new PageRequest(Math.Max(1, PageNumber), 50), ct);
         return Page();
     }
 }
