@@ -9,9 +9,9 @@ using Pitlane.Web.Tests.Infrastructure;
 namespace Pitlane.Web.Tests.Marketplace;
 
 /// <summary>
-/// A driver in headless Chromium finds a part that fits their car, adds it to the cart and checks out with the built-in
-/// payment simulator (the offline default); the order then moves to "shipped" on the open page when the seller ships
-/// it. Screenshots at 1366x900 and 390x844 go to $TMPDIR/pitlane-marketplace-screens for a person to look at.
+/// A driver in headless Chromium finds a part that fits their car, adds it and a second part to the cart, checks out and
+/// pays each order on the built-in processor's checkout page (the offline default); an order then moves to "shipped" on
+/// the open page when the seller ships it. Screenshots at 1366x900 and 390x844 go to $TMPDIR/pitlane-marketplace-screens for a person to look at.
 /// </summary>
 public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable
 {
@@ -64,7 +64,9 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         var fits = await seller.PostAsJsonAsync("/api/v1/marketplace/listings", Listing($"Brake pads {marker} Accord", 2001, 2007, "Honda", "Accord", 6_450), Ct);
         fits.EnsureSuccessStatusCode();
         var fitsId = (await fits.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
-        (await seller.PostAsJsonAsync("/api/v1/marketplace/listings", Listing($"Brake pads {marker} Silverado", 2015, 2019, "Chevrolet", "Silverado", 7_900), Ct)).EnsureSuccessStatusCode();
+        var other = await seller.PostAsJsonAsync("/api/v1/marketplace/listings", Listing($"Brake pads {marker} Silverado", 2015, 2019, "Chevrolet", "Silverado", 7_900), Ct);
+        other.EnsureSuccessStatusCode();
+        var silverado = (await other.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
 
         var email = $"driver-{Guid.NewGuid():N}@example.test";
         using (var anonymous = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
@@ -104,26 +106,43 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         browser.FindElement(By.CssSelector("[data-market-add]")).Click();
         Wait(browser).Until(d => d.FindElement(By.Id("market-added")).Displayed);
 
+        // A second part of the same seller goes into the cart too: two orders, two payments on the processor's page.
+        (await driver.PostAsJsonAsync("/api/v1/marketplace/cart/items", new { listingId = silverado }, Ct)).EnsureSuccessStatusCode();
         browser.Navigate().GoToUrl($"{app.BaseUrl}/Marketplace/Cart");
-        Assert.Equal("88.50 USD", browser.FindElement(By.Id("market-total")).Text);
+        Assert.Equal("176.50 USD", browser.FindElement(By.Id("market-total")).Text);
+        Assert.DoesNotContain("pm_", browser.FindElement(By.Id("market-cart")).Text, StringComparison.Ordinal);
         Shoot(browser, "cart");
         browser.FindElement(By.Id("market-pay")).Click();
-        Wait(browser).Until(d => d.Url.EndsWith("/Marketplace/Orders", StringComparison.Ordinal));
-        var row = Wait(browser).Until(d => d.FindElements(By.CssSelector("tr.market-order")).SingleOrDefault());
-        Assert.Equal("in escrow", row!.FindElement(By.CssSelector("[data-order-status]")).Text);
+        PayOnProcessorPage(browser);
+
+        // Back on the orders: the first is paid and held, the second waits with "Pay" at the top.
+        IWebElement Row(IWebDriver d, string model) => d.FindElements(By.CssSelector("tr.market-order")).Single(r => r.GetDomAttribute("data-title")!.EndsWith(model, StringComparison.Ordinal));
+        string StatusOf(IWebDriver d, string model) => Row(d, model).FindElement(By.CssSelector("[data-order-status]")).Text;
+        Wait(browser).Until(d => d.Url.Contains("/Marketplace/Orders?paying=", StringComparison.Ordinal) && d.FindElements(By.CssSelector("tr.market-order")).Count == 2);
+        Wait(browser).Until(d => d.FindElement(By.Id("live-state")).Text == "live");
+        Wait(browser).Until(d => StatusOf(d, "Accord") == "paid, held");
+        Assert.Equal("waiting for payment", StatusOf(browser, "Silverado"));
+        Assert.True(browser.FindElement(By.Id("market-pay-next")).Displayed);
+        Assert.Contains("Silverado: 88.00 USD", browser.FindElement(By.Id("market-pay-next")).Text, StringComparison.Ordinal);
+        Shoot(browser, "orders-to-pay");
+        browser.FindElement(By.Id("market-pay-next")).Click();
+        PayOnProcessorPage(browser);
+        Wait(browser).Until(d => d.Url.Contains("/Marketplace/Orders?paying=", StringComparison.Ordinal) && StatusOf(d, "Silverado") == "paid, held");
+        Assert.False(browser.FindElement(By.Id("market-to-pay")).Displayed);
         Wait(browser).Until(d => d.FindElement(By.Id("live-state")).Text == "live");
 
         // The seller ships: the open page shows it without a reload, and offers "Confirm delivery".
+        var row = Row(browser, "Accord");
         var orderId = row.GetDomAttribute("data-order");
         (await seller.PostAsJsonAsync($"/api/v1/marketplace/orders/{orderId}/ship", new { tracking = "1Z999AA10123456784" }, Ct)).EnsureSuccessStatusCode();
-        Wait(browser).Until(d => d.FindElement(By.CssSelector("[data-order-status]")).Text == "shipped");
-        Assert.True(browser.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Displayed);
+        Wait(browser).Until(d => StatusOf(d, "Accord") == "shipped");
+        Assert.True(row.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Displayed);
         Shoot(browser, "orders");
 
         // Delivered, then rated in the form under the row (no browser prompt): a missing star count is said in the form.
-        browser.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Click();
-        Wait(browser).Until(d => d.FindElement(By.CssSelector("[data-order-status]")).Text == "completed");
-        browser.FindElement(By.CssSelector("[data-market-order='rating']")).Click();
+        row.FindElement(By.CssSelector("[data-market-order='confirm-delivery']")).Click();
+        Wait(browser).Until(d => StatusOf(d, "Accord") == "delivered");
+        row.FindElement(By.CssSelector("[data-market-order='rating']")).Click();
         var rating = Wait(browser).Until(d => d.FindElements(By.CssSelector(".market-order-form[data-form='rating']")).SingleOrDefault(f => f.Displayed));
         rating!.FindElement(By.CssSelector("button[type=submit]")).Click();
         Wait(browser).Until(_ => rating.FindElement(By.CssSelector("[data-form-error]")).Displayed);
@@ -132,10 +151,22 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         rating.FindElement(By.Name("comment")).SendKeys("Fast and well packed");
         Shoot(browser, "rating");
         rating.FindElement(By.CssSelector("button[type=submit]")).Click();
-        Wait(browser).Until(_ => !rating.Displayed && !browser.FindElement(By.CssSelector("[data-market-order='rating']")).Displayed);
+        Wait(browser).Until(_ => !rating.Displayed && !row.FindElement(By.CssSelector("[data-market-order='rating']")).Displayed);
         var rated = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/orders/{orderId}", Ct);
         Assert.Equal(4, rated.GetProperty("rating").GetInt32());
         Assert.Equal("Fast and well packed", rated.GetProperty("ratingComment").GetString());
+    }
+
+    /// <summary>The processor's page (the built-in processor's checkout): the card is typed there, never on Pitlane's.</summary>
+    private static void PayOnProcessorPage(IWebDriver browser)
+    {
+        Wait(browser).Until(d => d.Url.Contains("/Payments/Pay/", StringComparison.Ordinal));
+        browser.FindElement(By.Id("pay-card")).Click();
+        Wait(browser).Until(d => d.Url.Contains("/simulator/checkout/", StringComparison.Ordinal));
+        browser.FindElement(By.Name("number")).SendKeys("4242 4242 4242 4242");
+        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
+        browser.FindElement(By.Name("cvc")).SendKeys("123");
+        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
     }
 
     public void Dispose() => _chromium.Dispose();

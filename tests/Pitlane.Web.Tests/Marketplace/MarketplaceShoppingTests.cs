@@ -125,6 +125,91 @@ public abstract class MarketplaceShoppingTests(PitlaneApp app) : PaymentsTestBas
     }
 
     [Fact]
+    public async Task Given_checkout_without_a_card_Then_parts_are_held_until_each_order_is_paid_on_the_processors_page_and_unpaid_ones_are_let_go()
+    {
+        var (alpha, beta, buyer, rival) = (await PartyAsync("HoldAlpha"), await PartyAsync("HoldBeta"), await PartyAsync("HoldBuyer"), await PartyAsync("HoldRival"));
+        var pads = await ListAsync(alpha, Listing("Last brake pads", 5_000, quantity: 1));
+        var filter = await ListAsync(beta, Listing("Oil filter", 900, quantity: 3));
+        await AddAsync(buyer, pads);
+        await AddAsync(buyer, filter, quantity: 2);
+        async Task<HttpResponseMessage> CheckoutWithoutCardAsync(Party party)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/marketplace/cart/checkout") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return await party.Client.SendAsync(request, Ct);
+        }
+        async Task<JsonElement> OrderOf(Party party, Guid id) => await party.Client.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/orders/{id}", Ct);
+        async Task<int> QuantityOf(JsonElement listing) =>
+            (await buyer.Client.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/listings/{Id(listing)}", Ct)).GetProperty("quantity").GetInt32();
+
+        var result = await Json(await CheckoutWithoutCardAsync(buyer), HttpStatusCode.OK);
+        var orders = result.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("order")).ToList();
+        Assert.Equal(2, orders.Count);
+        Assert.All(orders, o => Assert.Equal("awaiting_payment", o.GetProperty("status").GetString()));
+        var padsOrder = orders.Single(o => o.GetProperty("listingId").GetGuid() == Id(pads));
+        var filterOrder = orders.Single(o => o.GetProperty("listingId").GetGuid() == Id(filter));
+        var padsIntent = padsOrder.GetProperty("paymentIntentId").GetGuid();
+        Assert.Equal($"/Payments/Pay/{padsIntent}?then={Uri.EscapeDataString($"/Marketplace/Orders?paying={Id(padsOrder)}")}", padsOrder.GetProperty("payUrl").GetString());
+        Assert.Equal(orders[0].GetProperty("payUrl").GetString(), result.GetProperty("payUrl").GetString());
+        Assert.Equal("requires_payment_method", Status(await buyer.Client.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{padsIntent}", Ct)));
+        Assert.Equal(0, (await buyer.Client.GetFromJsonAsync<JsonElement>("/api/v1/marketplace/cart", Ct)).GetProperty("count").GetInt32());
+
+        // Held: the last pads cannot go to anyone else meanwhile; the sellers see nothing until the money is held.
+        Assert.Equal(0, await QuantityOf(pads));
+        await ProblemAsync(await rival.Client.PostAsJsonAsync("/api/v1/marketplace/cart/items", new { listingId = Id(pads) }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal(0, (await alpha.Client.GetFromJsonAsync<JsonElement>("/api/v1/marketplace/orders?role=seller", Ct)).GetProperty("total").GetInt32());
+        await ProblemAsync(await alpha.Client.GetAsync($"/api/v1/marketplace/orders/{Id(padsOrder)}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await alpha.Client.PostAsJsonAsync($"/api/v1/marketplace/orders/{Id(padsOrder)}/ship", new { }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/v1/marketplace/orders/{Id(padsOrder)}/dispute", new { reason = "Never mind" }, Ct), HttpStatusCode.Conflict);
+
+        // The buyer pays the pads on the processor's page (a test card's confirm stands in for it); the news reaches the
+        // order through the outbox and puts it into escrow without anyone asking.
+        await Json(await buyer.Client.PostAsJsonAsync($"/api/v1/payments/intents/{padsIntent}/confirm", new { paymentMethod = "pm_card_visa" }, Ct), HttpStatusCode.OK);
+        var paid = padsOrder;
+        for (var wait = 0; wait < 100 && paid.GetProperty("status").GetString() != "in_escrow"; wait++)
+        {
+            await Task.Delay(200, Ct);
+            paid = await OrderOf(buyer, Id(padsOrder));
+        }
+        Assert.Equal("in_escrow", paid.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, paid.GetProperty("payUrl").ValueKind);
+        Assert.Equal("requires_capture", Status(await buyer.Client.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{padsIntent}", Ct)));
+        Assert.Equal("in_escrow", (await OrderOf(alpha, Id(padsOrder))).GetProperty("status").GetString());
+        await ProblemAsync(await buyer.Client.PostAsync($"/api/v1/marketplace/orders/{Id(padsOrder)}/cancel", null, Ct), HttpStatusCode.Conflict);
+
+        // The filters: a stranger cannot cancel them; the buyer can, and the stock goes back.
+        await ProblemAsync(await rival.Client.PostAsync($"/api/v1/marketplace/orders/{Id(filterOrder)}/cancel", null, Ct), HttpStatusCode.NotFound);
+        Assert.Equal(1, await QuantityOf(filter));
+        var cancelled = await Json(await buyer.Client.PostAsync($"/api/v1/marketplace/orders/{Id(filterOrder)}/cancel", null, Ct), HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal("canceled", Status(await buyer.Client.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{filterOrder.GetProperty("paymentIntentId").GetGuid()}", Ct)));
+        Assert.Equal(3, await QuantityOf(filter));
+        await ProblemAsync(await buyer.Client.PostAsync($"/api/v1/marketplace/orders/{Id(filterOrder)}/cancel", null, Ct), HttpStatusCode.Conflict);
+        Assert.Equal(0, (await beta.Client.GetFromJsonAsync<JsonElement>("/api/v1/marketplace/orders?role=seller", Ct)).GetProperty("total").GetInt32());
+
+        // An order nobody pays for is let go after the hold time (zero here): payment cancelled, stock back on sale.
+        await AddAsync(rival, filter, quantity: 3);
+        var abandoned = (await Json(await CheckoutWithoutCardAsync(rival), HttpStatusCode.OK)).GetProperty("lines")[0].GetProperty("order");
+        Assert.Equal(0, await QuantityOf(filter));
+        var options = App.Services.GetRequiredService<MarketplaceOptions>();
+        try
+        {
+            options.UnpaidHoldMinutes = 0;
+            using var scope = App.Services.CreateScope();
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Modules.Marketplace.Orders.OrderService>().ExpireUnpaidAsync(Ct));
+        }
+        finally
+        {
+            options.UnpaidHoldMinutes = 15;
+        }
+        Assert.Equal("cancelled", (await OrderOf(rival, Id(abandoned))).GetProperty("status").GetString());
+        Assert.Equal("canceled", Status(await rival.Client.GetFromJsonAsync<JsonElement>($"/api/v1/payments/intents/{abandoned.GetProperty("paymentIntentId").GetGuid()}", Ct)));
+        Assert.Equal(3, await QuantityOf(filter));
+        Assert.Equal("in_escrow", (await OrderOf(buyer, Id(padsOrder))).GetProperty("status").GetString());
+        await AssertLedgerSumsToZeroAsync();
+    }
+
+    [Fact]
     public async Task Given_unknown_payment_method_or_declined_card_Then_checkout_answers_a_problem_and_nothing_is_held()
     {
         var (seller, buyer) = (await PartyAsync("PmSeller"), await PartyAsync("PmBuyer"));

@@ -6,7 +6,9 @@ using Pitlane.Modules.Marketplace.Orders;
 using Pitlane.Modules.Marketplace.Provenance;
 using Pitlane.Modules.Marketplace.Provenance.Hedera;
 using Pitlane.Modules.Marketplace.Sellers;
+using Pitlane.Modules.Payments.Contracts;
 using Pitlane.Platform;
+using Pitlane.Platform.Messaging;
 using Pitlane.Platform.Modules;
 using Pitlane.Platform.Persistence;
 
@@ -32,6 +34,7 @@ public sealed class MarketplaceModule : IPitlaneModule
         services.AddScoped<ListingService>();
         services.AddScoped<CartService>();
         services.AddScoped<SellerPlans>();
+        services.AddIntegrationEventHandler<PaymentIntentStatusChanged, OrderPaymentHandler, MarketplaceDbContext>();
         services.AddSingleton<EscrowReleaseWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<EscrowReleaseWorker>());
         var options = settings.Get<MarketplaceOptions>();

@@ -34,6 +34,12 @@ public sealed class MarketplaceOptions : IModuleOptions
     /// <summary>How often the escrow release check runs.</summary>
     public int ReleaseCheckMinutes { get; set; } = 15;
 
+    /// <summary>Minutes an order placed without a card holds its stock while the buyer pays on the processor's page.</summary>
+    public int UnpaidHoldMinutes { get; set; } = 15;
+
+    /// <summary>How often orders left unpaid are looked for (and let go after <see cref="UnpaidHoldMinutes"/>).</summary>
+    public int UnpaidCheckSeconds { get; set; } = 30;
+
     /// <summary>Optional anchoring of each signed checkpoint to a Hedera consensus topic (off by default).</summary>
     public Provenance.Hedera.HederaAnchorOptions Hedera { get; set; } = new();
 
@@ -70,6 +76,14 @@ public sealed class MarketplaceOptions : IModuleOptions
         if (ReleaseCheckMinutes is < 1 or > 1_440)
         {
             faults.Add("Pitlane:Marketplace:ReleaseCheckMinutes must be between 1 and 1440.");
+        }
+        if (UnpaidHoldMinutes is < 1 or > 1_440)
+        {
+            faults.Add("Pitlane:Marketplace:UnpaidHoldMinutes must be between 1 and 1440.");
+        }
+        if (UnpaidCheckSeconds is < 1 or > 3_600)
+        {
+            faults.Add("Pitlane:Marketplace:UnpaidCheckSeconds must be between 1 and 3600.");
         }
         Hedera.Validate(faults);
     }

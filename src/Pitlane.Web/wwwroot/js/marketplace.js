@@ -146,17 +146,19 @@
         const response = await fetch('/api/v1/marketplace/cart/checkout', {
           method: 'POST', credentials: 'same-origin',
           headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Organization-Id': P.organizationId, RequestVerificationToken: P.csrf, 'Idempotency-Key': key },
-          body: JSON.stringify({ paymentMethod: document.getElementById('payment-method').value.trim() }),
+          body: '{}',
         });
         const data = await response.json().catch(() => ({}));
         if (!response.ok) throw new P.ApiError(response.status, data);
+        // The parts are held; the buyer pays the first order on the processor's page and comes back to the orders.
+        const next = data.payUrl || '/Marketplace/Orders';
         const failed = data.lines.filter(l => !l.order);
         if (failed.length === 0) {
-          location.href = '/Marketplace/Orders';
+          location.href = next;
           return;
         }
         show(`${data.lines.length - failed.length} ordered. Not ordered: ` + failed.map(l => l.problem).join(' '));
-        setTimeout(() => location.reload(), 4000);
+        setTimeout(() => { location.href = data.lines.length > failed.length ? next : location.href; }, 4000);
       } catch (e) {
         show(e.message);
         pay.disabled = false;
@@ -165,11 +167,31 @@
   }
 
   const list = document.getElementById('market-orders');
+  // The same words as OrderRow.Label on the server.
+  const labels = { awaiting_payment: 'waiting for payment', in_escrow: 'paid, held', shipped: 'shipped', completed: 'delivered', refunded: 'refunded', cancelled: 'cancelled' };
+  function payNext() {
+    const banner = document.getElementById('market-to-pay');
+    if (!banner) return;
+    const waiting = [...document.querySelectorAll('tr.market-order[data-status="awaiting_payment"]')].reverse();
+    banner.hidden = waiting.length === 0;
+    if (waiting.length === 0) return;
+    const first = waiting[0];
+    document.getElementById('market-to-pay-count').textContent = waiting.length === 1 ? '1 order is waiting for payment.' : `${waiting.length} orders are waiting for payment.`;
+    document.getElementById('market-pay-next').href = first.querySelector('[data-market-pay]').getAttribute('href');
+    document.getElementById('market-pay-next-what').textContent = `${first.dataset.title}: ${first.dataset.total}`;
+  }
   function update(order) {
     const row = document.querySelector(`tr[data-order="${order.id}"]`);
     if (!row) return;
-    row.querySelector('[data-order-status]').textContent = order.status.replace('_', ' ');
+    row.dataset.status = order.status;
+    const badge = row.querySelector('[data-order-status]');
+    badge.textContent = labels[order.status] || order.status.replace('_', ' ');
+    badge.className = `badge ${order.status === 'awaiting_payment' ? 'text-bg-warning' : 'text-bg-secondary'}`;
+    const pay = row.querySelector('[data-market-pay]');
+    if (pay) { pay.hidden = !order.payUrl; if (order.payUrl) pay.href = order.payUrl; }
+    payNext();
     const visible = {
+      cancel: order.status === 'awaiting_payment',
       'confirm-delivery': order.status === 'shipped',
       dispute: ['in_escrow', 'shipped', 'completed'].includes(order.status),
       rating: order.status === 'completed' && order.rating == null,
@@ -178,6 +200,22 @@
     row.querySelectorAll('[data-market-order]').forEach(b => { b.hidden = !visible[b.dataset.marketOrder]; b.disabled = false; });
   }
   if (list) {
+    // Back from paying: the order shows "checking payment" until its news arrives (live, or read again every 2 s, which
+    // also covers news that came before the page joined the live channel); without news in 20 s (declined, or the page
+    // was left early) it is shown as waiting again.
+    const checking = () => [...document.querySelectorAll('tr.market-order[data-status="checking"]')];
+    const started = Date.now();
+    const recheck = async () => {
+      for (const row of checking()) {
+        try {
+          const order = await P.api('GET', `/api/v1/marketplace/orders/${row.dataset.order}`);
+          if (order.status !== 'awaiting_payment') update(order);
+          else if (Date.now() - started > 20000) update(order);
+        } catch { /* offline for a moment: the next round tries again */ }
+      }
+      if (checking().length > 0) setTimeout(recheck, 2000);
+    };
+    if (checking().length > 0) setTimeout(recheck, 2000);
     const live = document.getElementById('live-state');
     P.on('marketplaceOrder', update);
     P.join('JoinOrganization', list.dataset.organization)

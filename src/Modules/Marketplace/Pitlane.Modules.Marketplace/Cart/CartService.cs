@@ -26,13 +26,17 @@ public sealed record CheckoutLine(Guid CartLineId, Guid ListingId, string Title,
 public sealed record CheckoutResult(Guid CheckoutId, IReadOnlyList<CheckoutLine> Lines)
 {
     public int Placed => Lines.Count(l => l.Order is not null);
+
+    /// <summary>Without a card: where the buyer pays the first order placed (the processor's page, then back to the orders).</summary>
+    public string? PayUrl => Lines.Select(l => l.Order?.PayUrl).FirstOrDefault(u => u is not null);
 }
 
 /// <summary>
 /// The buyer's cart and its checkout. One checkout places one escrow order per cart line, each with its own
 /// manual-capture intent paid to that line's seller (docs/decisions: marketplace cart): a dispute, a refund or an
 /// automatic release then concerns one part and one seller, never a share of a combined charge. A line that cannot be
-/// placed (sold out, declined card) stays in the cart with the reason; the lines placed are removed.
+/// placed (sold out, declined card) stays in the cart with the reason; the lines placed are removed. Without a card
+/// (the pages), each order holds its stock while the buyer pays it on the processor's page (<see cref="CheckoutResult.PayUrl"/>).
 /// </summary>
 public sealed class CartService(MarketplaceDbContext db, OrderService orders, TimeProvider time)
 {
@@ -121,9 +125,9 @@ public sealed class CartService(MarketplaceDbContext db, OrderService orders, Ti
 
     public async Task<IResult> CheckoutAsync(Guid organization, Guid user, CheckoutRequest request, CancellationToken ct)
     {
-        if (request.PaymentMethod is not { Length: > 3 } pm || !pm.StartsWith("pm_", StringComparison.Ordinal))
+        if (request.PaymentMethod is { } pm && (pm.Length <= 3 || !pm.StartsWith("pm_", StringComparison.Ordinal)))
         {
-            return Problems.Invalid("paymentMethod", "paymentMethod is a processor token (pm_...).");
+            return Problems.Invalid("paymentMethod", "paymentMethod is a processor token (pm_...); leave it out to pay on the processor's page.");
         }
         var items = await db.CartItems.Where(i => i.OrganizationId == organization && i.UserId == user).OrderBy(i => i.AddedAt).ToListAsync(ct);
         if (items.Count == 0)

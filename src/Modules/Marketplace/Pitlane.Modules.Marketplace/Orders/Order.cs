@@ -2,6 +2,10 @@ namespace Pitlane.Modules.Marketplace.Orders;
 
 public static class OrderStatus
 {
+    /// <summary>Placed from the cart without a card: the stock is held while the buyer pays on the processor's page.</summary>
+    public const string AwaitingPayment = "awaiting_payment";
+    /// <summary>Never paid: cancelled by the buyer, or not paid in time; the stock went back to the listing.</summary>
+    public const string Cancelled = "cancelled";
     /// <summary>The buyer's money is authorised and held (a manual-capture payment intent in requires_capture).</summary>
     public const string InEscrow = "in_escrow";
     public const string Shipped = "shipped";
@@ -56,7 +60,7 @@ public sealed class Order
 
     public static Order PlaceInEscrow(Guid id, Guid buyerOrganization, Guid buyerUser, Guid sellerOrganization, Guid listingId, string title, string? serial,
         int quantity, long itemsAmount, long shippingAmount, long fee, string currency, string shippingOption, Guid paymentIntentId, DateTime now,
-        int feeBasisPoints = 0, Guid? checkoutId = null) => new()
+        int feeBasisPoints = 0, Guid? checkoutId = null, bool awaitingPayment = false) => new()
     {
         FeeBasisPoints = feeBasisPoints,
         CheckoutId = checkoutId,
@@ -74,7 +78,7 @@ public sealed class Order
         PlatformFee = fee,
         Currency = currency,
         ShippingOption = shippingOption,
-        Status = OrderStatus.InEscrow,
+        Status = awaitingPayment ? OrderStatus.AwaitingPayment : OrderStatus.InEscrow,
         PaymentIntentId = paymentIntentId,
         CreatedAt = now,
         UpdatedAt = now,
@@ -82,6 +86,25 @@ public sealed class Order
 
     /// <summary>The platform's fee: basis points of the total, rounded down, as the application fee of the destination charge.</summary>
     public static long Fee(long total, int basisPoints) => (long)((Int128)total * basisPoints / 10_000);
+
+    /// <summary>Never held money (awaiting payment or cancelled): the seller has nothing to act on yet.</summary>
+    public bool Unpaid => Status is OrderStatus.AwaitingPayment or OrderStatus.Cancelled;
+
+    /// <summary>The buyer paid on the processor's page: the money is held, the order is in escrow.</summary>
+    public void Paid(DateTime now)
+    {
+        Status = OrderStatus.InEscrow;
+        Touch(now);
+    }
+
+    public string? CannotCancel() => Status == OrderStatus.AwaitingPayment ? null
+        : $"Only an order not yet paid can be cancelled; this one is {Status.Replace('_', ' ')}. Report a problem instead.";
+
+    public void Cancel(DateTime now)
+    {
+        Status = OrderStatus.Cancelled;
+        Touch(now);
+    }
 
     public string? CannotShip() => Status == OrderStatus.InEscrow ? null : $"Only an order in escrow can be shipped; this one is {Status}.";
 
@@ -103,8 +126,9 @@ public sealed class Order
         Touch(now);
     }
 
-    public string? CannotDispute() => Status is OrderStatus.InEscrow or OrderStatus.Shipped or OrderStatus.Completed
-        ? null : $"This order is already {Status}.";
+    public string? CannotDispute() => Status is OrderStatus.InEscrow or OrderStatus.Shipped or OrderStatus.Completed ? null
+        : Status == OrderStatus.AwaitingPayment ? "This order is not paid yet; cancel it instead."
+        : $"This order is already {Status}.";
 
     public bool Captured => Status == OrderStatus.Completed;
 

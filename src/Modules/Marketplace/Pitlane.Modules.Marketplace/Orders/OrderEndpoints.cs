@@ -24,12 +24,19 @@ public sealed record OrderView(
     Guid Id, Guid BuyerOrganizationId, Guid SellerOrganizationId, Guid ListingId, string Title, string? SerialNumber, int Quantity,
     long ItemsAmount, long ShippingAmount, long Total, long PlatformFee, long SellerReceives, string Currency, string ShippingOption, string Status,
     Guid PaymentIntentId, string? Tracking, string? DisputeReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ShippedAt, DateTime? ReleaseDueAt,
-    DateTime? CompletedAt, int FeeBasisPoints, Guid? CheckoutId, IReadOnlyList<Guid> EvidencePhotoIds, int? Rating, string? RatingComment)
+    DateTime? CompletedAt, int FeeBasisPoints, Guid? CheckoutId, IReadOnlyList<Guid> EvidencePhotoIds, int? Rating, string? RatingComment, string? PayUrl)
 {
+    /// <summary>Where the buyer pays an order placed without a card: the processor's page, then back to the buyer's orders.</summary>
+    public const string PaidReturnPath = "/Marketplace/Orders";
+
+    /// <summary>The buyer's orders page, told which order was just paid (it shows that one as being checked).</summary>
+    public static string ReturnAfterPaying(Guid orderId) => $"{PaidReturnPath}?paying={orderId}";
+
     public static OrderView From(Order o) => new(
         o.Id, o.BuyerOrganizationId, o.SellerOrganizationId, o.ListingId, o.Title, o.SerialNumber, o.Quantity, o.ItemsAmount, o.ShippingAmount, o.Total,
         o.PlatformFee, o.Total - o.PlatformFee, o.Currency, o.ShippingOption, o.Status, o.PaymentIntentId, o.Tracking, o.DisputeReason, o.CreatedAt,
-        o.UpdatedAt, o.ShippedAt, o.ReleaseDueAt, o.CompletedAt, o.FeeBasisPoints, o.CheckoutId, o.EvidencePhotos, o.Rating, o.RatingComment);
+        o.UpdatedAt, o.ShippedAt, o.ReleaseDueAt, o.CompletedAt, o.FeeBasisPoints, o.CheckoutId, o.EvidencePhotos, o.Rating, o.RatingComment,
+        o.Status == OrderStatus.AwaitingPayment ? $"/Payments/Pay/{o.PaymentIntentId}?then={Uri.EscapeDataString(ReturnAfterPaying(o.Id))}" : null);
 }
 
 /// <summary>
@@ -44,6 +51,8 @@ public sealed class OrderService(
     private readonly GuardedPayments payments = new(processorPayments, logger);
 
     public const string LiveMethod = "marketplaceOrder";
+    /// <summary>The payment intent's reference: "marketplace.order:{id}", given back on PaymentIntentStatusChanged.</summary>
+    public const string ReferencePrefix = "marketplace.order:";
     public const int MaxEvidencePhotos = 6;
     public const long MaxEvidenceBytes = 10 * 1024 * 1024;
 
@@ -59,7 +68,8 @@ public sealed class OrderService(
         var check = new Validation()
             .Require(request.ListingId is not null, "listingId", "listingId is required.")
             .Require(quantity is >= 1 and <= 100, "quantity", "quantity is between 1 and 100.")
-            .Require(request.PaymentMethod is { Length: > 3 } pm && pm.StartsWith("pm_", StringComparison.Ordinal), "paymentMethod", "paymentMethod is a processor token (pm_...).");
+            .Require(request.PaymentMethod is null || (request.PaymentMethod.Length > 3 && request.PaymentMethod.StartsWith("pm_", StringComparison.Ordinal)),
+                "paymentMethod", "paymentMethod is a processor token (pm_...); leave it out to pay on the processor's page.");
         if (!check.IsValid)
         {
             return Problems.Invalid(check.Errors);
@@ -91,15 +101,16 @@ public sealed class OrderService(
         var fee = Order.Fee(total, feeRate);
         var orderId = Guid.CreateVersion7();
         var result = await payments.CreateIntentAsync(buyerOrganization, new NewPaymentIntent(
-            total, listing.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: true, ApplicationFeeAmount: fee,
+            total, listing.Currency, CaptureMethod: "manual", PaymentMethod: request.PaymentMethod, Confirm: request.PaymentMethod is not null, ApplicationFeeAmount: fee,
             TransferDestination: listing.SellerOrganizationId, CustomerId: buyerUser, Description: $"Marketplace order {orderId:N}: {listing.Title}",
-            Reference: $"marketplace.order:{orderId}"), ct);
+            Reference: $"{ReferencePrefix}{orderId}"), ct);
         if (Failure(result) is { } failure)
         {
             return failure;
         }
         var intent = result.Intent!;
-        if (intent.Status != "requires_capture")
+        var payOnProcessorPage = request.PaymentMethod is null && intent.Status == "requires_payment_method";
+        if (intent.Status != "requires_capture" && !payOnProcessorPage)
         {
             // Declined, or a step the buyer must take that this API cannot (3-D Secure): nothing is held, nothing ordered.
             if (intent.Status is not ("requires_payment_method" or "canceled"))
@@ -117,11 +128,12 @@ public sealed class OrderService(
             return Problems.Conflict(unavailable);
         }
         var order = Order.PlaceInEscrow(orderId, buyerOrganization, buyerUser, listing.SellerOrganizationId, listing.Id, listing.Title, listing.SerialNumber,
-            quantity, items, shipping.Price, fee, listing.Currency, shipping.Name, intent.Id, now, feeRate, checkoutId);
+            quantity, items, shipping.Price, fee, listing.Currency, shipping.Name, intent.Id, now, feeRate, checkoutId, awaitingPayment: payOnProcessorPage);
         db.Orders.Add(order);
         try
         {
-            await log.SaveWithEventsAsync(SerialEvent(order, PartEvents.Sold, order.SellerOrganizationId), ct);
+            // The part is sold (a provenance event) once the money is held; an order awaiting payment only holds the stock.
+            await log.SaveWithEventsAsync(payOnProcessorPage ? [] : SerialEvent(order, PartEvents.Sold, order.SellerOrganizationId), ct);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -131,6 +143,143 @@ public sealed class OrderService(
         }
         await PublishAsync(order, ct);
         return TypedResults.Created($"/api/v1/marketplace/orders/{order.Id}", OrderView.From(order));
+    }
+
+    /// <summary>
+    /// The buyer paid an order on the processor's page (the hold is in place): the order goes into escrow and the part is
+    /// sold. An order cancelled meanwhile (not paid in time) gives the hold back instead. Paying twice changes nothing.
+    /// </summary>
+    public async Task PaidAsync(Guid orderId, Guid intentId, CancellationToken ct)
+    {
+        if (await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId && o.PaymentIntentId == intentId, ct) is not { } order)
+        {
+            return;
+        }
+        if (order.Status == OrderStatus.Cancelled)
+        {
+            logger.LogInformation("Order {Order} was paid after it was cancelled; releasing the hold", order.Id);
+            await payments.CancelAsync(order.BuyerOrganizationId, intentId, ct);
+            return;
+        }
+        if (order.Status != OrderStatus.AwaitingPayment)
+        {
+            return;
+        }
+        order.Paid(Now);
+        await log.SaveWithEventsAsync(SerialEvent(order, PartEvents.Sold, order.SellerOrganizationId), ct);
+        await PublishAsync(order, ct);
+    }
+
+    /// <summary>
+    /// Looks at the payments of the buyer's orders still awaiting payment and puts the ones paid into escrow now (the
+    /// buyer is back from the processor's page before the news arrived). Returns how many moved.
+    /// </summary>
+    public async Task<int> RefreshUnpaidAsync(Guid buyerOrganization, CancellationToken ct)
+    {
+        var waiting = await db.Orders.AsNoTracking().Where(o => o.BuyerOrganizationId == buyerOrganization && o.Status == OrderStatus.AwaitingPayment)
+            .OrderBy(o => o.CreatedAt).Take(MaxUnpaidLooked).Select(o => new { o.Id, o.PaymentIntentId }).ToListAsync(ct);
+        var moved = 0;
+        foreach (var order in waiting)
+        {
+            if ((await payments.FindAsync(buyerOrganization, order.PaymentIntentId, ct))?.Status == "requires_capture")
+            {
+                await TryPaidAsync(order.Id, order.PaymentIntentId, ct);
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private const int MaxUnpaidLooked = 30;
+
+    /// <summary><see cref="PaidAsync"/> outside the event handler: when the handler moved the order first, that is fine.</summary>
+    private async Task TryPaidAsync(Guid orderId, Guid intentId, CancellationToken ct)
+    {
+        try
+        {
+            await PaidAsync(orderId, intentId, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The buyer gives up an order not yet paid: the payment is cancelled and the stock goes back to the listing.</summary>
+    public async Task<IResult> CancelUnpaidAsync(Order order, CancellationToken ct)
+    {
+        if (order.CannotCancel() is { } reason)
+        {
+            return Problems.Conflict(reason);
+        }
+        var current = await payments.FindAsync(order.BuyerOrganizationId, order.PaymentIntentId, ct);
+        if (current?.Status == "requires_capture")
+        {
+            // Paid a moment ago, before the news reached the order: it is in escrow now, and a dispute is the way back.
+            await TryPaidAsync(order.Id, order.PaymentIntentId, ct);
+            return Problems.Conflict("This order was just paid; report a problem to get the money back.");
+        }
+        return await LetGoAsync(order, current, ct) ?? TypedResults.Ok(OrderView.From(order));
+    }
+
+    /// <summary>
+    /// Orders left unpaid for <see cref="MarketplaceOptions.UnpaidHoldMinutes"/>: the payment is cancelled and the stock
+    /// released; one paid meanwhile goes into escrow instead. Returns how many were let go.
+    /// </summary>
+    public async Task<int> ExpireUnpaidAsync(CancellationToken ct)
+    {
+        var cutoff = Now.AddMinutes(-options.UnpaidHoldMinutes);
+        var stale = await db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.AwaitingPayment && o.CreatedAt < cutoff)
+            .OrderBy(o => o.CreatedAt).Take(100).Select(o => o.Id).ToListAsync(ct);
+        var expired = 0;
+        foreach (var id in stale)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.Status == OrderStatus.AwaitingPayment, ct) is not { } order)
+            {
+                continue;
+            }
+            var current = await payments.FindAsync(order.BuyerOrganizationId, order.PaymentIntentId, ct);
+            if (current?.Status == "requires_capture")
+            {
+                await TryPaidAsync(order.Id, order.PaymentIntentId, ct);
+                continue;
+            }
+            if (await LetGoAsync(order, current, ct) is null)
+            {
+                expired++;
+            }
+        }
+        db.ChangeTracker.Clear();
+        return expired;
+    }
+
+    private async Task<IResult?> LetGoAsync(Order order, PaymentIntentView? current, CancellationToken ct)
+    {
+        if (current is { Status: not "canceled" })
+        {
+            var cancelled = await payments.CancelAsync(order.BuyerOrganizationId, order.PaymentIntentId, ct);
+            if (Failure(cancelled) is { } failure)
+            {
+                return failure;
+            }
+        }
+        order.Cancel(Now);
+        if (await db.Listings.FirstOrDefaultAsync(l => l.Id == order.ListingId, ct) is { } listing)
+        {
+            listing.Release(order.Quantity, Now);
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Problems.Conflict("The order changed meanwhile; reload it.");
+        }
+        await PublishAsync(order, ct);
+        return null;
     }
 
     public async Task<IResult> ShipAsync(Order order, string? tracking, CancellationToken ct)
@@ -264,18 +413,22 @@ public sealed class OrderService(
         db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.BuyerOrganizationId == buyerOrganization, ct);
 
     public Task<Order?> SoldAsync(Guid sellerOrganization, Guid id, CancellationToken ct) =>
-        db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.SellerOrganizationId == sellerOrganization, ct);
+        db.Orders.FirstOrDefaultAsync(o => o.Id == id && o.SellerOrganizationId == sellerOrganization
+            && o.Status != OrderStatus.AwaitingPayment && o.Status != OrderStatus.Cancelled, ct);
 
     /// <summary>An organisation's orders as buyer, as seller, or both (role null), newest first.</summary>
     public async Task<ListPage<OrderView>> ListAsync(Guid organization, string? role, PageRequest paging, CancellationToken ct)
     {
+        // A seller sees an order once it is paid; orders never paid are the buyer's business only.
         var query = db.Orders.AsNoTracking().Where(o =>
-            (role != "seller" && o.BuyerOrganizationId == organization) || (role != "buyer" && o.SellerOrganizationId == organization));
+            (role != "seller" && o.BuyerOrganizationId == organization)
+            || (role != "buyer" && o.SellerOrganizationId == organization && o.Status != OrderStatus.AwaitingPayment && o.Status != OrderStatus.Cancelled));
         return (await paging.ApplyAsync(query.OrderByDescending(o => o.CreatedAt), ct)).Map(OrderView.From);
     }
 
     public async Task<OrderView?> FindAsync(Guid organization, Guid id, CancellationToken ct) =>
-        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && (o.BuyerOrganizationId == organization || o.SellerOrganizationId == organization), ct) is { } order
+        await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && (o.BuyerOrganizationId == organization
+            || (o.SellerOrganizationId == organization && o.Status != OrderStatus.AwaitingPayment && o.Status != OrderStatus.Cancelled)), ct) is { } order
             ? OrderView.From(order) : null;
 
     /// <summary>Releases to the seller every shipped order whose escrow period ended; returns how many.</summary>
@@ -301,7 +454,10 @@ public sealed class OrderService(
     {
         var view = OrderView.From(order);
         await live.PublishAsync(LiveGroup.Organization(order.BuyerOrganizationId), LiveMethod, view, ct);
-        await live.PublishAsync(LiveGroup.Organization(order.SellerOrganizationId), LiveMethod, view, ct);
+        if (!order.Unpaid)
+        {
+            await live.PublishAsync(LiveGroup.Organization(order.SellerOrganizationId), LiveMethod, view with { PayUrl = null }, ct);
+        }
     }
 
     private static IResult? Failure(PaymentResult result) => result switch
@@ -336,6 +492,10 @@ public static class OrderEndpoints
         orders.MapPost("/{id:guid}/dispute", async (Guid id, DisputeOrderRequest? request, OrganizationScope scope, OrderService service, CancellationToken ct) =>
             await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order
                 ? await service.DisputeAsync(order, request?.Reason, request?.EvidencePhotoIds, ct) : Problems.NotFound("No such order bought by this organisation."))
+            .RequirePermission(MarketplacePermissions.Buy);
+        orders.MapPost("/{id:guid}/cancel", async (Guid id, OrganizationScope scope, OrderService service, CancellationToken ct) =>
+            await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order
+                ? await service.CancelUnpaidAsync(order, ct) : Problems.NotFound("No such order bought by this organisation."))
             .RequirePermission(MarketplacePermissions.Buy);
         orders.MapPost("/{id:guid}/rating", async (Guid id, RateOrderRequest request, OrganizationScope scope, OrderService service, CancellationToken ct) =>
             await service.BoughtAsync(scope.OrganizationId, id, ct) is { } order

@@ -9,7 +9,20 @@ using Pitlane.Platform.Tenancy;
 namespace Pitlane.Modules.Marketplace.Pages.Marketplace;
 
 /// <summary>One order row of the order lists: as the buyer sees it or as the seller does, with the actions the person may take.</summary>
-public sealed record OrderRow(OrderView Order, bool Buyer, bool CanAct);
+public sealed record OrderRow(OrderView Order, bool Buyer, bool CanAct, bool Checking = false)
+{
+    /// <summary>The status in words (marketplace.js has the same list for live changes).</summary>
+    public static string Label(string status) => status switch
+    {
+        OrderStatus.AwaitingPayment => "waiting for payment",
+        OrderStatus.InEscrow => "paid, held",
+        OrderStatus.Shipped => "shipped",
+        OrderStatus.Completed => "delivered",
+        OrderStatus.Refunded => "refunded",
+        OrderStatus.Cancelled => "cancelled",
+        _ => status.Replace('_', ' '),
+    };
+}
 
 /// <summary>The organisation's marketplace orders as buyer (/Marketplace/Orders) or as seller (/Marketplace/Sales), with live status.</summary>
 public abstract class OrderListModel(PageOrganization organizations, OrderService orders) : PageModel
@@ -36,11 +49,19 @@ public abstract class OrderListModel(PageOrganization organizations, OrderServic
     }
 }
 
-public sealed class MarketplaceOrdersModel(PageOrganization organizations, OrderService orders) : OrderListModel(organizations, orders)
+public sealed class MarketplaceOrdersModel(PageOrganization organizations, OrderService orders, MarketplaceOptions options) : OrderListModel(organizations, orders)
 {
+    public int HoldMinutes => options.UnpaidHoldMinutes;
+
     protected override string Role => "buyer";
     protected override Permission Needs => MarketplacePermissions.ViewOrders;
     public bool CanAct { get; private set; }
+
+    /// <summary>Orders placed without a card and not paid yet, oldest first: the banner's "Pay next".</summary>
+    public IReadOnlyList<OrderView> ToPay => [.. (Orders?.Items ?? []).Where(o => o.PayUrl is not null && o.Id != Paying).OrderBy(o => o.CreatedAt)];
+
+    /// <summary>The order the buyer just paid on the processor's page (its news may not have arrived yet).</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Paying { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -49,6 +70,11 @@ public sealed class MarketplaceOrdersModel(PageOrganization organizations, Order
             return NotFound();
         }
         CanAct = MarketplacePermissions.Buy.Allows(org.Role);
+        // Back from the processor's page: orders paid there are shown in escrow even before the news arrives.
+        if (await Service.RefreshUnpaidAsync(org.Id, ct) > 0)
+        {
+            await LoadAsync(ct);
+        }
         return Page();
     }
 }
