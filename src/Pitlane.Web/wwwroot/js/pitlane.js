@@ -169,7 +169,16 @@ window.Pitlane = (() => {
     return alert;
   }
 
-  const formatTime = iso => (iso ? new Date(iso).toLocaleString() : '–');
+  /** A time for people: in the given IANA zone (the shop's) with its name, else in the browser's. */
+  const formatTime = (iso, timeZone) => {
+    if (!iso) return '–';
+    if (!timeZone) return new Date(iso).toLocaleString();
+    try {
+      return new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' }) + ` (${timeZone})`;
+    } catch {
+      return new Date(iso).toLocaleString();
+    }
+  };
 
   return { api, ApiError, el, hub, join, on, onState, follow, followJob, showError, formatTime, organizationId, csrf };
 })();

@@ -192,7 +192,7 @@
         const item = P.el('li', null, 'list-group-item d-flex flex-wrap gap-2 align-items-center');
         const s = run.summary;
         const what = s ? `${s.customers.created} new customers, ${s.vehicles.created} new cars${run.source === 'csv' ? '' : `, ${s.repairOrders.created} new repair orders`}` : (run.error || '');
-        item.append(P.el('span', P.formatTime(run.createdAt), 'text-body-secondary small'),
+        item.append(P.el('span', P.formatTime(run.createdAt, target.dataset.timeZone), 'text-body-secondary small'),
           P.el('strong', run.source === 'csv' ? `CSV ${run.fileName || ''}` : 'Tekmetric'), P.el('span', run.status, 'badge text-bg-light'), P.el('span', what, 'small me-auto'));
         const open = P.el('button', 'Details', 'btn btn-sm btn-outline-secondary');
         open.type = 'button';

@@ -8,9 +8,12 @@ namespace Pitlane.Modules.Shop.Pages.Shop;
 /// Tekmetric account (credentials kept encrypted, the import runs in the background). The page talks to
 /// /api/v1/shop/imports through shop-imports.js; it only decides who may see it.
 /// </summary>
-public sealed class ShopImportsModel(PageOrganization organizations) : PageModel
+public sealed class ShopImportsModel(PageOrganization organizations, ShopPageQueries queries) : PageModel
 {
     public MeOrganization? Organization { get; private set; }
+
+    /// <summary>The shop's time zone (IANA id): past imports are shown in it, not in the browser's.</summary>
+    public string TimeZone { get; private set; } = "UTC";
 
     public bool Allowed { get; private set; }
 
@@ -18,5 +21,9 @@ public sealed class ShopImportsModel(PageOrganization organizations) : PageModel
     {
         Organization = await organizations.CurrentAsync(ct);
         Allowed = ShopPermissions.Import.Allows(Organization?.Role);
+        if (Allowed && Organization is not null)
+        {
+            TimeZone = (await queries.ZoneAsync(Organization.Id, ct)).Id;
+        }
     }
 }
