@@ -91,6 +91,18 @@ public abstract partial class ShopTests
         var day = Assert.Single(after.GetProperty("days").EnumerateArray());
         Assert.Equal(today, day.GetProperty("day").GetString());
 
+        // A later change of the cost rate leaves the past as it was: each labor line kept its cost per hour.
+        await Json(await manager.PutAsJsonAsync("/api/v1/shop/settings", new
+        {
+            currency = "usd", laborTaxPercent = 0m, partsTaxPercent = 0m, feesTaxPercent = 0m,
+            laborRates = new object[] { new { category = "standard", ratePerHour = 100_00, costPerHour = 60_00 }, new { category = "diagnostic", ratePerHour = 180_00 } },
+            markupMatrix = new object[] { new { upToCost = (long?)null, multiplierBps = 15_000 } },
+            timeZone = "America/Chicago",
+        }, Ct), HttpStatusCode.OK);
+        var repriced = await manager.GetFromJsonAsync<JsonElement>(kpis, Ct);
+        Assert.Equal(after.GetProperty("laborCost").GetInt64(), repriced.GetProperty("laborCost").GetInt64());
+        Assert.Equal(after.GetProperty("grossProfit").GetInt64(), repriced.GetProperty("grossProfit").GetInt64());
+
         // Another local day sees none of it; bad ranges are 400; advisors and technicians do not see KPIs.
         var tomorrow = DateOnly.ParseExact(today, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Assert.Equal(0, (await manager.GetFromJsonAsync<JsonElement>($"/api/v1/shop/kpis?from={tomorrow}&to={tomorrow}", Ct)).GetProperty("carCount").GetInt32());

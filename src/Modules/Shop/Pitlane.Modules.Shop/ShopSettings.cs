@@ -60,6 +60,8 @@ public sealed class ShopSettings
         UpdatedAt = at;
     }
 
+    public long? CostFor(string category) => LaborRates.FirstOrDefault(r => string.Equals(r.Category, category, StringComparison.OrdinalIgnoreCase))?.CostPerHour;
+
     public long? RateFor(string category) => LaborRates.FirstOrDefault(r => string.Equals(r.Category, category, StringComparison.OrdinalIgnoreCase))?.RatePerHour;
 
     /// <summary>The matrix price of a part: the first tier whose ceiling the cost does not exceed, rounded once (<see cref="ShopMoney"/>).</summary>

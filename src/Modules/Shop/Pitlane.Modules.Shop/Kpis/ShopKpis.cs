@@ -15,7 +15,8 @@ public sealed record DayKpi(DateOnly Day, int CarCount, long Sales);
 /// </summary>
 /// <param name="Sales">Labor + parts + fees, each net of its discounts.</param>
 /// <param name="Aro">Average repair order: sales ÷ car count.</param>
-/// <param name="LaborCost">Hours sold × the labor category's cost per hour (0 where no cost is set).</param>
+/// <param name="LaborCost">Hours sold × the labor category's cost per hour recorded on each line when it was priced (0
+/// where none was set then).</param>
 /// <param name="GrossProfit">Labor GP + parts GP + fees (fees have no cost).</param>
 /// <param name="GrossProfitPercent">Gross profit ÷ sales × 100, to 0.01.</param>
 /// <param name="EffectiveLaborRate">Labor sales ÷ hours sold (minor units per hour).</param>
@@ -64,7 +65,8 @@ public sealed class ShopKpis(ShopDbContext db, ShopSettingsStore settings, TimeP
                 foreach (var line in job.Lines.Where(l => l.Kind == LineKind.Labor))
                 {
                     jobHundredths += line.QuantityHundredths;
-                    laborCostCents += line.QuantityHundredths * (shop.LaborRates.FirstOrDefault(r => string.Equals(r.Category, line.LaborCategory, StringComparison.OrdinalIgnoreCase))?.CostPerHour ?? 0);
+                    // The cost per hour recorded when the line was priced (0 when the category had none then).
+                    laborCostCents += (long)line.QuantityHundredths * line.UnitCost;
                 }
                 hundredths += jobHundredths;
                 // A job's flagged hours go to the technicians who clocked on it, in proportion to their time.

@@ -621,7 +621,7 @@ public sealed class RepairOrderLine
     /// <summary>Labor: rate per hour. Part: unit price. Fee: the amount. Discount: the fixed amount (0 with a percentage).</summary>
     public long UnitPrice { get; private set; }
 
-    /// <summary>Part: unit cost (for gross profit).</summary>
+    /// <summary>Part: unit cost. Labor: the category's cost per hour when the line was priced (0 when none was set). For gross profit.</summary>
     public long UnitCost { get; private set; }
 
     public long CoreCharge { get; private set; }
@@ -641,10 +641,11 @@ public sealed class RepairOrderLine
 
     internal void AttachTo(Guid jobId) => JobId = jobId;
 
-    public static RepairOrderLine Labor(string description, string category, int hoursHundredths, long ratePerHour) => new()
+    public static RepairOrderLine Labor(string description, string category, int hoursHundredths, long ratePerHour, long costPerHour = 0) => new()
     {
         Id = Guid.CreateVersion7(), Kind = LineKind.Labor, Description = description, LaborCategory = category, QuantityHundredths = hoursHundredths,
         UnitPrice = ratePerHour, AppliesTo = TaxCategory.Labor, Extended = ShopMoney.Extend(hoursHundredths, ratePerHour),
+        UnitCost = costPerHour, ExtendedCost = ShopMoney.Extend(hoursHundredths, costPerHour),
     };
 
     public static RepairOrderLine Part(string description, string? partNumber, int quantityHundredths, long unitCost, long unitPrice, long coreCharge) => new()

@@ -252,7 +252,8 @@ public sealed class RepairOrders(ShopDbContext db, IVehicleDirectory vehicles, I
                 var category = string.IsNullOrWhiteSpace(request.LaborCategory) ? "standard" : request.LaborCategory.Trim().ToLowerInvariant();
                 var rate = shop.RateFor(category);
                 check.Require(rate is not null, prefix + "laborCategory", $"The shop has no labor rate for \"{category}\" ({string.Join(", ", shop.LaborRates.Select(r => r.Category))}).");
-                return check.IsValid ? new(RepairOrderLine.Labor(description!, category, hours!.Value, rate!.Value)) : new(null, check.Errors);
+                // The cost per hour is kept on the line, so a later change of the shop's cost rates leaves past gross profit as it was.
+                return check.IsValid ? new(RepairOrderLine.Labor(description!, category, hours!.Value, rate!.Value, shop.CostFor(category) ?? 0)) : new(null, check.Errors);
             }
             case "part":
             {
