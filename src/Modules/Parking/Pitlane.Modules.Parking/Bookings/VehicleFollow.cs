@@ -21,6 +21,8 @@ public sealed class VehicleFollow(ParkingDbContext db, IVehicleDirectory vehicle
     TimeProvider time)
 {
     public const string Source = "device";
+    public const string LatitudePid = "gps.lat";
+    public const string LongitudePid = "gps.lon";
     public static readonly TimeSpan MaxFixAge = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan MaxFixSkew = TimeSpan.FromSeconds(10);
 
@@ -98,11 +100,11 @@ public sealed class VehicleFollow(ParkingDbContext db, IVehicleDirectory vehicle
         LatestValue? lat = null, lon = null;
         foreach (var value in latest)
         {
-            if (value.Pid == "gps.lat")
+            if (value.Pid == LatitudePid)
             {
                 lat = value;
             }
-            else if (value.Pid == "gps.lon")
+            else if (value.Pid == LongitudePid)
             {
                 lon = value;
             }

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Pitlane.Modules.Parking.Bookings;
+using Pitlane.Modules.Telemetry.Contracts;
 using Pitlane.Modules.Vehicles.Contracts;
 using Pitlane.Platform.Tenancy;
 
 namespace Pitlane.Modules.Parking.Pages.Parking;
 
 /// <summary>One booking with its live status, for the driver (check in, share location, check out) and the host.</summary>
-public sealed class ParkingBookingModel(PageOrganization organizations, BookingService bookings, IVehicleSearch vehicles) : PageModel
+public sealed class ParkingBookingModel(PageOrganization organizations, BookingService bookings, IVehicleSearch vehicles, ITelemetryHistory telemetry) : PageModel
 {
     public BookingView? Booking { get; private set; }
     public bool IsDriver { get; private set; }
@@ -15,8 +16,14 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
     public Guid ListingId { get; private set; }
     public IReadOnlyList<Guid> Photos { get; private set; } = [];
 
-    /// <summary>The driver's own vehicles, any of which can report its position for check-in (a Pitlane telemetry device in it).</summary>
+    /// <summary>
+    /// The driver's own vehicles, any of which can report its position for check-in (a Pitlane telemetry device in it):
+    /// those whose device has sent a position first.
+    /// </summary>
     public IReadOnlyList<VehicleSummary> Vehicles { get; private set; } = [];
+
+    /// <summary>The vehicles among <see cref="Vehicles"/> whose device has sent a position.</summary>
+    public IReadOnlySet<Guid> Tracked { get; private set; } = new HashSet<Guid>();
 
     public bool CanDispute { get; private set; }
 
@@ -35,7 +42,17 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
         CanDispute = booking.CannotDispute() is null;
         if (IsDriver && booking.Status is BookingStatus.Confirmed or BookingStatus.Arrived)
         {
-            Vehicles = await vehicles.SearchAsync(org.Id, null, 50, ct);
+            var mine = await vehicles.SearchAsync(org.Id, null, 50, ct);
+            var tracked = new HashSet<Guid>();
+            foreach (var vehicle in mine)
+            {
+                if ((await telemetry.ReadLatestAsync(vehicle.Id, ct)).Any(v => v.Pid == VehicleFollow.LatitudePid))
+                {
+                    tracked.Add(vehicle.Id);
+                }
+            }
+            Tracked = tracked;
+            Vehicles = [.. mine.OrderByDescending(v => tracked.Contains(v.Id))];
         }
         return Page();
     }
