@@ -35,25 +35,30 @@ public sealed class HoleQualityTests(ModelFixture model, ITestOutputHelper outpu
         return (iou, share);
     }
 
+    // Measured on seeds 0–2 (docs/studio.md): rear wing mean IoU 0.9335 → 0.9774 (see-through pixels open 33% →
+    // 100%; on seed 2 the model itself loses the wing), spoked wheels 0.5717 → 0.9857 (0% → 99%). Filling every
+    // hole, as before, fails both.
     [Theory]
-    [InlineData("rear wing")]
-    [InlineData("spoked wheels")]
-    public void Given_background_seen_through_the_subject_Then_the_hole_stays_open(string kind)
+    [InlineData("rear wing", 0.96)]
+    [InlineData("spoked wheels", 0.97)]
+    public void Given_background_seen_through_the_subject_Then_the_hole_stays_open(string kind, double minIoU)
     {
-        var results = Enumerable.Range(0, 6).Select(seed => Run(SyntheticCars.MakeWithHoles(kind, seed), seed)).ToList();
+        var results = Enumerable.Range(0, 3).Select(seed => Run(SyntheticCars.MakeWithHoles(kind, seed), seed)).ToList();
         var iou = results.Average(r => r.IoU);
-        var open = results.Average(r => r.OpenShare);
-        output.WriteLine($"{kind}: mean IoU {iou:F4}, mean share of see-through pixels left open {open:P1}");
-        Assert.True(open >= 0.0, $"only {open:P1} of the see-through pixels were left open");
-        Assert.True(iou >= 0.0, $"mean IoU {iou:F4}");
+        var open = results.Min(r => r.OpenShare);
+        output.WriteLine($"{kind}: mean IoU {iou:F4}, least share of see-through pixels left open {open:P1}");
+        Assert.True(open >= 0.9, $"only {open:P1} of the see-through pixels were left open in one scene");
+        Assert.True(iou >= minIoU, $"mean IoU {iou:F4} is below {minIoU}");
     }
 
+    // All six backgrounds: on two of them (stripes, checker) the model reads the tinted windows as sure background,
+    // and only their colours (not the outside's) keep them filled. Opening one window costs about 5% IoU.
     [Fact]
     public void Given_half_transparent_windows_Then_they_are_filled()
     {
         var results = Enumerable.Range(0, 6).Select(seed => Run(SyntheticCars.MakeWithHoles("tinted glass", seed), seed)).ToList();
-        var iou = results.Average(r => r.IoU);
-        output.WriteLine($"tinted glass: mean IoU {iou:F4}, worst {results.Min(r => r.IoU):F4}");
-        Assert.True(iou >= 0.0, $"mean IoU {iou:F4}");
+        var worst = results.Min(r => r.IoU);
+        output.WriteLine($"tinted glass: mean IoU {results.Average(r => r.IoU):F4}, worst {worst:F4}");
+        Assert.True(worst >= 0.99, $"worst IoU {worst:F4} is below 0.99");
     }
 }
