@@ -140,6 +140,8 @@ public static class MaskCleanup
         var colour = photo is null ? null : ColourModel(map, side, photo, label);
         var bgBins = colour?.Background;
         var fgBins = colour?.Foreground;
+        var hasColour = bgBins is not null && fgBins is not null && bgBins[Bins] > 0 && fgBins[Bins] > 0;
+        var sampler = hasColour ? new Sampler(photo!, side) : null;
         var n = side * side;
         for (var i = 0; i < n; i++)
         {
@@ -155,18 +157,17 @@ public static class MaskCleanup
                 confident[l]++;
             }
 
-            if (bgBins is not null && fgBins is not null && bgBins[Bins] > 0 && fgBins[Bins] > 0)
+            if (sampler is not null)
             {
-                var bin = BinAt(photo!, side, i);
+                var bin = sampler.BinAt(i);
                 // Laplace-smoothed likelihoods, compared without division.
-                if ((long)(bgBins[bin] + 1) * (fgBins[Bins] + Bins) > (long)(fgBins[bin] + 1) * (bgBins[Bins] + Bins))
+                if ((long)(bgBins![bin] + 1) * (fgBins![Bins] + Bins) > (long)(fgBins[bin] + 1) * (bgBins[Bins] + Bins))
                 {
                     backgroundColoured[l]++;
                 }
             }
         }
 
-        var hasColour = bgBins is not null && fgBins is not null && bgBins[Bins] > 0 && fgBins[Bins] > 0;
         var tiny = Math.Max(MinHolePixels, MinHoleShareOfSubject * subject);
         var decisions = new List<HoleDecision>(count - 2);
         for (var l = 2; l < count; l++)
@@ -215,18 +216,19 @@ public static class MaskCleanup
     {
         var background = new int[Bins + 1];
         var foreground = new int[Bins + 1];
+        var sampler = new Sampler(photo, side);
         var n = side * side;
         for (var i = 0; i < n; i++)
         {
             var p = map[i];
             if (label[i] == 1 && p < ConfidentBackground)
             {
-                background[BinAt(photo, side, i)]++;
+                background[sampler.BinAt(i)]++;
                 background[Bins]++;
             }
             else if (p >= 0.9f)
             {
-                foreground[BinAt(photo, side, i)]++;
+                foreground[sampler.BinAt(i)]++;
                 foreground[Bins]++;
             }
         }
@@ -234,14 +236,32 @@ public static class MaskCleanup
         return new Colours(background, foreground);
     }
 
-    /// <summary>The colour bin of the photo's pixel under map index <paramref name="i"/> (nearest, the map stretched over the photo).</summary>
-    private static int BinAt(RgbaImage photo, int side, int i)
+    /// <summary>The colour bin of the photo's pixel under a map index (nearest; the map is stretched over the photo).</summary>
+    private sealed class Sampler
     {
-        var x = (int)((long)(i % side) * photo.Width / side);
-        var y = (int)((long)(i / side) * photo.Height / side);
-        var o = ((y * photo.Width) + x) * 4;
-        var px = photo.Pixels;
-        return ((px[o] >> 4) << 8) | ((px[o + 1] >> 4) << 4) | (px[o + 2] >> 4);
+        private readonly byte[] _pixels;
+        private readonly int _side;
+        private readonly int[] _column; // byte offset of each map column in a photo row
+        private readonly int[] _row; // byte offset of each map row's photo row
+
+        public Sampler(RgbaImage photo, int side)
+        {
+            _pixels = photo.Pixels;
+            _side = side;
+            _column = new int[side];
+            _row = new int[side];
+            for (var k = 0; k < side; k++)
+            {
+                _column[k] = (int)((long)k * photo.Width / side) * 4;
+                _row[k] = (int)((long)k * photo.Height / side) * photo.Width * 4;
+            }
+        }
+
+        public int BinAt(int i)
+        {
+            var o = _row[i / _side] + _column[i % _side];
+            return ((_pixels[o] >> 4) << 8) | ((_pixels[o + 1] >> 4) << 4) | (_pixels[o + 2] >> 4);
+        }
     }
 
     private static int Flood(float[] map, int side, int[] label, Stack<int> stack, int start, int id, bool fg)
