@@ -34,7 +34,7 @@ public static class MaskCleanup
 
     // Colour model: 4 bits per channel, 4,096 bins, counts of the confidently outside background and of the
     // confident foreground; a hole pixel is "background-coloured" when its bin is likelier under the first.
-    private const int Bins = 4096;
+    private const int Bins = 32768;
 
     /// <summary>
     /// Cleans <paramref name="map"/> (side × side, values in [0, 1]) in place. <paramref name="photo"/> (any size; the
@@ -260,7 +260,7 @@ public static class MaskCleanup
         public int BinAt(int i)
         {
             var o = _row[i / _side] + _column[i % _side];
-            return ((_pixels[o] >> 4) << 8) | ((_pixels[o + 1] >> 4) << 4) | (_pixels[o + 2] >> 4);
+            return ((_pixels[o] >> 3) << 10) | ((_pixels[o + 1] >> 3) << 5) | (_pixels[o + 2] >> 3);
         }
     }
 

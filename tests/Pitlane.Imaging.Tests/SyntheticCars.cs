@@ -206,7 +206,7 @@ internal static class SyntheticCars
                 break;
             }
 
-            default: // tinted glass: windows a third opaque, the background showing through them
+            default: // tinted glass: half-transparent windows, the background showing through them
             {
                 paint.Color = bodyColor;
                 canvas.DrawRoundRect(new SKRect(left, bodyTop, left + cw, bottom - (ch * 0.12f)), ch * 0.12f, ch * 0.12f, paint);
@@ -218,9 +218,10 @@ internal static class SyntheticCars
                 cabin.Close();
                 canvas.DrawPath(cabin, paint);
                 // The pillars stay; each side window lets the background through.
-                var glassColor = truthOnly ? SKColors.White : new SKColor(40, 60, 80, 110);
-                foreach (var (a, b) in new[] { (0.26f, 0.49f), (0.53f, 0.76f) })
+                // One window 24% opaque, the other 43%.
+                foreach (var (a, b, tint) in new[] { (0.26f, 0.49f, (byte)60), (0.53f, 0.76f, (byte)110) })
                 {
+                    var glassColor = truthOnly ? SKColors.White : new SKColor(40, 60, 80, tint);
                     using var window = new SKPath();
                     var topA = a < 0.3f ? 0.355f : a;
                     var topB = b > 0.7f ? 0.665f : b;
