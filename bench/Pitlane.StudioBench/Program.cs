@@ -6,9 +6,10 @@ using Pitlane.Imaging;
 // split decode / infer / refine / encode, photos per minute (wall clock) and process CPU time.
 //   dotnet run -c Release --project bench/Pitlane.StudioBench -- time [--threads 2] [--runs 3] photo...
 //   dotnet run -c Release --project bench/Pitlane.StudioBench -- shots OUTDIR photo...   (before/after images)
-if (args.Length < 2 || args[0] is not ("time" or "shots"))
+//   dotnet run -c Release --project bench/Pitlane.StudioBench -- holes photo...   (each hole in the mask and what was decided)
+if (args.Length < 2 || args[0] is not ("time" or "shots" or "holes"))
 {
-    Console.Error.WriteLine("usage: time [--threads N] [--runs N] photo... | shots OUTDIR photo...");
+    Console.Error.WriteLine("usage: time [--threads N] [--runs N] photo... | shots OUTDIR photo... | holes photo...");
     return 2;
 }
 
@@ -44,6 +45,31 @@ if (args[0] == "shots")
         {
             var raw = segmenter.Predict(cutout.Photo);
             File.WriteAllBytes(Path.Combine(outDir, name + "-raw1024.png"), MaskCodec.Encode(raw.Select(v => (byte)(v * 255)).ToArray(), segmenter.Side, segmenter.Side));
+        }
+    }
+
+    return 0;
+}
+
+if (args[0] == "holes")
+{
+    foreach (var file in rest)
+    {
+        var photo = SafeDecoder.Decode(File.ReadAllBytes(file));
+        var map = segmenter.Predict(photo);
+        var report = MaskCleanup.Apply((float[])map.Clone(), segmenter.Side, photo);
+        // The clean-up alone, median of 9: with the photo's colours and with the model's map only.
+        double CleanupMs(RgbaImage? p) => Enumerable.Range(0, 9).Select(_ =>
+        {
+            var copy = (float[])map.Clone();
+            var watch = Stopwatch.StartNew();
+            MaskCleanup.Apply(copy, segmenter.Side, p);
+            return watch.Elapsed.TotalMilliseconds;
+        }).Order().ElementAt(4);
+        Console.WriteLine($"{Path.GetFileName(file)}: {report.Holes.Count} holes, {report.SpecksDropped} specks dropped; clean-up {CleanupMs(photo):F1} ms ({CleanupMs(null):F1} ms without colours)");
+        foreach (var h in report.Holes.Where(h => h.Pixels >= MaskCleanup.MinHolePixels).OrderByDescending(h => h.Pixels))
+        {
+            Console.WriteLine($"  {h.Pixels,7} px  mean p {h.MeanProbability:F2}  sure {h.ConfidentShare:F2}  background colours {h.BackgroundColourShare:F2}  {(h.Filled ? "filled" : "open  ")}  {h.Reason}");
         }
     }
 

@@ -221,7 +221,7 @@ internal static class WorkerCommand
                 watch.Restart();
                 var alpha = await Task.Run(() =>
                 {
-                    MaskCleanup.Apply(coarse, segmenter.Side);
+                    MaskCleanup.Apply(coarse, segmenter.Side, image);
                     return BackgroundRemover.Refine(image, coarse, segmenter.Side);
                 }, photo.Token);
                 var refine = watch.Elapsed;

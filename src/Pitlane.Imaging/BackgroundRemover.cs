@@ -29,7 +29,7 @@ public sealed class BackgroundRemover(Segmenter segmenter)
         progress?.Report(0.7);
 
         watch.Restart();
-        MaskCleanup.Apply(coarse, segmenter.Side);
+        MaskCleanup.Apply(coarse, segmenter.Side, photo);
         var alpha = Refine(photo, coarse, segmenter.Side);
         var refine = watch.Elapsed;
         progress?.Report(0.85);

@@ -13,7 +13,7 @@ public sealed class SegmentationQualityTests(ModelFixture model, ITestOutputHelp
     }
 
     [Fact]
-    public void Given_generated_cars_on_varied_backgrounds_Then_mean_IoU_is_at_least_0_90()
+    public void Given_generated_cars_on_varied_backgrounds_Then_mean_IoU_is_at_least_0_99()
     {
         var remover = new BackgroundRemover(model.Segmenter);
         var ious = new List<double>();
@@ -28,7 +28,8 @@ public sealed class SegmentationQualityTests(ModelFixture model, ITestOutputHelp
 
         var mean = ious.Average();
         output.WriteLine($"mean IoU {mean:F4} over {ious.Count} images");
-        Assert.True(mean >= 0.90, $"mean IoU {mean:F4} is below 0.90");
+        // 0.9957 with every hole filled and with holes decided one by one (MaskCleanup): the windows stay filled.
+        Assert.True(mean >= 0.99, $"mean IoU {mean:F4} is below 0.99");
     }
 
     [Fact]

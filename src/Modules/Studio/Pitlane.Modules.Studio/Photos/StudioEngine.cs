@@ -49,7 +49,7 @@ public sealed class StudioEngine(IOptions<StudioOptions> options) : IDisposable
             watch.Restart();
             var alpha = await Task.Run(() =>
             {
-                MaskCleanup.Apply(coarse, segmenter.Side);
+                MaskCleanup.Apply(coarse, segmenter.Side, photo);
                 return BackgroundRemover.Refine(photo, coarse, segmenter.Side);
             }, ct);
             var refine = watch.Elapsed;
