@@ -113,7 +113,7 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         Assert.DoesNotContain("pm_", browser.FindElement(By.Id("market-cart")).Text, StringComparison.Ordinal);
         Shoot(browser, "cart");
         browser.FindElement(By.Id("market-pay")).Click();
-        PayOnProcessorPage(browser);
+        browser.PayWithCard();
 
         // Back on the orders: the first is paid and held, the second waits with "Pay" at the top.
         IWebElement Row(IWebDriver d, string model) => d.FindElements(By.CssSelector("tr.market-order")).Single(r => r.GetDomAttribute("data-title")!.EndsWith(model, StringComparison.Ordinal));
@@ -126,7 +126,7 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         Assert.Contains("Silverado: 88.00 USD", browser.FindElement(By.Id("market-pay-next")).Text, StringComparison.Ordinal);
         Shoot(browser, "orders-to-pay");
         browser.FindElement(By.Id("market-pay-next")).Click();
-        PayOnProcessorPage(browser);
+        browser.PayWithCard();
         Wait(browser).Until(d => d.Url.Contains("/Marketplace/Orders?paying=", StringComparison.Ordinal) && StatusOf(d, "Silverado") == "paid, held");
         Assert.False(browser.FindElement(By.Id("market-to-pay")).Displayed);
         Wait(browser).Until(d => d.FindElement(By.Id("live-state")).Text == "live");
@@ -155,18 +155,6 @@ public sealed class MarketplaceBrowserTests(KestrelApp app) : IClassFixture<Kest
         var rated = await driver.GetFromJsonAsync<JsonElement>($"/api/v1/marketplace/orders/{orderId}", Ct);
         Assert.Equal(4, rated.GetProperty("rating").GetInt32());
         Assert.Equal("Fast and well packed", rated.GetProperty("ratingComment").GetString());
-    }
-
-    /// <summary>The processor's page (the built-in processor's checkout): the card is typed there, never on Pitlane's.</summary>
-    private static void PayOnProcessorPage(IWebDriver browser)
-    {
-        Wait(browser).Until(d => d.Url.Contains("/Payments/Pay/", StringComparison.Ordinal));
-        browser.FindElement(By.Id("pay-card")).Click();
-        Wait(browser).Until(d => d.Url.Contains("/simulator/checkout/", StringComparison.Ordinal));
-        browser.FindElement(By.Name("number")).SendKeys("4242 4242 4242 4242");
-        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
-        browser.FindElement(By.Name("cvc")).SendKeys("123");
-        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
     }
 
     public void Dispose() => _chromium.Dispose();

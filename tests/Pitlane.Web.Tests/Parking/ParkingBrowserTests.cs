@@ -59,12 +59,7 @@ public sealed class ParkingBrowserTests(KestrelApp app) : IClassFixture<KestrelA
         // The processor's page: the card is typed there, never on Pitlane's.
         Wait(driver).Until(d => d.Url.Contains("/Payments/Pay/", StringComparison.Ordinal));
         driver.Shoot(_screens, "pay");
-        driver.FindElement(By.Id("pay-card")).Click();
-        Wait(driver).Until(d => d.Url.Contains("/simulator/checkout/", StringComparison.Ordinal));
-        driver.FindElement(By.Name("number")).SendKeys("4242 4242 4242 4242");
-        driver.FindElement(By.Name("expiry")).SendKeys("12/34");
-        driver.FindElement(By.Name("cvc")).SendKeys("123");
-        driver.FindElement(By.CssSelector("button[type='submit']")).Click();
+        driver.PayWithCard();
 
         // Back on the booking, which turns confirmed (the payment reaches Parking through the outbox) with the way in.
         Wait(driver).Until(d => d.Url.Contains("/Parking/Booking/", StringComparison.Ordinal));

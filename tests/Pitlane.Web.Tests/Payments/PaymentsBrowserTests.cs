@@ -65,21 +65,12 @@ public sealed class PaymentsBrowserTests(KestrelApp app) : IClassFixture<Kestrel
         Assert.Equal("129.50 USD", browser.FindElement(By.Id("pay-amount")).Text);
         Assert.Empty(browser.FindElements(By.CssSelector("input[name='number']")));
         Shoot(browser, "pay");
-        browser.FindElement(By.Id("pay-card")).Click();
-
-        Wait(browser).Until(d => d.Url.Contains("/simulator/checkout/", StringComparison.Ordinal));
-        browser.FindElement(By.Name("number")).SendKeys("4000 0000 0000 0002");
-        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
-        browser.FindElement(By.Name("cvc")).SendKeys("123");
-        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
+        browser.PayWithCard("4000 0000 0000 0002");
         var declined = Wait(browser).Until(d => d.FindElements(By.CssSelector(".error")).FirstOrDefault());
         Assert.Contains("declined", declined!.Text, StringComparison.Ordinal);
         Shoot(browser, "checkout-declined");
 
-        browser.FindElement(By.Name("number")).SendKeys("4242 4242 4242 4242");
-        browser.FindElement(By.Name("expiry")).SendKeys("12/34");
-        browser.FindElement(By.Name("cvc")).SendKeys("123");
-        browser.FindElement(By.CssSelector("button[type='submit']")).Click();
+        browser.EnterCard("4242 4242 4242 4242");
         Wait(browser).Until(d => d.Url.Contains("/Payments/Receipts", StringComparison.Ordinal));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (browser.FindElements(By.Id("receipts")).Count == 0)

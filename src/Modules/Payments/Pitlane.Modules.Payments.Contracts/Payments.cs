@@ -98,4 +98,13 @@ public sealed record PaymentIntentStatusChanged(
     long AmountReceived,
     long AmountRefunded,
     long AmountDisputed,
-    string Currency) : Pitlane.Platform.Messaging.IntegrationEvent;
+    string Currency) : Pitlane.Platform.Messaging.IntegrationEvent
+{
+    /// <summary>Whether this intent is one of the caller's: its <see cref="Reference"/> is "{prefix}{id}" with <paramref name="id"/> a Guid.</summary>
+    public bool IsFor(string prefix, out Guid id)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        id = default;
+        return Reference is { } reference && reference.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(reference.AsSpan(prefix.Length), out id);
+    }
+}

@@ -13,9 +13,7 @@ internal sealed class OrderPaymentHandler(OrderService orders, MarketplaceDbCont
     public async Task HandleAsync(PaymentIntentStatusChanged integrationEvent, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(integrationEvent);
-        if (integrationEvent is { Status: "requires_capture", Reference: { } reference }
-            && reference.StartsWith(OrderService.ReferencePrefix, StringComparison.Ordinal)
-            && Guid.TryParse(reference.AsSpan(OrderService.ReferencePrefix.Length), out var orderId))
+        if (integrationEvent is { Status: "requires_capture" } && integrationEvent.IsFor(OrderService.ReferencePrefix, out var orderId))
         {
             await orders.PaidAsync(orderId, integrationEvent.IntentId, ct);
         }

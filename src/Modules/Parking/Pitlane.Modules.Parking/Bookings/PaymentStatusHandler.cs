@@ -13,9 +13,7 @@ internal sealed class PaymentStatusHandler(BookingService bookings, ParkingDbCon
     public async Task HandleAsync(PaymentIntentStatusChanged integrationEvent, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(integrationEvent);
-        if (integrationEvent is { Status: "requires_capture", Reference: { } reference }
-            && reference.StartsWith(BookingService.ReferencePrefix, StringComparison.Ordinal)
-            && Guid.TryParseExact(reference[BookingService.ReferencePrefix.Length..], "N", out var bookingId))
+        if (integrationEvent is { Status: "requires_capture" } && integrationEvent.IsFor(BookingService.ReferencePrefix, out var bookingId))
         {
             await bookings.PaidAsync(bookingId, integrationEvent.IntentId, ct);
         }

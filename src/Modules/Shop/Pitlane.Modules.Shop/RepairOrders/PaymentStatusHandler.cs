@@ -13,9 +13,7 @@ internal sealed class PaymentStatusHandler(RepairOrders orders, ShopDbContext db
     public async Task HandleAsync(PaymentIntentStatusChanged integrationEvent, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(integrationEvent);
-        if (integrationEvent is not { Status: "succeeded", AmountReceived: > 0, Reference: { } reference }
-            || !reference.StartsWith(RepairOrders.ReferencePrefix, StringComparison.Ordinal)
-            || !Guid.TryParseExact(reference[RepairOrders.ReferencePrefix.Length..], "N", out var repairOrderId))
+        if (integrationEvent is not { Status: "succeeded", AmountReceived: > 0 } || !integrationEvent.IsFor(RepairOrders.ReferencePrefix, out var repairOrderId))
         {
             await db.SaveChangesAsync(ct);
             return;
