@@ -139,10 +139,25 @@ public sealed class BrowserTests(KestrelApp app) : IClassFixture<KestrelApp>, ID
         new SelectElement(browser.FindElement(By.Id("invite-role"))).SelectByValue("Porter");
         // On a phone the button sits near the bottom edge; centred first, so nothing else is under the click (this
         // click was once intercepted at the bottom of a phone-sized window in CI).
+        // The list below may still be loading and move it, so a click that lands on something else is tried again.
         var create = browser.FindElement(By.Id("invite-create"));
-        ((IJavaScriptExecutor)browser).ExecuteScript("arguments[0].scrollIntoView({block: 'center'});", create);
-        Wait(browser).Until(_ => create.Displayed && create.Enabled);
-        create.Click();
+        Wait(browser).Until(_ =>
+        {
+            ((IJavaScriptExecutor)browser).ExecuteScript("arguments[0].scrollIntoView({block: 'center'});", create);
+            if (!create.Displayed || !create.Enabled)
+            {
+                return false;
+            }
+            try
+            {
+                create.Click();
+                return true;
+            }
+            catch (ElementClickInterceptedException)
+            {
+                return false;
+            }
+        });
         var link = Wait(browser).Until(d => d.FindElements(By.Id("invite-link")).FirstOrDefault())!.GetAttribute("value")!;
         Assert.StartsWith($"{app.BaseUrl}/Invite/", link, StringComparison.Ordinal);
         Assert.NotEmpty(browser.FindElements(By.CssSelector("#invitations [data-invitation-id]")));
