@@ -360,6 +360,9 @@ public sealed class MqttTests(RabbitMqServer rabbit, PostgresServer postgres, IT
 
         public override Task<IReadOnlyList<LatestValue>> ReadLatestAsync(Guid vehicleId, CancellationToken ct) => inner.ReadLatestAsync(vehicleId, ct);
 
+        public override Task<IReadOnlySet<Guid>> ReportingAsync(IReadOnlyCollection<Guid> vehicleIds, string pid, CancellationToken ct) =>
+            inner.ReportingAsync(vehicleIds, pid, ct);
+
         public override Task<long> CountSamplesAsync(Guid vehicleId, CancellationToken ct) => inner.CountSamplesAsync(vehicleId, ct);
 
         public override Task DeleteVehicleAsync(Guid vehicleId, CancellationToken ct) => inner.DeleteVehicleAsync(vehicleId, ct);

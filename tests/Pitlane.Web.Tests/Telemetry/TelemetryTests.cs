@@ -302,6 +302,24 @@ public abstract partial class TelemetryTests(PitlaneApp app) : TelemetryTestBase
     }
 
     [Fact]
+    public async Task Given_vehicles_some_reporting_a_signal_Then_one_lookup_names_exactly_those()
+    {
+        var reporting = await FleetAsync();
+        var silent = await FleetAsync();
+        var other = await FleetAsync();
+        var t = BaseTime;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(reporting.Key, BatchJson("r-1", [(t, "gps.lat", 50.94), (t, "gps.lon", 6.96)]))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(other.Key, BatchJson("r-2", [(t, "0C", 900)]))).StatusCode);
+        var history = App.Services.GetRequiredService<Pitlane.Modules.Telemetry.Contracts.ITelemetryHistory>();
+
+        var found = await history.ReportingAsync([reporting.VehicleId, silent.VehicleId, other.VehicleId, reporting.VehicleId, Guid.NewGuid()], "gps.lat", CancellationToken.None);
+        Assert.Equal([reporting.VehicleId], found);
+        Assert.Empty(await history.ReportingAsync([], "gps.lat", CancellationToken.None));
+        Assert.Empty(await history.ReportingAsync([reporting.VehicleId], "gps.alt", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => history.ReportingAsync([.. Enumerable.Range(0, 101).Select(_ => Guid.NewGuid())], "gps.lat", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Given_batches_out_of_order_Then_latest_keeps_the_newest_sample_per_signal()
     {
         var fleet = await FleetAsync();

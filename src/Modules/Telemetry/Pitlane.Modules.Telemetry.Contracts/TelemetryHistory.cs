@@ -11,4 +11,7 @@ public interface ITelemetryHistory
     Task<IReadOnlyList<Bucket>> ReadBucketsAsync(Guid vehicleId, string pid, DateTime from, DateTime to, TimeSpan bucket, int limit, CancellationToken ct);
 
     Task<IReadOnlyList<LatestValue>> ReadLatestAsync(Guid vehicleId, CancellationToken ct);
+
+    /// <summary>Those of <paramref name="vehicleIds"/> (at most 100) that have ever reported <paramref name="pid"/>: one query.</summary>
+    Task<IReadOnlySet<Guid>> ReportingAsync(IReadOnlyCollection<Guid> vehicleIds, string pid, CancellationToken ct);
 }

@@ -121,6 +121,25 @@ public sealed class PostgresTelemetryStore(NpgsqlDataSource dataSource) : Teleme
         return values;
     }
 
+    public override async Task<IReadOnlySet<Guid>> ReportingAsync(IReadOnlyCollection<Guid> vehicleIds, string pid, CancellationToken ct)
+    {
+        var ids = ReportingArguments(vehicleIds, pid);
+        var found = new HashSet<Guid>();
+        if (ids.Length == 0)
+        {
+            return found;
+        }
+        await using var command = dataSource.CreateCommand("SELECT vehicle_id FROM telemetry_latest WHERE pid = $1 AND vehicle_id = ANY($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = pid });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found.Add(reader.GetGuid(0));
+        }
+        return found;
+    }
+
     public override async Task DeleteVehicleAsync(Guid vehicleId, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();

@@ -248,6 +248,30 @@ public sealed class SqliteTelemetryStore(string connectionString) : TelemetrySto
         return values;
     }
 
+    public override async Task<IReadOnlySet<Guid>> ReportingAsync(IReadOnlyCollection<Guid> vehicleIds, string pid, CancellationToken ct)
+    {
+        var ids = ReportingArguments(vehicleIds, pid);
+        var found = new HashSet<Guid>();
+        if (ids.Length == 0)
+        {
+            return found;
+        }
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT vehicle_id FROM telemetry_latest WHERE pid = $p AND vehicle_id IN ({string.Join(", ", ids.Select((_, i) => $"$v{i}"))})";
+        command.Parameters.Add("$p", SqliteType.Text).Value = pid;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            command.Parameters.Add($"$v{i}", SqliteType.Blob).Value = ids[i];
+        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found.Add(reader.GetGuid(0));
+        }
+        return found;
+    }
+
     public override async Task DeleteVehicleAsync(Guid vehicleId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

@@ -27,6 +27,19 @@ public abstract class TelemetryStore : ITelemetryHistory
 
     public abstract Task<IReadOnlyList<LatestValue>> ReadLatestAsync(Guid vehicleId, CancellationToken ct);
 
+    public abstract Task<IReadOnlySet<Guid>> ReportingAsync(IReadOnlyCollection<Guid> vehicleIds, string pid, CancellationToken ct);
+
+    /// <summary>The most vehicles <see cref="ReportingAsync"/> takes in one call.</summary>
+    protected const int MaxReportingVehicles = 100;
+
+    protected static Guid[] ReportingArguments(IReadOnlyCollection<Guid> vehicleIds, string pid)
+    {
+        ArgumentNullException.ThrowIfNull(vehicleIds);
+        ArgumentException.ThrowIfNullOrEmpty(pid);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(vehicleIds.Count, MaxReportingVehicles);
+        return [.. vehicleIds.Distinct()];
+    }
+
     /// <summary>Removes everything stored for a deleted vehicle: samples, per-minute rows and latest values.</summary>
     public abstract Task DeleteVehicleAsync(Guid vehicleId, CancellationToken ct);
 

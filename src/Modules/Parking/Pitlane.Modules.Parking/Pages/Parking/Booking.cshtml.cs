@@ -43,16 +43,8 @@ public sealed class ParkingBookingModel(PageOrganization organizations, BookingS
         if (IsDriver && booking.Status is BookingStatus.Confirmed or BookingStatus.Arrived)
         {
             var mine = await vehicles.SearchAsync(org.Id, null, 50, ct);
-            var tracked = new HashSet<Guid>();
-            foreach (var vehicle in mine)
-            {
-                if ((await telemetry.ReadLatestAsync(vehicle.Id, ct)).Any(v => v.Pid == VehicleFollow.LatitudePid))
-                {
-                    tracked.Add(vehicle.Id);
-                }
-            }
-            Tracked = tracked;
-            Vehicles = [.. mine.OrderByDescending(v => tracked.Contains(v.Id))];
+            Tracked = await telemetry.ReportingAsync([.. mine.Select(v => v.Id)], VehicleFollow.LatitudePid, ct);
+            Vehicles = [.. mine.OrderByDescending(v => Tracked.Contains(v.Id))];
         }
         return Page();
     }
