@@ -54,6 +54,11 @@ public sealed class ShopImportBrowserTests(KestrelApp app) : IClassFixture<Kestr
         Assert.Contains("2 new customers", latest.Text, StringComparison.Ordinal);
         Assert.Contains($"({zone})", latest.Text, StringComparison.Ordinal);
         browser.Shoot(_screens, "imported");
+        // At phone width nothing makes the page scroll sideways (the result table scrolls in its own box).
+        browser.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        Assert.True((bool)((IJavaScriptExecutor)browser).ExecuteScript("return document.documentElement.scrollWidth <= window.innerWidth;")!,
+            "the import page is wider than a phone");
+        browser.Manage().Window.Size = new System.Drawing.Size(1366, 900);
 
         var found = await api.GetFromJsonAsync<JsonElement>($"/api/v1/shop/customers?q={tag}", Ct);
         Assert.Equal(2, found.GetProperty("total").GetInt32());

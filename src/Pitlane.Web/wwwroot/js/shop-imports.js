@@ -49,11 +49,14 @@
     body.append(counts('Customers', summary.customers), counts('Cars', summary.vehicles));
     if (withOrders) body.append(counts('Repair orders', summary.repairOrders));
     table.append(thead, body);
-    return table;
+    // On a phone the five columns are wider than the screen: the table scrolls inside its box, not the page.
+    const box = P.el('div', null, 'table-responsive');
+    box.append(table);
+    return box;
   }
 
   function issuesList(issues, left) {
-    const list = P.el('ul', null, 'small');
+    const list = P.el('ul', null, 'small text-break');
     issues.forEach(i => list.append(P.el('li', `${i.row ? `Row ${i.row}: ` : ''}${i.message}`, i.warning ? 'text-body-secondary' : 'text-danger')));
     if (left) list.append(P.el('li', `and ${left} more`));
     return list;
@@ -69,7 +72,7 @@
     body.append(P.el('h3', title, 'h6'), summaryTable(data.summary, false));
     const bad = data.results.filter(r => r.errors.length || r.warnings.length);
     if (bad.length) {
-      const list = P.el('ul', null, 'small');
+      const list = P.el('ul', null, 'small text-break');
       bad.forEach(r => {
         const words = [...r.errors.map(e => e.message), ...r.warnings].join(' ');
         list.append(P.el('li', `Row ${r.row} (line ${r.line}${r.name ? `, ${r.name}` : ''}): ${words}`, r.errors.length ? 'text-danger' : 'text-body-secondary'));
